@@ -1,0 +1,171 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from common.models import BaseModel
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(BaseModel):
+    """A candidate's link to one timed assessment: an unguessable token, a window and a duration."""
+
+    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="invitations")
+    candidate = models.ForeignKey("assessments.Candidate", on_delete=models.CASCADE, related_name="invitations")
+    question_set = models.ForeignKey("assessments.QuestionSet", on_delete=models.PROTECT, related_name="invitations")
+    stage = models.ForeignKey(
+        "assessments.Stage", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    opens_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    duration_minutes = models.PositiveIntegerField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("opens_at")), name="invitation_window"),
+            models.CheckConstraint(condition=models.Q(duration_minutes__gte=1), name="invitation_duration_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} → {self.question_set}"
+
+
+class AttemptStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    GRADED = "graded", "Graded"
+
+
+class Attempt(BaseModel):
+    """A started invitation. The deadline is fixed on the server when the candidate starts."""
+
+    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="attempts")
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="attempt")
+    status = models.CharField(max_length=16, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS)
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    finalised_by_deadline = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(deadline__gt=models.F("started_at")), name="attempt_deadline"),
+            models.CheckConstraint(
+                condition=models.Q(status="in_progress") | models.Q(submitted_at__isnull=False),
+                name="attempt_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.pk} ({self.status})"
+
+
+class AttemptQuestion(BaseModel):
+    """The exact revision of each question this attempt was given, in order."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    revision = models.ForeignKey("assessments.QuestionRevision", on_delete=models.PROTECT, related_name="attempt_uses")
+    position = models.PositiveIntegerField()
+    section_title = models.CharField(max_length=200, blank=True, default="")
+    points = models.FloatField(default=1.0)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="attemptquestion_unique_position"),
+            models.UniqueConstraint(fields=["attempt", "revision"], name="attemptquestion_unique_revision"),
+        ]
+
+
+class Answer(BaseModel):
+    """The candidate's current written answer or code for one question; ``version`` guards stale writes."""
+
+    attempt_question = models.OneToOneField(AttemptQuestion, on_delete=models.CASCADE, related_name="answer")
+    body = models.TextField(blank=True, default="")
+    version = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Answer to {self.attempt_question_id} v{self.version}"
+
+
+class SubmissionPurpose(models.TextChoices):
+    SAMPLES = "samples", "Run samples"
+    FINAL = "final", "Final submission"
+
+
+class SubmissionStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    GRADED = "graded", "Graded"
+    FAILED = "failed", "Failed (platform error, retries exhausted)"
+
+
+class CodeSubmission(BaseModel):
+    """Code sent for grading. Always in exactly one state; the worker claims it with a lease."""
+
+    attempt_question = models.ForeignKey(AttemptQuestion, on_delete=models.CASCADE, related_name="submissions")
+    purpose = models.CharField(max_length=8, choices=SubmissionPurpose.choices)
+    source = models.TextField()
+    status = models.CharField(max_length=8, choices=SubmissionStatus.choices, default=SubmissionStatus.QUEUED)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    delivery_count = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "lease_expires_at"], name="submission_status_lease")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt_question"], condition=models.Q(purpose="final"), name="submission_one_final"
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=SubmissionStatus.values), name="submission_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Submission {self.pk} ({self.purpose}, {self.status})"
+
+
+class IntegrityEventKind(models.TextChoices):
+    PASTE = "paste", "Paste"
+    BLUR = "blur", "Left the page"
+    FOCUS = "focus", "Returned to the page"
+    QUESTION_TIME = "question_time", "Time on question"
+
+
+class IntegrityEvent(BaseModel):
+    """Evidence for reviewers, never an automatic decision."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="integrity_events")
+    attempt_question = models.ForeignKey(AttemptQuestion, on_delete=models.CASCADE, null=True, blank=True)
+    kind = models.CharField(max_length=16, choices=IntegrityEventKind.choices)
+    data = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["occurred_at"]
+
+
+class DecisionOutcome(models.TextChoices):
+    ADVANCE = "advance", "Advance"
+    REJECT = "reject", "Reject"
+    HOLD = "hold", "Hold"
+
+
+class Decision(BaseModel):
+    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="decisions")
+    candidate = models.ForeignKey("assessments.Candidate", on_delete=models.CASCADE, related_name="decisions")
+    loop = models.ForeignKey("assessments.Loop", on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(max_length=8, choices=DecisionOutcome.choices)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,62 @@
+from django.db import models
+
+from common.models import BaseModel
+
+
+class Verdict(models.TextChoices):
+    """One vocabulary everywhere (DESIGN.md, point 5)."""
+
+    ACCEPTED = "accepted", "Accepted"
+    WRONG_ANSWER = "wrong_answer", "Wrong answer"
+    TIME_LIMIT_EXCEEDED = "time_limit_exceeded", "Time limit exceeded"
+    MEMORY_LIMIT_EXCEEDED = "memory_limit_exceeded", "Memory limit exceeded"
+    OUTPUT_LIMIT_EXCEEDED = "output_limit_exceeded", "Output limit exceeded"
+    RUNTIME_ERROR = "runtime_error", "Runtime error"
+    COMPILE_ERROR = "compile_error", "Compile error"
+    INTERNAL_ERROR = "internal_error", "Internal error"
+
+
+class GradingResult(BaseModel):
+    """What one grading run of a submission found, and everything needed to explain or repeat it."""
+
+    submission = models.ForeignKey("assessments.CodeSubmission", on_delete=models.CASCADE, related_name="results")
+    verdict = models.CharField(max_length=24, choices=Verdict.choices)
+    score = models.FloatField(help_text="Weighted share of accepted tests, 0..1.")
+    compile_message = models.TextField(blank=True, default="")
+    image_digest = models.CharField(max_length=100, blank=True, default="")
+    runtime = models.CharField(max_length=16, blank=True, default="")
+    test_revision = models.CharField(max_length=80, help_text="Question revision and hash of its test set.")
+    limits = models.JSONField(default=dict)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=1), name="result_score_range"),
+            models.CheckConstraint(condition=models.Q(verdict__in=Verdict.values), name="result_verdict_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verdict} {self.score:.2f}"
+
+
+class TestResult(BaseModel):
+    __test__ = False
+
+    result = models.ForeignKey(GradingResult, on_delete=models.CASCADE, related_name="test_results")
+    test_case = models.ForeignKey("assessments.TestCase", on_delete=models.PROTECT, related_name="results")
+    verdict = models.CharField(max_length=24, choices=Verdict.choices)
+    actual = models.JSONField(null=True, blank=True, help_text="What the code returned or raised (reviewers only).")
+    checker_message = models.TextField(blank=True, default="")
+    stdout = models.TextField(blank=True, default="")
+    stderr = models.TextField(blank=True, default="")
+    cpu_ms = models.PositiveIntegerField(default=0)
+    wall_ms = models.PositiveIntegerField(default=0)
+    memory_kb = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["result", "test_case__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["result", "test_case"], name="testresult_unique"),
+            models.CheckConstraint(condition=models.Q(verdict__in=Verdict.values), name="testresult_verdict_valid"),
+        ]
