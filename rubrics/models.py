@@ -110,17 +110,13 @@ class Scorecard(BaseModel):
 class Rating(BaseModel):
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="ratings")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="ratings")
-    question = models.ForeignKey(
-        "assessments.Question", on_delete=models.PROTECT, null=True, blank=True, related_name="ratings"
-    )
+    question = models.ForeignKey("assessments.Question", on_delete=models.PROTECT, related_name="ratings")
     score = models.PositiveSmallIntegerField()
     notes = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["scorecard", "criterion", "question"], name="rating_unique", nulls_distinct=False
-            ),
+            models.UniqueConstraint(fields=["scorecard", "criterion", "question"], name="rating_unique"),
             models.CheckConstraint(condition=models.Q(score__gte=MIN_LEVEL, score__lte=MAX_LEVEL), name="rating_range"),
         ]
 

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('score', models.PositiveSmallIntegerField()),
                 ('notes', models.TextField(blank=True, default='')),
                 ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='rubrics.criterion')),
-                ('question', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='assessments.question')),
+                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='assessments.question')),
                 ('scorecard', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='rubrics.scorecard')),
             ],
         ),
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='rating',
-            constraint=models.UniqueConstraint(fields=('scorecard', 'criterion', 'question'), name='rating_unique', nulls_distinct=False),
+            constraint=models.UniqueConstraint(fields=('scorecard', 'criterion', 'question'), name='rating_unique'),
         ),
         migrations.AddConstraint(
             model_name='rating',
