@@ -1,0 +1,67 @@
+"""Organisation-scoped reads. Every read of tenant data goes through one of these."""
+
+from typing import TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Model
+from django.db.models import QuerySet
+
+from assessments.models import Candidate, Membership, Organisation, Question, QuestionSet, Role
+from common.exceptions import NotFoundError, PermissionDeniedError
+
+M = TypeVar("M", bound=Model)
+
+MANAGER_ROLES = frozenset({Role.ADMIN, Role.HIRING_MANAGER})
+
+
+def membership_get(*, user: AbstractBaseUser | AnonymousUser, organisation_slug: str | None = None) -> Membership:
+    """The caller's membership: in the named organisation, or in their only one."""
+    if not user.is_authenticated:
+        raise PermissionDeniedError("Authentication required.")
+    memberships = Membership.objects.select_related("organisation").filter(user_id=user.pk)
+    if organisation_slug:
+        memberships = memberships.filter(organisation__slug=organisation_slug)
+    found = list(memberships[:2])
+    if not found:
+        raise PermissionDeniedError("You are not a member of this organisation.", code="not_a_member")
+    if len(found) > 1:
+        raise PermissionDeniedError(
+            "You belong to several organisations: name one with the X-Organisation header.", code="organisation_required"
+        )
+    return found[0]
+
+
+def question_list(*, organisation: Organisation) -> QuerySet[Question]:
+    return (
+        Question.objects.filter(organisation=organisation)
+        .prefetch_related("revisions")
+        .order_by("title", "pk")
+    )
+
+
+def question_get(*, organisation: Organisation, pk: int) -> Question:
+    return _get_or_404(question_list(organisation=organisation), pk, "question")
+
+
+def question_set_list(*, organisation: Organisation) -> QuerySet[QuestionSet]:
+    return QuestionSet.objects.filter(organisation=organisation).prefetch_related("sections__items").order_by("pk")
+
+
+def question_set_get(*, organisation: Organisation, pk: int) -> QuestionSet:
+    return _get_or_404(question_set_list(organisation=organisation), pk, "question set")
+
+
+def candidate_list(*, organisation: Organisation) -> QuerySet[Candidate]:
+    return Candidate.objects.filter(organisation=organisation).order_by("pk")
+
+
+def candidate_get(*, organisation: Organisation, pk: int) -> Candidate:
+    return _get_or_404(candidate_list(organisation=organisation), pk, "candidate")
+
+
+def _get_or_404(queryset: QuerySet[M], pk: int, what: str) -> M:
+    # Another organisation's object and a missing one look the same: no existence leak.
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise NotFoundError(f"No {what} with id {pk}.")
+    return obj

@@ -1,0 +1,121 @@
+"""Writes to the question bank. A revision an attempt has used is never changed: an edit makes a new one."""
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from assessments.models import CodingSpec, Organisation, Question, QuestionKind, QuestionRevision, TestCase
+from rubrics.models import Rubric
+
+TITLE_MAX = 120
+
+
+def question_key_for(prompt: str) -> str:
+    """A stable key for a prompt: readable prefix plus a content hash (imports find their questions again)."""
+    digest = hashlib.sha256(prompt.strip().encode()).hexdigest()[:12]
+    return f"{slugify(prompt)[:80].strip('-')}-{digest}"
+
+
+def title_for(prompt: str) -> str:
+    first_line = prompt.strip().splitlines()[0] if prompt.strip() else ""
+    return first_line if len(first_line) <= TITLE_MAX else first_line[: TITLE_MAX - 1].rstrip() + "…"
+
+
+@transaction.atomic
+def question_create(
+    *,
+    organisation: Organisation,
+    kind: str,
+    prompt: str,
+    title: str = "",
+    key: str = "",
+    difficulty: str = "medium",
+    tags: list[str] | None = None,
+    rubric: Rubric | None = None,
+) -> Question:
+    question = Question(
+        organisation=organisation,
+        kind=kind,
+        key=key or question_key_for(prompt),
+        title=title or title_for(prompt),
+        difficulty=difficulty,
+        tags=tags or [],
+    )
+    question.full_clean()
+    question.save()
+    revision = QuestionRevision(question=question, number=1, prompt=prompt, rubric=rubric)
+    revision.full_clean()
+    revision.save()
+    return question
+
+
+@dataclass(frozen=True)
+class RevisionChange:
+    revision: QuestionRevision
+    created: bool
+
+
+@transaction.atomic
+def question_revise(*, question: Question, **changes: Any) -> RevisionChange:
+    """Change the content (prompt, rubric, interviewer_notes) of a question.
+
+    The latest revision is edited in place while no attempt has used it; once locked, a new
+    revision is created and the old one stays exactly as candidates saw it.
+    """
+    allowed = {"prompt", "rubric", "interviewer_notes"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"Cannot revise {sorted(unknown)}; revisable fields: {sorted(allowed)}")
+    current = QuestionRevision.objects.select_for_update().filter(question=question).order_by("-number").first()
+    if current is None:
+        raise ValueError("A question always has a revision.")
+    if not current.is_locked:
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.full_clean()
+        current.save(update_fields=[*changes, "updated_at"])
+        return RevisionChange(revision=current, created=False)
+    fresh = QuestionRevision(
+        question=question,
+        number=current.number + 1,
+        prompt=current.prompt,
+        rubric=current.rubric,
+        interviewer_notes=current.interviewer_notes,
+    )
+    for field, value in changes.items():
+        setattr(fresh, field, value)
+    fresh.full_clean()
+    fresh.save()
+    _coding_spec_copy(source=current, target=fresh)
+    return RevisionChange(revision=fresh, created=True)
+
+
+def _coding_spec_copy(*, source: QuestionRevision, target: QuestionRevision) -> None:
+    spec = CodingSpec.objects.filter(revision=source).first()
+    if spec is None:
+        return
+    tests = list(spec.test_cases.all())
+    spec.pk = None
+    spec.id = None
+    spec.revision = target
+    spec.published_at = None
+    spec._state.adding = True
+    spec.save()
+    for test in tests:
+        test.pk = None
+        test.id = None
+        test.spec = spec
+        test._state.adding = True
+    TestCase.objects.bulk_create(tests)
+
+
+def revisions_lock(*, revision_ids: list[int]) -> int:
+    """Mark revisions as used by an attempt; from now on they are immutable."""
+    return QuestionRevision.objects.filter(pk__in=revision_ids, is_locked=False).update(is_locked=True)
+
+
+def kind_is_written(kind: str) -> bool:
+    return kind in (QuestionKind.CONCEPTUAL, QuestionKind.BEHAVIOURAL)
