@@ -1,0 +1,14 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from assessments.services.demo import DEMO_PASSWORD, DEMO_USERS
+
+
+class Command(BaseCommand):
+    help = "Print the demo accounts created by load_demo."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for user in DEMO_USERS:
+            self.stdout.write(f"  {user.username:<6} {user.role.label:<15} {user.name}")

@@ -1,0 +1,66 @@
+"""Writes to rubrics and scorecards."""
+
+from typing import Any
+
+from django.db import transaction
+
+from assessments.models import Organisation
+from rubrics.models import MAX_LEVEL, MIN_LEVEL, Criterion, Level, Rubric, RubricKind
+from common.exceptions import ApplicationError
+
+LEVEL_SCORES = tuple(range(MIN_LEVEL, MAX_LEVEL + 1))
+
+
+@transaction.atomic
+def rubric_create(
+    *, organisation: Organisation, key: str, title: str, kind: str, description: str, criteria: list[dict[str, Any]]
+) -> Rubric:
+    """Create a rubric with its criteria and exactly four anchored levels per criterion."""
+    if not criteria:
+        raise ApplicationError("A rubric needs at least one criterion.", details={"criteria": ["empty"]})
+    rubric = Rubric(organisation=organisation, key=key, title=title, kind=kind, description=description)
+    rubric.full_clean()
+    rubric.save()
+    for position, data in enumerate(criteria, start=1):
+        _criterion_create(rubric, position, data)
+    return rubric
+
+
+def _criterion_create(rubric: Rubric, position: int, data: dict[str, Any]) -> Criterion:
+    levels = data.get("levels") or []
+    scores = sorted(int(level["score"]) for level in levels)
+    if tuple(scores) != LEVEL_SCORES:
+        raise ApplicationError(
+            f"Criterion {data.get('name')!r} needs exactly one anchor for each level {list(LEVEL_SCORES)}.",
+            details={"levels": scores},
+        )
+    criterion = Criterion(
+        rubric=rubric,
+        position=position,
+        name=data["name"],
+        description=data.get("description", ""),
+        weight=float(data.get("weight", 1.0)),
+    )
+    criterion.full_clean()
+    criterion.save()
+    for level in levels:
+        anchor = Level(criterion=criterion, score=int(level["score"]), label=level["label"], description=level["description"])
+        anchor.full_clean()
+        anchor.save()
+    return criterion
+
+
+def rubric_create_from_seed(*, organisation: Organisation, key: str, data: dict[str, Any]) -> Rubric:
+    """The seed's rubric with this key, created on first use and reused afterwards."""
+    existing = Rubric.objects.filter(organisation=organisation, key=key).first()
+    if existing is not None:
+        return existing
+    kind = RubricKind.STAR if "question_notes" in data else RubricKind.QUESTION
+    return rubric_create(
+        organisation=organisation,
+        key=key,
+        title=data["title"],
+        kind=kind,
+        description=data.get("description", ""),
+        criteria=data["criteria"],
+    )
