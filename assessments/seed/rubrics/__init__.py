@@ -91,7 +91,7 @@ def _criterion_problems(criterion: Any, where: str) -> list[str]:
         description = level.get("description")
         if (p := _text_problem(description, f"{lwhere}.description")) is not None:
             problems.append(p)
-        else:
+        elif isinstance(description, str):
             normalised = " ".join(description.split()).lower()
             if normalised in seen_descriptions:
                 problems.append(f"{lwhere}.description: duplicates another level of the same criterion")
