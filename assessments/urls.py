@@ -1,1 +1,13 @@
-urlpatterns: list = []
+from django.urls import path
+
+from assessments import apis
+
+urlpatterns = [
+    path("questions/", apis.QuestionListApi.as_view(), name="question-list"),
+    path("questions/<int:pk>/", apis.QuestionDetailApi.as_view(), name="question-detail"),
+    path("question-sets/", apis.QuestionSetListApi.as_view(), name="question-set-list"),
+    path("question-sets/import/", apis.QuestionSetImportApi.as_view(), name="question-set-import"),
+    path("question-sets/<int:pk>/", apis.QuestionSetDetailApi.as_view(), name="question-set-detail"),
+    path("candidates/", apis.CandidateListApi.as_view(), name="candidate-list"),
+    path("candidates/<int:pk>/", apis.CandidateDetailApi.as_view(), name="candidate-detail"),
+]

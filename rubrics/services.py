@@ -5,8 +5,8 @@ from typing import Any
 from django.db import transaction
 
 from assessments.models import Organisation
-from rubrics.models import MAX_LEVEL, MIN_LEVEL, Criterion, Level, Rubric, RubricKind
-from common.exceptions import ApplicationError
+from rubrics.models import MAX_LEVEL, MIN_LEVEL, Criterion, Level, Rating, Rubric, RubricKind
+from common.exceptions import ApplicationError, ConflictError
 
 LEVEL_SCORES = tuple(range(MIN_LEVEL, MAX_LEVEL + 1))
 
@@ -64,3 +64,9 @@ def rubric_create_from_seed(*, organisation: Organisation, key: str, data: dict[
         description=data.get("description", ""),
         criteria=data["criteria"],
     )
+
+
+def rubric_delete(*, rubric: Rubric) -> None:
+    if rubric.question_revisions.exists() or Rating.objects.filter(criterion__rubric=rubric).exists():
+        raise ConflictError("This rubric is in use by questions or scorecards.", code="rubric_in_use")
+    rubric.delete()

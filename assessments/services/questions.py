@@ -119,3 +119,10 @@ def revisions_lock(*, revision_ids: list[int]) -> int:
 
 def kind_is_written(kind: str) -> bool:
     return kind in (QuestionKind.CONCEPTUAL, QuestionKind.BEHAVIOURAL)
+
+
+def question_archive(*, question: Question) -> Question:
+    """Hide a question from new sets; attempts that used it keep their pinned revision."""
+    question.is_archived = True
+    question.save(update_fields=["is_archived", "updated_at"])
+    return question

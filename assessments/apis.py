@@ -1,0 +1,213 @@
+"""Question bank, question sets and candidates: /api/v1/ (organisation-scoped)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assessments import selectors
+from assessments.importing import MarkdownImportError
+from assessments.models import Candidate, Difficulty, Question, QuestionKind
+from assessments.services.candidates import candidate_create, candidate_delete, candidate_update
+from assessments.services.importing import question_set_import
+from assessments.services.questions import question_archive, question_create, question_revise
+from common.api import WRITE_METHODS, OrganisationApi
+from common.exceptions import ApplicationError
+from common.pagination import paginate
+from rubrics.selectors import rubric_get
+
+
+class QuestionOutputSerializer(serializers.ModelSerializer):
+    revision = serializers.SerializerMethodField()
+    prompt = serializers.SerializerMethodField()
+    rubric_id = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Question
+        fields = ["id", "key", "title", "kind", "difficulty", "tags", "is_archived", "revision", "prompt", "rubric_id"]
+
+    def _current(self, obj: Question):  # type: ignore[no-untyped-def]
+        revisions = sorted(obj.revisions.all(), key=lambda r: r.number)
+        return revisions[-1] if revisions else None
+
+    def get_revision(self, obj: Question) -> int | None:
+        current = self._current(obj)
+        return current.number if current else None
+
+    def get_prompt(self, obj: Question) -> str:
+        current = self._current(obj)
+        return current.prompt if current else ""
+
+    def get_rubric_id(self, obj: Question) -> int | None:
+        current = self._current(obj)
+        return current.rubric_id if current else None
+
+
+class QuestionListApi(OrganisationApi):
+    manager_only_methods = frozenset({"POST"})
+
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=QuestionKind.choices)
+        prompt = serializers.CharField(max_length=50_000)
+        title = serializers.CharField(max_length=200, required=False, default="")
+        difficulty = serializers.ChoiceField(choices=Difficulty.choices, default=Difficulty.MEDIUM)
+        tags = serializers.ListField(child=serializers.CharField(max_length=50), max_length=20, default=list)
+        rubric_id = serializers.IntegerField(required=False, allow_null=True)
+
+    @extend_schema(responses=QuestionOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return paginate(request, self, selectors.question_list(organisation=self.organisation), QuestionOutputSerializer)
+
+    @extend_schema(request=InputSerializer, responses={201: QuestionOutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = _validated(self.InputSerializer, request)
+        rubric_id = data.pop("rubric_id", None)
+        rubric = rubric_get(organisation=self.organisation, pk=rubric_id) if rubric_id else None
+        question = question_create(organisation=self.organisation, rubric=rubric, **data)
+        question = selectors.question_get(organisation=self.organisation, pk=question.pk)
+        return Response(QuestionOutputSerializer(question).data, status=status.HTTP_201_CREATED)
+
+
+class QuestionDetailApi(OrganisationApi):
+    manager_only_methods = WRITE_METHODS
+
+    class InputSerializer(serializers.Serializer):
+        prompt = serializers.CharField(max_length=50_000, required=False)
+        interviewer_notes = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
+        rubric_id = serializers.IntegerField(required=False, allow_null=True)
+
+    @extend_schema(responses=QuestionOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        question = selectors.question_get(organisation=self.organisation, pk=pk)
+        return Response(QuestionOutputSerializer(question).data)
+
+    @extend_schema(request=InputSerializer, responses=QuestionOutputSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        question = selectors.question_get(organisation=self.organisation, pk=pk)
+        changes = _validated(self.InputSerializer, request)
+        if "rubric_id" in changes:
+            rubric_id = changes.pop("rubric_id")
+            changes["rubric"] = rubric_get(organisation=self.organisation, pk=rubric_id) if rubric_id else None
+        if not changes:
+            raise ApplicationError("Nothing to change.", details={"fields": ["prompt", "interviewer_notes", "rubric_id"]})
+        question_revise(question=question, **changes)
+        return Response(QuestionOutputSerializer(selectors.question_get(organisation=self.organisation, pk=pk)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        question_archive(question=selectors.question_get(organisation=self.organisation, pk=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class QuestionSetOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    description = serializers.CharField()
+    sections = serializers.SerializerMethodField()
+
+    def get_sections(self, obj) -> list[dict]:  # type: ignore[no-untyped-def]
+        return [
+            {
+                "title": section.title,
+                "position": section.position,
+                "question_ids": [item.question_id for item in sorted(section.items.all(), key=lambda i: i.position)],
+            }
+            for section in sorted(obj.sections.all(), key=lambda s: s.position)
+        ]
+
+
+class QuestionSetListApi(OrganisationApi):
+    @extend_schema(responses=QuestionSetOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        queryset = selectors.question_set_list(organisation=self.organisation)
+        return paginate(request, self, queryset, QuestionSetOutputSerializer)
+
+
+class QuestionSetDetailApi(OrganisationApi):
+    @extend_schema(responses=QuestionSetOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        question_set = selectors.question_set_get(organisation=self.organisation, pk=pk)
+        return Response(QuestionSetOutputSerializer(question_set).data)
+
+
+class QuestionSetImportApi(OrganisationApi):
+    manager_only_methods = frozenset({"POST"})
+
+    class InputSerializer(serializers.Serializer):
+        markdown = serializers.CharField(max_length=500_000)
+        slug = serializers.SlugField(max_length=120, required=False, default="")
+        title = serializers.CharField(max_length=200, required=False, default="")
+
+    class OutputSerializer(serializers.Serializer):
+        question_set = QuestionSetOutputSerializer()
+        unchanged = serializers.BooleanField()
+        sections = serializers.IntegerField()
+        questions = serializers.IntegerField()
+        created_questions = serializers.IntegerField()
+        skipped = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer, 200: OutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = _validated(self.InputSerializer, request)
+        try:
+            report = question_set_import(
+                organisation=self.organisation, text=data["markdown"], slug=data["slug"], title=data["title"]
+            )
+        except MarkdownImportError as exc:
+            raise ApplicationError(str(exc), code="no_questions") from exc
+        question_set = selectors.question_set_get(organisation=self.organisation, pk=report.question_set.pk)
+        report.question_set = question_set
+        code = status.HTTP_200_OK if report.unchanged else status.HTTP_201_CREATED
+        return Response(self.OutputSerializer(report).data, status=code)
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Candidate
+        fields = ["id", "name", "email", "external_id", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class CandidateListApi(OrganisationApi):
+    manager_only_methods = frozenset({"POST"})
+
+    @extend_schema(responses=CandidateSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        queryset = selectors.candidate_list(organisation=self.organisation)
+        external_id = request.query_params.get("external_id")
+        if external_id:
+            queryset = queryset.filter(external_id=external_id)
+        return paginate(request, self, queryset, CandidateSerializer)
+
+    @extend_schema(request=CandidateSerializer, responses={201: CandidateSerializer})
+    def post(self, request: Request) -> Response:
+        data = _validated(CandidateSerializer, request)
+        candidate = candidate_create(organisation=self.organisation, **data)
+        return Response(CandidateSerializer(candidate).data, status=status.HTTP_201_CREATED)
+
+
+class CandidateDetailApi(OrganisationApi):
+    manager_only_methods = WRITE_METHODS
+
+    @extend_schema(responses=CandidateSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(CandidateSerializer(selectors.candidate_get(organisation=self.organisation, pk=pk)).data)
+
+    @extend_schema(request=CandidateSerializer, responses=CandidateSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        candidate = selectors.candidate_get(organisation=self.organisation, pk=pk)
+        data = _validated(CandidateSerializer, request, partial=True)
+        return Response(CandidateSerializer(candidate_update(candidate=candidate, **data)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        candidate_delete(candidate=selectors.candidate_get(organisation=self.organisation, pk=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _validated(serializer_class: type[serializers.Serializer], request: Request, *, partial: bool = False) -> dict:
+    serializer = serializer_class(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+

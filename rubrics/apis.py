@@ -1,0 +1,75 @@
+"""Rubrics: /api/v1/rubrics/ (organisation-scoped)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from common.api import WRITE_METHODS, OrganisationApi
+from common.pagination import paginate
+from rubrics import selectors
+from rubrics.models import MAX_LEVEL, MIN_LEVEL, RubricKind
+from rubrics.services import rubric_create, rubric_delete
+
+
+class LevelSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=MIN_LEVEL, max_value=MAX_LEVEL)
+    label = serializers.CharField(max_length=40)
+    description = serializers.CharField(max_length=5000)
+
+
+class CriterionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
+    weight = serializers.FloatField(min_value=0.001, default=1.0)
+    levels = LevelSerializer(many=True)
+
+    def to_representation(self, instance):  # type: ignore[no-untyped-def]
+        data = super().to_representation(instance)
+        data["levels"] = LevelSerializer(sorted(instance.levels.all(), key=lambda lv: lv.score), many=True).data
+        return data
+
+
+class RubricSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    key = serializers.SlugField(max_length=120)
+    title = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=RubricKind.choices, default=RubricKind.QUESTION)
+    description = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
+    criteria = CriterionSerializer(many=True)
+
+    def to_representation(self, instance):  # type: ignore[no-untyped-def]
+        data = super().to_representation(instance)
+        criteria = sorted(instance.criteria.all(), key=lambda c: c.position)
+        data["criteria"] = CriterionSerializer(criteria, many=True).data
+        return data
+
+
+class RubricListApi(OrganisationApi):
+    manager_only_methods = frozenset({"POST"})
+
+    @extend_schema(responses=RubricSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return paginate(request, self, selectors.rubric_list(organisation=self.organisation), RubricSerializer)
+
+    @extend_schema(request=RubricSerializer, responses={201: RubricSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = RubricSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rubric = rubric_create(organisation=self.organisation, **serializer.validated_data)
+        rubric = selectors.rubric_get(organisation=self.organisation, pk=rubric.pk)
+        return Response(RubricSerializer(rubric).data, status=status.HTTP_201_CREATED)
+
+
+class RubricDetailApi(OrganisationApi):
+    manager_only_methods = WRITE_METHODS
+
+    @extend_schema(responses=RubricSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(RubricSerializer(selectors.rubric_get(organisation=self.organisation, pk=pk)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        rubric_delete(rubric=selectors.rubric_get(organisation=self.organisation, pk=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
