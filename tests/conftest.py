@@ -1,0 +1,37 @@
+import pytest
+from rest_framework.test import APIClient
+
+from assessments.models import Role
+from tests.factories import MembershipFactory, OrganisationFactory
+
+
+@pytest.fixture
+def organisation():
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def other_organisation():
+    return OrganisationFactory()
+
+
+def _client_for(membership) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(membership.user)
+    return client
+
+
+@pytest.fixture
+def manager_client(organisation):
+    return _client_for(MembershipFactory(organisation=organisation, role=Role.HIRING_MANAGER))
+
+
+@pytest.fixture
+def interviewer_client(organisation):
+    return _client_for(MembershipFactory(organisation=organisation, role=Role.INTERVIEWER))
+
+
+@pytest.fixture
+def outsider_client(other_organisation):
+    """An admin of another organisation: must never see or change ours."""
+    return _client_for(MembershipFactory(organisation=other_organisation, role=Role.ADMIN))

@@ -24,6 +24,8 @@ def coding_spec_set(
     custom_checker_source: str = "",
 ) -> CodingSpec:
     """Replace the coding spec and tests of a revision no attempt has used yet."""
+    # Re-read under a row lock: the caller's copy may predate an attempt pinning this revision.
+    revision = QuestionRevision.objects.select_for_update().select_related("question").get(pk=revision.pk)
     if revision.is_locked:
         raise ConflictError("This revision has been used by an attempt; revise the question first.")
     if revision.question.kind != QuestionKind.CODING:

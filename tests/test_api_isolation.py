@@ -1,0 +1,103 @@
+"""A user of one organisation can never read or change another's objects: every /api/v1/ endpoint."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from assessments.models import Candidate, Question, QuestionSet
+from rubrics.models import Rubric
+from tests.factories import CandidateFactory, QuestionFactory, RubricFactory
+
+pytestmark = pytest.mark.django_db
+
+SEED_MD = "# Set\n\n## Basics\n\n1. What is a token?\n2. What is a corpus?\n"
+
+
+@pytest.fixture
+def owned(organisation, manager_client):
+    """One object of every kind, owned by `organisation`."""
+    manager_client.post("/api/v1/question-sets/import/", {"markdown": SEED_MD, "slug": "owned"}, format="json")
+    return {
+        "question": QuestionFactory(organisation=organisation),
+        "candidate": CandidateFactory(organisation=organisation, external_id="ext-1"),
+        "rubric": RubricFactory(organisation=organisation),
+        "question_set": QuestionSet.objects.get(organisation=organisation, slug="owned"),
+    }
+
+
+DETAIL_ROUTES = {
+    "/api/v1/questions/{}/": "question",
+    "/api/v1/candidates/{}/": "candidate",
+    "/api/v1/rubrics/{}/": "rubric",
+    "/api/v1/question-sets/{}/": "question_set",
+}
+LIST_ROUTES = ["/api/v1/questions/", "/api/v1/candidates/", "/api/v1/rubrics/", "/api/v1/question-sets/"]
+CREATE_ROUTES = ["/api/v1/questions/", "/api/v1/candidates/", "/api/v1/rubrics/", "/api/v1/question-sets/import/"]
+
+
+def _api_routes() -> set[str]:
+    found: set[str] = set()
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and route.startswith("api/v1/"):
+                found.add("/" + route.replace("<int:pk>", "{}"))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_api_route_is_covered_here():
+    covered = set(DETAIL_ROUTES) | set(LIST_ROUTES) | set(CREATE_ROUTES)
+    assert _api_routes() == covered
+
+
+@pytest.mark.parametrize("route", sorted(DETAIL_ROUTES))
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+def test_outsider_cannot_read_or_change_detail(route, method, owned, outsider_client):
+    obj = owned[DETAIL_ROUTES[route]]
+    before = type(obj).objects.filter(pk=obj.pk).values().get()
+    response = getattr(outsider_client, method)(route.format(obj.pk), {"name": "x", "prompt": "x"}, format="json")
+    assert response.status_code in (404, 405)
+    if response.status_code == 404:
+        assert response.json()["error"]["code"] == "not_found"
+    assert type(obj).objects.filter(pk=obj.pk).values().get() == before
+
+
+@pytest.mark.parametrize("route", LIST_ROUTES)
+def test_outsider_lists_show_nothing_of_ours(route, owned, outsider_client, manager_client):
+    ours = manager_client.get(route).json()
+    theirs = outsider_client.get(route).json()
+    assert ours["count"] >= 1
+    assert theirs["count"] == 0
+
+
+def test_outsider_creations_land_in_their_own_organisation(owned, outsider_client, other_organisation):
+    outsider_client.post("/api/v1/candidates/", {"name": "Eve", "email": "eve@example.test"}, format="json")
+    outsider_client.post("/api/v1/questions/", {"kind": "conceptual", "prompt": "Why?"}, format="json")
+    outsider_client.post("/api/v1/question-sets/import/", {"markdown": SEED_MD, "slug": "owned"}, format="json")
+    assert Candidate.objects.get(name="Eve").organisation == other_organisation
+    assert Question.objects.get(key__startswith="why").organisation == other_organisation
+    assert QuestionSet.objects.filter(slug="owned").count() == 2
+    assert owned["question_set"].sections.count() == 1
+
+
+def test_outsider_cannot_attach_our_rubric_to_their_question(owned, outsider_client):
+    response = outsider_client.post(
+        "/api/v1/questions/", {"kind": "conceptual", "prompt": "Why?", "rubric_id": owned["rubric"].pk}, format="json"
+    )
+    assert response.status_code == 404
+    assert not Question.objects.filter(key__startswith="why").exists()
+    assert Rubric.objects.filter(pk=owned["rubric"].pk).exists()
+
+
+def test_outsider_cannot_find_our_candidate_by_external_id(owned, outsider_client):
+    assert outsider_client.get("/api/v1/candidates/?external_id=ext-1").json()["count"] == 0
+
+
+def test_anonymous_gets_stable_error_shape(client):
+    response = client.get("/api/v1/questions/")
+    assert response.status_code in (401, 403)
+    assert set(response.json()["error"]) == {"code", "message", "details"}
