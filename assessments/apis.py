@@ -46,7 +46,7 @@ class QuestionOutputSerializer(serializers.ModelSerializer):
 class QuestionListApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
 
-    class InputSerializer(serializers.Serializer):
+    class QuestionCreateInputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=QuestionKind.choices)
         prompt = serializers.CharField(max_length=50_000)
         title = serializers.CharField(max_length=200, required=False, default="")
@@ -58,9 +58,9 @@ class QuestionListApi(OrganisationApi):
     def get(self, request: Request) -> Response:
         return paginate(request, self, selectors.question_list(organisation=self.organisation), QuestionOutputSerializer)
 
-    @extend_schema(request=InputSerializer, responses={201: QuestionOutputSerializer})
+    @extend_schema(request=QuestionCreateInputSerializer, responses={201: QuestionOutputSerializer})
     def post(self, request: Request) -> Response:
-        data = _validated(self.InputSerializer, request)
+        data = _validated(self.QuestionCreateInputSerializer, request)
         rubric_id = data.pop("rubric_id", None)
         rubric = rubric_get(organisation=self.organisation, pk=rubric_id) if rubric_id else None
         question = question_create(organisation=self.organisation, rubric=rubric, **data)
@@ -71,7 +71,7 @@ class QuestionListApi(OrganisationApi):
 class QuestionDetailApi(OrganisationApi):
     manager_only_methods = WRITE_METHODS
 
-    class InputSerializer(serializers.Serializer):
+    class QuestionReviseInputSerializer(serializers.Serializer):
         prompt = serializers.CharField(max_length=50_000, required=False)
         interviewer_notes = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
         rubric_id = serializers.IntegerField(required=False, allow_null=True)
@@ -81,10 +81,10 @@ class QuestionDetailApi(OrganisationApi):
         question = selectors.question_get(organisation=self.organisation, pk=pk)
         return Response(QuestionOutputSerializer(question).data)
 
-    @extend_schema(request=InputSerializer, responses=QuestionOutputSerializer)
+    @extend_schema(request=QuestionReviseInputSerializer, responses=QuestionOutputSerializer)
     def patch(self, request: Request, pk: int) -> Response:
         question = selectors.question_get(organisation=self.organisation, pk=pk)
-        changes = _validated(self.InputSerializer, request)
+        changes = _validated(self.QuestionReviseInputSerializer, request)
         if "rubric_id" in changes:
             rubric_id = changes.pop("rubric_id")
             changes["rubric"] = rubric_get(organisation=self.organisation, pk=rubric_id) if rubric_id else None
@@ -134,12 +134,12 @@ class QuestionSetDetailApi(OrganisationApi):
 class QuestionSetImportApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
 
-    class InputSerializer(serializers.Serializer):
+    class QuestionSetImportInputSerializer(serializers.Serializer):
         markdown = serializers.CharField(max_length=500_000)
         slug = serializers.SlugField(max_length=120, required=False, default="")
         title = serializers.CharField(max_length=200, required=False, default="")
 
-    class OutputSerializer(serializers.Serializer):
+    class QuestionSetImportOutputSerializer(serializers.Serializer):
         question_set = QuestionSetOutputSerializer()
         unchanged = serializers.BooleanField()
         sections = serializers.IntegerField()
@@ -147,9 +147,9 @@ class QuestionSetImportApi(OrganisationApi):
         created_questions = serializers.IntegerField()
         skipped = serializers.ListField(child=serializers.CharField())
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer, 200: OutputSerializer})
+    @extend_schema(request=QuestionSetImportInputSerializer, responses={201: QuestionSetImportOutputSerializer, 200: QuestionSetImportOutputSerializer})
     def post(self, request: Request) -> Response:
-        data = _validated(self.InputSerializer, request)
+        data = _validated(self.QuestionSetImportInputSerializer, request)
         try:
             report = question_set_import(
                 organisation=self.organisation, text=data["markdown"], slug=data["slug"], title=data["title"]
@@ -159,7 +159,7 @@ class QuestionSetImportApi(OrganisationApi):
         question_set = selectors.question_set_get(organisation=self.organisation, pk=report.question_set.pk)
         report.question_set = question_set
         code = status.HTTP_200_OK if report.unchanged else status.HTTP_201_CREATED
-        return Response(self.OutputSerializer(report).data, status=code)
+        return Response(self.QuestionSetImportOutputSerializer(report).data, status=code)
 
 
 class CandidateSerializer(serializers.ModelSerializer):

@@ -113,6 +113,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionKindEnum": "assessments.models.QuestionKind",
+        "RubricKindEnum": "rubrics.models.RubricKind",
+    },
 }
 
 # Celery: tasks are idempotent and acknowledged late so a lost worker never loses a job.
