@@ -1,0 +1,13 @@
+# Production image for web, worker and beat (needs a registry for the base image).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+RUN useradd --system --uid 10010 --home-dir /app loopwright
+COPY requirements.lock ./
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+RUN DJANGO_DEBUG=1 python manage.py collectstatic --noinput -v0 && chown -R loopwright /app/var
+USER loopwright
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
