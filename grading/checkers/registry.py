@@ -47,7 +47,7 @@ def _bind_options(check: Checker, name: str, options: Mapping[str, Any], args: A
     try:
         inspect.signature(check).bind(None, None, **kwargs)
     except TypeError as exc:
-        raise CheckerError(f"checker {name!r} does not accept options {sorted(options)}: {exc}") from None
+        raise CheckerError(f"checker {name!r} cannot be called with options {sorted(kwargs)}: {exc}") from None
     return kwargs
 
 
