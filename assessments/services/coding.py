@@ -99,6 +99,10 @@ def coding_spec_from_seed(*, question: Question, seed_name: str) -> CodingSpec:
     if existing is not None:
         return existing
     seed = load_coding_seed(seed_name)
+    question.title = seed["spec"].get("title", question.title)
+    question.difficulty = seed["spec"].get("difficulty", question.difficulty)
+    question.tags = seed["spec"].get("tags", question.tags)
+    question.save(update_fields=["title", "difficulty", "tags", "updated_at"])
     if revision.is_locked:
         revision = question_revise(question=question).revision
     revision.prompt = f"{revision.prompt}\n\n{seed['prompt'].strip()}"

@@ -108,7 +108,7 @@ def _attach_coding_specs(questions: list[Question]) -> None:
     for question in questions:
         if question.kind != QuestionKind.CODING:
             continue
-        lowered = question.title.lower()
+        lowered = (question.current_revision.prompt if question.current_revision else question.title).lower()
         seed_name = next(name for phrase, name in CODING_SEEDS.items() if phrase in lowered)
         coding_spec_from_seed(question=question, seed_name=seed_name)
 
