@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from grading.checkers import exact, exception, floats, unordered
-from grading.checkers.base import CheckerError, CheckInput, CheckResult, reject
+from grading.checkers.base import CheckerError, CheckInput, CheckResult, json_normalise, reject
 from grading.checkers.custom import coerce_result, load_custom_checker
 
 try:  # a Celery soft time limit must stop a slow checker, not become a failed check
@@ -74,6 +74,17 @@ def _blame(check: Checker, name: str, crash: Exception, expected: Any, kwargs: d
     return reject(f"checker could not read the answer: {type(crash).__name__}: {crash}")
 
 
+def _as_answer(actual: CheckInput | Any) -> CheckInput | CheckResult:
+    """The answer as the sandbox would deliver it (JSON-normalised), or the failure to report."""
+    answer = actual if isinstance(actual, CheckInput) else CheckInput.returned(actual)
+    if answer.raised is not None:
+        return answer
+    try:
+        return CheckInput.returned(json_normalise(answer.value))
+    except (TypeError, ValueError, RecursionError) as exc:
+        return reject(f"answer is not JSON-representable: {type(exc).__name__}: {exc}")
+
+
 def run_checker(
     name: str,
     actual: CheckInput | Any,
@@ -85,13 +96,17 @@ def run_checker(
 ) -> CheckResult:
     """Run checker ``name``; return its CheckResult and never raise because of the candidate's answer.
 
-    ``actual`` is a CheckInput (a plain value is taken as returned). ``args`` (the test's input
-    arguments) reach checkers whose signature takes ``args`` or ``**options``. A broken checker,
-    unknown checker or option, or a test spec the checker cannot use raises ``CheckerError``.
+    ``actual`` is a CheckInput (a plain value is taken as returned). A returned value is
+    JSON-normalised first, so checkers see lists (not tuples) and plain numbers whether the answer
+    came from the sandbox or straight from Python. ``args`` (the test's input arguments) reach
+    checkers whose signature takes ``args`` or ``**options``. A broken or unknown checker, an
+    option it does not take, or a test spec it cannot use raises ``CheckerError``.
     """
     check = get_checker(name, custom_source)
     kwargs = _bind_options(check, name, options or {}, args)
-    answer = actual if isinstance(actual, CheckInput) else CheckInput.returned(actual)
+    answer = _as_answer(actual)
+    if isinstance(answer, CheckResult):
+        return answer
     try:
         result = check(answer, expected, **kwargs)
     except (CheckerError, _SoftTimeLimit, MemoryError):
