@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from assessments import selectors
 from assessments.importing import MarkdownImportError
-from assessments.models import Candidate, Difficulty, Question, QuestionKind
+from assessments.models import Candidate, Difficulty, Question, QuestionKind, QuestionRevision, QuestionSet
 from assessments.services.candidates import candidate_create, candidate_delete, candidate_update
 from assessments.services.importing import question_set_import
 from assessments.services.questions import question_archive, question_create, question_revise
@@ -26,7 +26,7 @@ class QuestionOutputSerializer(serializers.ModelSerializer):
         model = Question
         fields = ["id", "key", "title", "kind", "difficulty", "tags", "is_archived", "revision", "prompt", "rubric_id"]
 
-    def _current(self, obj: Question):  # type: ignore[no-untyped-def]
+    def _current(self, obj: Question) -> QuestionRevision | None:
         revisions = sorted(obj.revisions.all(), key=lambda r: r.number)
         return revisions[-1] if revisions else None
 
@@ -56,7 +56,9 @@ class QuestionListApi(OrganisationApi):
 
     @extend_schema(responses=QuestionOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return paginate(request, self, selectors.question_list(organisation=self.organisation), QuestionOutputSerializer)
+        return paginate(
+            request, self, selectors.question_list(organisation=self.organisation), QuestionOutputSerializer
+        )
 
     @extend_schema(request=QuestionCreateInputSerializer, responses={201: QuestionOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -89,7 +91,9 @@ class QuestionDetailApi(OrganisationApi):
             rubric_id = changes.pop("rubric_id")
             changes["rubric"] = rubric_get(organisation=self.organisation, pk=rubric_id) if rubric_id else None
         if not changes:
-            raise ApplicationError("Nothing to change.", details={"fields": ["prompt", "interviewer_notes", "rubric_id"]})
+            raise ApplicationError(
+                "Nothing to change.", details={"fields": ["prompt", "interviewer_notes", "rubric_id"]}
+            )
         question_revise(question=question, **changes)
         return Response(QuestionOutputSerializer(selectors.question_get(organisation=self.organisation, pk=pk)).data)
 
@@ -106,7 +110,7 @@ class QuestionSetOutputSerializer(serializers.Serializer):
     description = serializers.CharField()
     sections = serializers.SerializerMethodField()
 
-    def get_sections(self, obj) -> list[dict]:  # type: ignore[no-untyped-def]
+    def get_sections(self, obj: QuestionSet) -> list[dict]:
         return [
             {
                 "title": section.title,
@@ -147,7 +151,10 @@ class QuestionSetImportApi(OrganisationApi):
         created_questions = serializers.IntegerField()
         skipped = serializers.ListField(child=serializers.CharField())
 
-    @extend_schema(request=QuestionSetImportInputSerializer, responses={201: QuestionSetImportOutputSerializer, 200: QuestionSetImportOutputSerializer})
+    @extend_schema(
+        request=QuestionSetImportInputSerializer,
+        responses={201: QuestionSetImportOutputSerializer, 200: QuestionSetImportOutputSerializer},
+    )
     def post(self, request: Request) -> Response:
         data = _validated(self.QuestionSetImportInputSerializer, request)
         try:
@@ -210,4 +217,3 @@ def _validated(serializer_class: type[serializers.Serializer], request: Request,
     serializer = serializer_class(data=request.data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-

@@ -3,8 +3,7 @@
 from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Model
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from assessments.models import Candidate, Membership, Organisation, Question, QuestionSet, Role
 from common.exceptions import NotFoundError, PermissionDeniedError
@@ -26,17 +25,14 @@ def membership_get(*, user: AbstractBaseUser | AnonymousUser, organisation_slug:
         raise PermissionDeniedError("You are not a member of this organisation.", code="not_a_member")
     if len(found) > 1:
         raise PermissionDeniedError(
-            "You belong to several organisations: name one with the X-Organisation header.", code="organisation_required"
+            "You belong to several organisations: name one with the X-Organisation header.",
+            code="organisation_required",
         )
     return found[0]
 
 
 def question_list(*, organisation: Organisation) -> QuerySet[Question]:
-    return (
-        Question.objects.filter(organisation=organisation)
-        .prefetch_related("revisions")
-        .order_by("title", "pk")
-    )
+    return Question.objects.filter(organisation=organisation).prefetch_related("revisions").order_by("title", "pk")
 
 
 def question_get(*, organisation: Organisation, pk: int) -> Question:

@@ -68,6 +68,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     elif isinstance(exc, drf_exceptions.APIException):
         detail = exc.detail
         message = str(detail) if not isinstance(detail, dict | list) else "The request failed."
-        response.data = error_body(str(exc.get_codes()) if isinstance(exc.get_codes(), str) else exc.default_code,
-                                   message)
+        response.data = error_body(
+            str(exc.get_codes()) if isinstance(exc.get_codes(), str) else exc.default_code, message
+        )
     return response

@@ -6,7 +6,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 
-def paginate(request: Request, view: APIView, queryset: QuerySet, serializer_class: type[serializers.Serializer]) -> Response:
+def paginate(
+    request: Request, view: APIView, queryset: QuerySet, serializer_class: type[serializers.Serializer]
+) -> Response:
     paginator = LimitOffsetPagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)

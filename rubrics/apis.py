@@ -1,5 +1,7 @@
 """Rubrics: /api/v1/rubrics/ (organisation-scoped)."""
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -14,7 +16,7 @@ from rubrics.services import rubric_create, rubric_delete
 
 class LevelSerializer(serializers.Serializer):
     score = serializers.IntegerField(min_value=MIN_LEVEL, max_value=MAX_LEVEL)
-    label = serializers.CharField(max_length=40)
+    label = serializers.CharField(max_length=40)  # type: ignore[assignment]
     description = serializers.CharField(max_length=5000)
 
 
@@ -25,7 +27,7 @@ class CriterionSerializer(serializers.Serializer):
     weight = serializers.FloatField(min_value=0.001, default=1.0)
     levels = LevelSerializer(many=True)
 
-    def to_representation(self, instance):  # type: ignore[no-untyped-def]
+    def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["levels"] = LevelSerializer(sorted(instance.levels.all(), key=lambda lv: lv.score), many=True).data
         return data
@@ -39,7 +41,7 @@ class RubricSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
     criteria = CriterionSerializer(many=True)
 
-    def to_representation(self, instance):  # type: ignore[no-untyped-def]
+    def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
         criteria = sorted(instance.criteria.all(), key=lambda c: c.position)
         data["criteria"] = CriterionSerializer(criteria, many=True).data

@@ -5,8 +5,8 @@ from typing import Any
 from django.db import transaction
 
 from assessments.models import Organisation
-from rubrics.models import MAX_LEVEL, MIN_LEVEL, Criterion, Level, Rating, Rubric, RubricKind
 from common.exceptions import ApplicationError, ConflictError
+from rubrics.models import MAX_LEVEL, MIN_LEVEL, Criterion, Level, Rating, Rubric, RubricKind
 
 LEVEL_SCORES = tuple(range(MIN_LEVEL, MAX_LEVEL + 1))
 
@@ -44,7 +44,9 @@ def _criterion_create(rubric: Rubric, position: int, data: dict[str, Any]) -> Cr
     criterion.full_clean()
     criterion.save()
     for level in levels:
-        anchor = Level(criterion=criterion, score=int(level["score"]), label=level["label"], description=level["description"])
+        anchor = Level(
+            criterion=criterion, score=int(level["score"]), label=level["label"], description=level["description"]
+        )
         anchor.full_clean()
         anchor.save()
     return criterion

@@ -52,7 +52,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     kind = "conceptual"
 
     @factory.post_generation
-    def revision(obj, create, extracted, **kwargs):  # noqa: N805
+    def revision(obj, create, extracted, **kwargs):
         if create:
             QuestionRevision.objects.create(question=obj, number=1, prompt=extracted or f"Explain {obj.title}.")
 
@@ -67,7 +67,7 @@ class RubricFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Rubric {n}")
 
     @factory.post_generation
-    def criteria(obj, create, extracted, **kwargs):  # noqa: N805
+    def criteria(obj, create, extracted, **kwargs):
         if not create:
             return
         criterion = Criterion.objects.create(rubric=obj, position=1, name="Depth")

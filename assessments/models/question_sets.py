@@ -73,7 +73,9 @@ class Stage(BaseModel):
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=16, choices=StageKind.choices)
     title = models.CharField(max_length=200)
-    question_set = models.ForeignKey(QuestionSet, on_delete=models.PROTECT, null=True, blank=True, related_name="stages")
+    question_set = models.ForeignKey(
+        QuestionSet, on_delete=models.PROTECT, null=True, blank=True, related_name="stages"
+    )
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
     weight = models.FloatField(default=1.0)
     interviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="StageInterviewer", blank=True)
@@ -83,8 +85,7 @@ class Stage(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["loop", "position"], name="stage_unique_position"),
             models.CheckConstraint(
-                condition=~models.Q(kind="assessment")
-                | models.Q(question_set__isnull=False, duration_minutes__gte=1),
+                condition=~models.Q(kind="assessment") | models.Q(question_set__isnull=False, duration_minutes__gte=1),
                 name="stage_assessment_needs_set_and_duration",
             ),
             models.CheckConstraint(condition=models.Q(weight__gte=0), name="stage_weight_non_negative"),

@@ -81,17 +81,25 @@ class CodingSpec(BaseModel):
     signature = models.CharField(max_length=500)
     starter_code = models.TextField()
     reference_solution = models.TextField(help_text="Must pass every test before the question is published.")
-    custom_checker_source = models.TextField(blank=True, default="", help_text="Trusted checker code; runs in the worker.")
+    custom_checker_source = models.TextField(
+        blank=True, default="", help_text="Trusted checker code; runs in the worker."
+    )
     cpu_seconds = models.FloatField(default=2.0)
     wall_seconds = models.FloatField(default=5.0)
     memory_mb = models.PositiveIntegerField(default=256)
-    published_at = models.DateTimeField(null=True, blank=True, help_text="Set once the reference passed in the sandbox.")
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set once the reference passed in the sandbox."
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=models.Q(cpu_seconds__gt=0, cpu_seconds__lte=60), name="spec_cpu_range"),
-            models.CheckConstraint(condition=models.Q(wall_seconds__gt=0, wall_seconds__lte=120), name="spec_wall_range"),
-            models.CheckConstraint(condition=models.Q(memory_mb__gte=16, memory_mb__lte=4096), name="spec_memory_range"),
+            models.CheckConstraint(
+                condition=models.Q(wall_seconds__gt=0, wall_seconds__lte=120), name="spec_wall_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(memory_mb__gte=16, memory_mb__lte=4096), name="spec_memory_range"
+            ),
         ]
 
     def __str__(self) -> str:

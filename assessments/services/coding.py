@@ -82,9 +82,11 @@ def _test_case(spec: CodingSpec, position: int, data: dict[str, Any]) -> TestCas
 
 def spec_test_revision(spec: CodingSpec) -> str:
     """Identifies exactly which tests a grade ran against: revision number plus a hash of the tests."""
-    rows = list(spec.test_cases.order_by("position").values(
-        "position", "args", "expected", "expected_exception", "checker", "checker_options", "weight", "visibility"
-    ))
+    rows = list(
+        spec.test_cases.order_by("position").values(
+            "position", "args", "expected", "expected_exception", "checker", "checker_options", "weight", "visibility"
+        )
+    )
     payload = json.dumps([rows, spec.custom_checker_source], sort_keys=True, default=str)
     return f"r{spec.revision.number}-{hashlib.sha256(payload.encode()).hexdigest()[:16]}"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from assessments.models import (
@@ -23,10 +23,10 @@ from assessments.models import (
     StageInterviewer,
     StageKind,
 )
+from assessments.seed.rubrics import load_seed_rubrics
 from assessments.services.coding import coding_spec_from_seed
 from assessments.services.importing import question_set_import_file
 from rubrics.services import rubric_create_from_seed
-from assessments.seed.rubrics import load_seed_rubrics
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "seed" / "nlp-ml-intern-questions.md"
 DEMO_PASSWORD = "loopwright-demo"  # noqa: S105 — demo accounts only, printed by `manage.py demo_logins`
@@ -64,7 +64,7 @@ def demo_load() -> Loop:
     return _loop(organisation, question_set, questions, users)
 
 
-def _demo_user(organisation: Organisation, demo: DemoUser) -> AbstractUser:
+def _demo_user(organisation: Organisation, demo: DemoUser) -> User:
     user_model = get_user_model()
     first, _, last = demo.name.partition(" ")
     user, created = user_model.objects.get_or_create(
@@ -114,7 +114,7 @@ def _attach_coding_specs(questions: list[Question]) -> None:
 
 
 def _loop(
-    organisation: Organisation, question_set: QuestionSet, questions: list[Question], users: dict[str, AbstractUser]
+    organisation: Organisation, question_set: QuestionSet, questions: list[Question], users: dict[str, User]
 ) -> Loop:
     loop, created = Loop.objects.get_or_create(
         organisation=organisation,
@@ -124,8 +124,12 @@ def _loop(
     if not created:
         return loop
     Stage.objects.create(
-        loop=loop, position=1, kind=StageKind.ASSESSMENT, title="Online assessment",
-        question_set=question_set, duration_minutes=90,
+        loop=loop,
+        position=1,
+        kind=StageKind.ASSESSMENT,
+        title="Online assessment",
+        question_set=question_set,
+        duration_minutes=90,
     )
     conceptual = [q for q in questions if q.kind == QuestionKind.CONCEPTUAL]
     behavioural = [q for q in questions if q.kind == QuestionKind.BEHAVIOURAL]
@@ -135,7 +139,7 @@ def _loop(
     return loop
 
 
-def _interview(loop: Loop, position: int, title: str, focus: list[Question], *interviewers: AbstractUser) -> None:
+def _interview(loop: Loop, position: int, title: str, focus: list[Question], *interviewers: User) -> None:
     stage = Stage.objects.create(loop=loop, position=position, kind=StageKind.INTERVIEW, title=title)
     for user in interviewers:
         StageInterviewer.objects.create(stage=stage, user=user)

@@ -22,15 +22,24 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def question_set_import_file(*, organisation: Organisation, path: Path, slug: str = "", title: str = "") -> ImportReport:
+def question_set_import_file(
+    *, organisation: Organisation, path: Path, slug: str = "", title: str = ""
+) -> ImportReport:
     text = path.read_text(encoding="utf-8-sig")
     default_title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
-    return question_set_import(organisation=organisation, text=text, slug=slug, title=title or "", fallback_title=default_title)
+    return question_set_import(
+        organisation=organisation, text=text, slug=slug, title=title or "", fallback_title=default_title
+    )
 
 
 @transaction.atomic
 def question_set_import(
-    *, organisation: Organisation, text: str, slug: str = "", title: str = "", fallback_title: str = "Imported questions"
+    *,
+    organisation: Organisation,
+    text: str,
+    slug: str = "",
+    title: str = "",
+    fallback_title: str = "Imported questions",
 ) -> ImportReport:
     """Create or refresh a question set from Markdown. Importing the same text twice changes nothing."""
     parsed = parse_question_set(text)  # raises MarkdownImportError on a file with no questions

@@ -39,7 +39,9 @@ def test_candidate_crud_and_duplicate_external_id(manager_client):
     assert duplicate.status_code == 409 and duplicate.json()["error"]["code"] == "duplicate_external_id"
     assert Candidate.objects.count() == 1
     cid = first.json()["id"]
-    assert manager_client.patch(f"/api/v1/candidates/{cid}/", {"name": "Ana B"}, format="json").json()["name"] == "Ana B"
+    assert (
+        manager_client.patch(f"/api/v1/candidates/{cid}/", {"name": "Ana B"}, format="json").json()["name"] == "Ana B"
+    )
     assert manager_client.get("/api/v1/candidates/?external_id=gh-1").json()["results"][0]["id"] == cid
     assert manager_client.delete(f"/api/v1/candidates/{cid}/").status_code == 204
 

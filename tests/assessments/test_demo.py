@@ -78,4 +78,9 @@ def test_loop_has_assessment_and_interview_stages(demo):
 def test_load_demo_is_idempotent(demo):
     counts = (Question.objects.count(), Rubric.objects.count(), CodingSpec.objects.count(), Loop.objects.count())
     call_command("load_demo")
-    assert (Question.objects.count(), Rubric.objects.count(), CodingSpec.objects.count(), Loop.objects.count()) == counts
+    assert (
+        Question.objects.count(),
+        Rubric.objects.count(),
+        CodingSpec.objects.count(),
+        Loop.objects.count(),
+    ) == counts

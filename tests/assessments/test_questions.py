@@ -54,7 +54,7 @@ def test_revising_a_locked_coding_question_copies_spec_and_tests(organisation):
 
 
 def test_locked_coding_spec_cannot_be_replaced(organisation):
-    question, spec = _coding_question(organisation)
+    _, spec = _coding_question(organisation)
     revisions_lock(revision_ids=[spec.revision_id])
     with pytest.raises(ConflictError):
         coding_spec_set(revision=spec.revision, spec={}, starter_code="", reference_solution="", tests=[])

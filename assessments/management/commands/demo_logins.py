@@ -9,6 +9,6 @@ class Command(BaseCommand):
     help = "Print the demo accounts created by load_demo."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<6} {user.role.label:<15} {user.name}")
