@@ -161,9 +161,7 @@ class Collector:
             os.close(fd)
             return
         self.sinks[fd].feed(chunk)
-        if self.stdout.total + self.stderr.total > self.limits["output_bytes"]:
-            self.kill("output_limit")
-        elif self.result.total > self.result.keep:
+        if self.stdout.total + self.stderr.total > self.limits["output_bytes"] or self.result.total > self.result.keep:
             self.kill("output_limit")
 
     def collect(self, started: float) -> tuple[int, Any, float]:

@@ -19,7 +19,6 @@ from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import protocol  # noqa: E402
 import runner  # noqa: E402
 
 sys.path.pop(0)
