@@ -286,10 +286,12 @@ def test_huge_answers_give_bounded_messages():
 
 
 def test_run_test_checker_reads_a_test_row():
-    test = {"args": [[1], [1, 2]], "expected": None, "expected_exception": "ValueError", "checker": "exception"}
-    assert run_test_checker(test, raised("ValueError")).passed
-    test = {"args": [], "expected": 0.5, "checker": "float", "checker_options": {"abs_tol": 0.1}}
-    assert run_test_checker(test, 0.55).passed
+    raises = {"args": [[1], [1, 2]], "expected": None, "expected_exception": "ValueError", "checker": "exception"}
+    assert run_test_checker(raises, raised("ValueError")).passed
+    assert not run_test_checker(raises, 0.0).passed
+    returns = {"args": [], "expected": 0.5, "checker": "float", "checker_options": {"abs_tol": 0.1}}
+    assert run_test_checker(returns, 0.55).passed
+    assert not run_test_checker(returns, 0.65).passed
 
 
 # --- custom --------------------------------------------------------------------------------------
