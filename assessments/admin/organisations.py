@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from assessments.admin.mixins import TIMESTAMPS, ReadOnlyInlineMixin
+from assessments.models import Candidate, Invitation, Membership, Organisation
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("user", "role")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "member_count", "created_at")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = TIMESTAMPS
+    inlines = (MembershipInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
+        return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    @admin.display(description="members", ordering="member_count")
+    def member_count(self, obj: Organisation) -> int:
+        return obj.member_count  # type: ignore[attr-defined]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "role", "created_at")
+    list_filter = ("role", "organisation")
+    list_select_related = ("user", "organisation")
+    search_fields = ("user__username", "user__email", "organisation__name")
+    autocomplete_fields = ("organisation", "user")
+    readonly_fields = TIMESTAMPS
+
+
+class CandidateInvitationInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = Invitation
+    fields = ("question_set", "stage", "opens_at", "expires_at", "revoked_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Invitation]:
+        return super().get_queryset(request).select_related("question_set", "stage__loop")
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "organisation", "external_id", "created_at")
+    list_filter = ("organisation",)
+    list_select_related = ("organisation",)
+    search_fields = ("name", "email", "external_id")
+    autocomplete_fields = ("organisation",)
+    readonly_fields = TIMESTAMPS
+    date_hierarchy = "created_at"
+    inlines = (CandidateInvitationInline,)

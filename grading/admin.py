@@ -1,0 +1,49 @@
+"""Grading evidence is written only by the grader: everything here is read-only."""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from assessments.admin.mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from grading.models import GradingResult, TestResult
+
+# What the candidate's code returned is for reviewers; it stays on the test result's own page.
+TEST_RESULT_ROW = ("test_case", "verdict", "checker_message", "cpu_ms", "wall_ms", "memory_kb")
+
+
+class TestResultInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = TestResult
+    fields = TEST_RESULT_ROW
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TestResult]:
+        return super().get_queryset(request).select_related("test_case")
+
+
+@admin.register(GradingResult)
+class GradingResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "submission", "candidate", "question", "verdict", "score", "duration_ms", "created_at")
+    list_filter = ("verdict", "submission__purpose", "submission__attempt_question__attempt__organisation")
+    list_select_related = (
+        "submission__attempt_question__attempt__invitation__candidate",
+        "submission__attempt_question__revision__question",
+    )
+    search_fields = ("submission__attempt_question__attempt__invitation__candidate__name", "test_revision")
+    date_hierarchy = "created_at"
+    inlines = (TestResultInline,)
+
+    @admin.display(description="candidate")
+    def candidate(self, obj: GradingResult) -> str:
+        return str(obj.submission.attempt_question.attempt.invitation.candidate)
+
+    @admin.display(description="question")
+    def question(self, obj: GradingResult) -> str:
+        return str(obj.submission.attempt_question.revision)
+
+
+@admin.register(TestResult)
+class TestResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("test_case", "result", "verdict", "cpu_ms", "wall_ms", "memory_kb")
+    list_filter = ("verdict",)
+    list_select_related = ("result", "test_case")
+    search_fields = ("test_case__name",)

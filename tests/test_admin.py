@@ -1,0 +1,264 @@
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.db import models
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries, Settings
+
+from assessments.models import (
+    Answer,
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    Candidate,
+    CodeSubmission,
+    CodingSpec,
+    Decision,
+    FocusQuestion,
+    IntegrityEvent,
+    Invitation,
+    Loop,
+    Membership,
+    Organisation,
+    Question,
+    QuestionRevision,
+    QuestionSet,
+    Role,
+    Section,
+    SectionItem,
+    Stage,
+    StageInterviewer,
+    StageKind,
+)
+from assessments.models import TestCase as SpecTestCase
+from grading.models import GradingResult, TestResult, Verdict
+from rubrics.models import Criterion, Level, Rating, Rubric, Scorecard, ScorecardAmendment, ScorecardStatus
+
+pytestmark = pytest.mark.django_db
+
+APPS = {"assessments", "grading", "rubrics"}
+REGISTERED = sorted(
+    (model for model in admin.site._registry if model._meta.app_label in APPS), key=lambda m: m._meta.label
+)
+# Rows only the system writes: the admin shows them but offers no add form.
+VIEW_ONLY = {
+    "assessments.Attempt",
+    "assessments.AttemptQuestion",
+    "assessments.Answer",
+    "assessments.CodeSubmission",
+    "assessments.IntegrityEvent",
+    "grading.GradingResult",
+    "grading.TestResult",
+    "rubrics.ScorecardAmendment",
+}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def admin_url(model: type[models.Model], view: str, *args: object) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@dataclass
+class Graph:
+    revision: QuestionRevision
+    spec: CodingSpec
+    scorecard: Scorecard
+
+
+@pytest.fixture
+def graph(admin_user: User) -> Graph:
+    """One row of every model, wired the way a graded, scored candidate leaves them."""
+    now = timezone.now()
+    org = Organisation.objects.create(name="Acme", slug="acme")
+    Membership.objects.create(organisation=org, user=admin_user, role=Role.ADMIN)
+    candidate = Candidate.objects.create(organisation=org, name="Ada", email="ada@example.com")
+    rubric = Rubric.objects.create(organisation=org, key="algo", title="Algorithms")
+    criterion = Criterion.objects.create(rubric=rubric, position=1, name="Correctness")
+    Level.objects.create(criterion=criterion, score=1, label="Weak", description="Misses the point.")
+    question = Question.objects.create(organisation=org, key="two-sum", title="Two sum", kind="coding")
+    revision = QuestionRevision.objects.create(
+        question=question, number=1, prompt="Return the pair that sums to **target**.", rubric=rubric, is_locked=True
+    )
+    spec = CodingSpec.objects.create(
+        revision=revision,
+        function_name="two_sum",
+        signature="def two_sum(xs, target)",
+        starter_code="def two_sum(xs, target):\n    pass\n",
+        reference_solution="def two_sum(xs, target):\n    return [0, 1]\n",
+    )
+    test_case = SpecTestCase.objects.create(spec=spec, position=1, name="basic", args=[[1, 2], 3], expected=[0, 1])
+    question_set = QuestionSet.objects.create(organisation=org, title="Backend screen", slug="backend")
+    section = Section.objects.create(question_set=question_set, title="Coding", position=1)
+    SectionItem.objects.create(section=section, question=question, position=1)
+    loop = Loop.objects.create(organisation=org, title="Backend engineer", role="Backend engineer")
+    stage = Stage.objects.create(
+        loop=loop, position=1, kind=StageKind.ASSESSMENT, title="Screen", question_set=question_set, duration_minutes=60
+    )
+    StageInterviewer.objects.create(stage=stage, user=admin_user)
+    FocusQuestion.objects.create(stage=stage, question=question, position=1, interviewer=admin_user)
+    invitation = Invitation.objects.create(
+        organisation=org,
+        candidate=candidate,
+        question_set=question_set,
+        stage=stage,
+        opens_at=now,
+        expires_at=now + timedelta(days=7),
+        duration_minutes=60,
+    )
+    attempt = Attempt.objects.create(
+        organisation=org,
+        invitation=invitation,
+        status=AttemptStatus.GRADED,
+        started_at=now,
+        deadline=now + timedelta(hours=1),
+        submitted_at=now + timedelta(minutes=30),
+    )
+    attempt_question = AttemptQuestion.objects.create(attempt=attempt, revision=revision, position=1)
+    Answer.objects.create(attempt_question=attempt_question, body="def two_sum(xs, target): ...", version=3)
+    IntegrityEvent.objects.create(attempt=attempt, attempt_question=attempt_question, kind="paste", occurred_at=now)
+    submission = CodeSubmission.objects.create(
+        attempt_question=attempt_question, purpose="final", source="def two_sum(xs, target): ...", status="graded"
+    )
+    result = GradingResult.objects.create(
+        submission=submission, verdict=Verdict.ACCEPTED, score=1.0, test_revision="r1:abc"
+    )
+    TestResult.objects.create(result=result, test_case=test_case, verdict=Verdict.ACCEPTED, actual=[0, 1])
+    scorecard = Scorecard.objects.create(
+        organisation=org,
+        candidate=candidate,
+        stage=stage,
+        interviewer=admin_user,
+        status=ScorecardStatus.SUBMITTED,
+        recommendation="yes",
+        notes="Clear reasoning.",
+        submitted_at=now,
+    )
+    Rating.objects.create(scorecard=scorecard, criterion=criterion, question=question, score=3)
+    ScorecardAmendment.objects.create(scorecard=scorecard, author=admin_user, reason="Typo", previous={"notes": ""})
+    Decision.objects.create(
+        organisation=org,
+        candidate=candidate,
+        loop=loop,
+        outcome="advance",
+        reason="Strong screen.",
+        decided_by=admin_user,
+    )
+    return Graph(revision=revision, spec=spec, scorecard=scorecard)
+
+
+def test_every_domain_model_is_registered() -> None:
+    registered = {model._meta.label for model in REGISTERED}
+    expected = {model._meta.label for app in APPS for model in apps.get_app_config(app).get_models()}
+    assert registered == expected
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+def test_changelist_renders_and_searches(admin_client: Client, graph: Graph, model: type[models.Model]) -> None:
+    response = admin_client.get(admin_url(model, "changelist"))
+    # Django does not check search_fields at start-up; a bad lookup would only fail on a search.
+    search = admin_client.get(admin_url(model, "changelist"), {"q": "a"})
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+    assert search.status_code == 200
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+def test_add_page_renders_unless_view_only(admin_client: Client, model: type[models.Model]) -> None:
+    response = admin_client.get(admin_url(model, "add"))
+
+    assert response.status_code == (403 if model._meta.label in VIEW_ONLY else 200)
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+def test_change_page_renders(admin_client: Client, graph: Graph, model: type[models.Model]) -> None:
+    obj = model._default_manager.get()
+
+    response = admin_client.get(admin_url(model, "change", obj.pk))
+
+    assert response.status_code == 200
+
+
+def test_locked_revision_shows_prompt_read_only(admin_client: Client, graph: Graph) -> None:
+    response = admin_client.get(admin_url(QuestionRevision, "change", graph.revision.pk))
+
+    content = response.content.decode()
+    assert 'name="prompt"' not in content
+    assert "Return the pair that sums to **target**." in content
+
+
+def test_unlocked_revision_prompt_is_editable(admin_client: Client, graph: Graph) -> None:
+    QuestionRevision.objects.filter(pk=graph.revision.pk).update(is_locked=False)
+
+    response = admin_client.get(admin_url(QuestionRevision, "change", graph.revision.pk))
+
+    assert '<textarea name="prompt"' in response.content.decode()
+
+
+def test_posting_to_a_locked_revision_leaves_its_content_alone(admin_client: Client, graph: Graph) -> None:
+    response = admin_client.post(
+        admin_url(QuestionRevision, "change", graph.revision.pk), {"prompt": "Tampered", "number": 9, "_save": "Save"}
+    )
+
+    assert response.status_code == 302
+    graph.revision.refresh_from_db()
+    assert (graph.revision.prompt, graph.revision.number) == ("Return the pair that sums to **target**.", 1)
+
+
+def test_revision_added_here_records_its_author(admin_client: Client, admin_user: User, graph: Graph) -> None:
+    question = graph.revision.question
+    add_url = admin_url(QuestionRevision, "add")
+    assert f"?question={question.pk}" in admin_client.get(admin_url(Question, "change", question.pk)).content.decode()
+
+    response = admin_client.post(
+        add_url, {"question": question.pk, "number": 2, "prompt": "Now in O(n).", "_save": "Save"}
+    )
+
+    assert response.status_code == 302
+    assert QuestionRevision.objects.get(question=question, number=2).created_by == admin_user
+
+
+def test_locked_revision_spec_and_tests_are_read_only(admin_client: Client, graph: Graph) -> None:
+    content = admin_client.get(admin_url(CodingSpec, "change", graph.spec.pk)).content.decode()
+
+    assert 'name="reference_solution"' not in content
+    assert 'name="test_cases-0-args"' not in content
+    assert 'name="test_cases-TOTAL_FORMS"' in content  # the inline is there, just not editable
+
+
+def test_submitted_scorecard_is_read_only(admin_client: Client, graph: Graph) -> None:
+    content = admin_client.get(admin_url(Scorecard, "change", graph.scorecard.pk)).content.decode()
+
+    assert 'name="notes"' not in content
+    assert 'name="ratings-0-score"' not in content
+    assert "Clear reasoning." in content
+
+
+def test_question_changelist_queries_do_not_grow_with_rows(
+    admin_client: Client, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    for org_number in range(3):
+        org = Organisation.objects.create(name=f"Org {org_number}", slug=f"org-{org_number}")
+        for question_number in range(5):
+            question = Question.objects.create(
+                organisation=org, key=f"q{question_number}", title=f"Question {question_number}", kind="conceptual"
+            )
+            for number in (1, 2):
+                QuestionRevision.objects.create(question=question, number=number, prompt="Explain.")
+
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(admin_url(Question, "changelist"))
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 15
+    assert '<td class="field-revision_count">2</td>' in response.content.decode()
