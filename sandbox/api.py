@@ -71,7 +71,7 @@ def image_digest(client: docker.DockerClient, image: str) -> str:
 
 def _request(job: Job, nonce: str) -> bytes:
     tests = [{"id": test.id, "args": test.args} for test in job.tests]
-    body = {"nonce": nonce, "source": job.source, "entry_point": job.entry_point, "tests": tests}
+    body: dict[str, Any] = {"nonce": nonce, "source": job.source, "entry_point": job.entry_point, "tests": tests}
     body |= {"limits": limits_for_harness(job.limits), "reap_strays": True}
     try:
         return protocol.encode_request(body)
@@ -105,11 +105,12 @@ def run(job: Job, *, config: SandboxConfig | None = None) -> RunResult:
     session = _acquire_session(client, config, job)
     try:
         drained = session.run(request, _reader(job, nonce), _budget(job, config))
+        oom = not drained.reader.done and session.oom_killed()
     finally:
         session.remove()
     if not drained.reader.frames and drained.errors and not drained.overran:
         raise ContainerFailed("; ".join(drained.errors))
-    ending = Ending(overran=drained.overran, overflowed=drained.overflowed)
+    ending = Ending(overran=drained.overran, overflowed=drained.overflowed, oom_killed=oom)
     return build_result(
         job,
         drained.reader.frames,
@@ -138,7 +139,7 @@ def sweep_leftovers(config: SandboxConfig | None = None, *, include_pooled: bool
             continue
         try:
             container.remove(force=True)
-            removed.append(container.id)
+            removed.append(str(container.id))
         except DockerException:
             continue
     return removed
@@ -148,6 +149,3 @@ def describe(result: RunResult) -> str:
     """A compact JSON summary of a result, for logs."""
     statuses = [outcome.status.value for outcome in result.outcomes]
     return json.dumps({"compile": result.compile_status.value, "statuses": statuses, "image": result.image_digest})
-
-
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -26,7 +27,7 @@ MB = 1024 * 1024
 
 def container_spec(config: SandboxConfig, limits: Limits, run_label: str, *, pooled: bool = False) -> dict[str, Any]:
     """``containers.create`` keyword arguments for one hardened, network-less sandbox container."""
-    memory = f"{limits.container_memory_mb}m"
+    memory = f"{limits.container_memory_mb_for(config.runtime)}m"
     ulimits = [
         Ulimit(name="nofile", soft=limits.open_files, hard=limits.open_files),
         Ulimit(name="fsize", soft=limits.file_size_mb * MB, hard=limits.file_size_mb * MB),
@@ -39,13 +40,13 @@ def container_spec(config: SandboxConfig, limits: Limits, run_label: str, *, poo
         "image": config.image,
         "command": HARNESS_COMMAND,
         "user": SANDBOX_USER,
-        "working_dir": "/tmp",
+        "working_dir": "/tmp",  # noqa: S108 - the container's own tmpfs
         "environment": {},
         "stdin_open": True,
         "tty": False,
         "network_mode": "none",
         "read_only": True,
-        "tmpfs": {"/tmp": f"rw,noexec,nosuid,nodev,size={limits.tmpfs_mb}m,mode=1777"},
+        "tmpfs": {"/tmp": f"rw,noexec,nosuid,nodev,size={limits.tmpfs_mb}m,mode=1777"},  # noqa: S108
         "cap_drop": ["ALL"],
         "security_opt": ["no-new-privileges"],
         "pids_limit": pids,
@@ -78,7 +79,9 @@ class Drained:
 class Session:
     """A created container with its attach socket open; run once, then ``remove``."""
 
-    def __init__(self, client: docker.DockerClient, config: SandboxConfig, limits: Limits, *, pooled: bool = False) -> None:
+    def __init__(
+        self, client: docker.DockerClient, config: SandboxConfig, limits: Limits, *, pooled: bool = False
+    ) -> None:
         self.client, self.config, self.limits = client, config, limits
         self.run_label = uuid.uuid4().hex
         try:
@@ -93,7 +96,7 @@ class Session:
         """Attach (before start: nothing is missed) and start the container."""
         try:
             params = {"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
-            attached = self.client.api.attach_socket(self.container.id, params=params)
+            attached = self.client.api.attach_socket(str(self.container.id), params=params)
             self._socket = attached._sock
             self.container.start()
         except DockerException as exc:
@@ -148,6 +151,14 @@ class Session:
             drained.ended = True
             wake.set()
 
+    def oom_killed(self) -> bool:
+        """Whether the kernel killed something in the container for memory (checked after a short run)."""
+        try:
+            self.container.reload()
+        except DockerException:
+            return False
+        return bool(self.container.attrs.get("State", {}).get("OOMKilled"))
+
     def is_running(self) -> bool:
         try:
             self.container.reload()
@@ -156,18 +167,12 @@ class Session:
         return bool(self.container.status == "running")
 
     def kill(self) -> None:
-        try:
+        with contextlib.suppress(NotFound, APIError):  # already stopped
             self.container.kill()
-        except (NotFound, APIError):
-            pass  # already stopped
 
     def remove(self) -> None:
         """Force-remove the container; a failure is left to ``sweep_leftovers``."""
         if self._socket is not None:
             self._socket.close()
-        try:
+        with contextlib.suppress(DockerException):
             self.container.remove(force=True)
-        except NotFound:
-            pass
-        except DockerException:
-            pass

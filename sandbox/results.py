@@ -19,6 +19,7 @@ class Ending:
 
     overran: bool = False  # killed at the host's wall-clock budget
     overflowed: bool = False  # killed for flooding its output
+    oom_killed: bool = False  # the container hit its memory limit and lost a harness process
 
 
 def outcome_from_frame(test_id: str, frame: dict[str, Any]) -> TestOutcome:
@@ -42,6 +43,8 @@ def _missing_outcome(test_id: str, ending: Ending) -> TestOutcome:
         return TestOutcome(test_id, TestStatus.TIMEOUT, message="the run overran its total wall-clock budget")
     if ending.overflowed:
         return TestOutcome(test_id, TestStatus.OUTPUT_LIMIT, message="the run flooded its output and was stopped")
+    if ending.oom_killed:
+        return TestOutcome(test_id, TestStatus.MEMORY, message="the sandbox ran out of memory and was stopped")
     message = "the sandbox's supervisor stopped before reporting this test (was it killed?)"
     return TestOutcome(test_id, TestStatus.CRASHED, message=message)
 
@@ -79,8 +82,8 @@ def build_result(
     if status == CompileStatus.OK:
         by_index = {f.get("index"): f for f in frames if f.get("kind") == "test"}
         for index, test in enumerate(job.tests):
-            frame = by_index.get(index)
-            outcome = outcome_from_frame(test.id, frame) if frame else _missing_outcome(test.id, ending)
+            test_frame = by_index.get(index)
+            outcome = outcome_from_frame(test.id, test_frame) if test_frame else _missing_outcome(test.id, ending)
             outcomes.append(outcome)
     return RunResult(status, error, outcomes, image, digest, runtime, job.limits, wall_seconds=round(wall, 4))
 

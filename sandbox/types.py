@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 DEFAULT_IMAGE = "loopwright-sandbox-python:offline"
+GVISOR_MB_PER_PROCESS = 12  # measured: a fork bomb at nproc 24 OOMs a 292 MB gVisor sandbox, 32 fits 452 MB
 
 
 class Runtime(StrEnum):
@@ -51,7 +52,7 @@ class Limits:
     load_seconds: float = 10.0  # importing the solution
     source_bytes: int = 256 << 10
     max_tests: int = 200
-    pids: int = 64
+    pids: int = 32  # processes and threads of the candidate
     open_files: int = 64
     file_size_mb: int = 8
     tmpfs_mb: int = 16
@@ -61,6 +62,11 @@ class Limits:
     def container_memory_mb(self) -> int:
         """Memory (and memory+swap) of the whole container: a test, the harness, numpy, the tmpfs."""
         return self.memory_mb + self.tmpfs_mb + 192
+
+    def container_memory_mb_for(self, runtime: str) -> int:
+        """Under gVisor every process's copied pages live in the sandbox's memory: leave room for ``pids``."""
+        extra = GVISOR_MB_PER_PROCESS * self.pids if runtime == Runtime.RUNSC else 0
+        return self.container_memory_mb + extra
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -99,10 +100,8 @@ def _child(function: Any, args: list[Any], limits: dict[str, Any], fds: dict[str
     _set_limits(limits, vm)
     record = _result_record(function, args, limits)
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(BaseException):  # the candidate may have closed or replaced it
             stream.flush()
-        except BaseException:  # the candidate may have closed or replaced it
-            pass
     data = json.dumps(record, separators=(",", ":")).encode()
     while data:
         data = data[os.write(fds["res_w"], data) :]
@@ -142,10 +141,8 @@ class Collector:
     def kill(self, reason: str) -> None:
         self.kill_reason = self.kill_reason or reason
         for target in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
-            try:
+            with contextlib.suppress(OSError):
                 target()
-            except OSError:
-                pass
 
     def _read(self, fd: int) -> None:
         if fd == self.wakeup_fd:
@@ -188,10 +185,10 @@ class Collector:
         return status[0], status[1], exited_at - started
 
     def close(self) -> None:
-        for fd in list(self.selector.get_map()):
-            self.selector.unregister(fd)
-            if fd != self.wakeup_fd:
-                os.close(fd)
+        for key in list(self.selector.get_map().values()):
+            self.selector.unregister(key.fd)
+            if key.fd != self.wakeup_fd:
+                os.close(key.fd)
         self.selector.close()
 
 
@@ -204,7 +201,7 @@ def _classify(collector: Collector, raw_status: int, usage: Any, limits: dict[st
         return {"status": "output_limit", "message": f"output over the limit of {limits['output_bytes']} bytes"}
     if signum == signal.SIGXCPU or cpu > limits["cpu_seconds"]:
         return {"status": "timeout", "message": f"CPU time limit of {limits['cpu_seconds']}s exceeded"}
-    record = _parse_record(collector.result.data)
+    record = _parse_record(bytes(collector.result.data))
     if record is not None:
         return record
     if signum == signal.SIGKILL:
@@ -226,6 +223,7 @@ def run_test(
     function: Any, args: list[Any], limits: dict[str, Any], wakeup_fd: int, private_fds: tuple[int, ...]
 ) -> dict[str, Any]:
     """Fork a child that calls ``function(*args)``; return its outcome record."""
+    _occupy_std_fds()
     fds: dict[str, int] = {}
     for name in ("out", "err", "res"):
         fds[f"{name}_r"], fds[f"{name}_w"] = os.pipe()
@@ -259,12 +257,22 @@ def run_test(
     }
 
 
+def _occupy_std_fds() -> None:
+    """Reopen /dev/null on any of fds 0-2 the candidate closed, so new pipes never land there."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+
+
 def reap_strays() -> None:
     """SIGKILL every process but init, the supervisor and this zygote (container use only)."""
     keep = {1, os.getpid(), os.getppid()}
     for entry in os.listdir("/proc"):
         if entry.isdigit() and int(entry) not in keep:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(int(entry), signal.SIGKILL)
-            except OSError:
-                pass

@@ -23,7 +23,8 @@ sys.path.insert(0, HERE)
 import protocol  # noqa: E402
 
 ZYGOTE = os.path.join(HERE, "zygote.py")
-CHILD_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "PYTHONHASHSEED": "0"}
+SCRATCH = "/tmp"  # noqa: S108 - the container's own tmpfs
+CHILD_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": SCRATCH, "PYTHONHASHSEED": "0"}
 TEST_GRACE_SECONDS = 1.0
 TEXT_FIELDS = {"exc_type": 200, "message": 4000, "traceback": 8000, "stdout": None, "stderr": None}
 NUMBER_FIELDS = ("stdout_bytes", "stderr_bytes", "cpu_seconds", "wall_seconds", "peak_memory_kb", "exit_signal")
@@ -70,7 +71,7 @@ class Zygote:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=CHILD_ENV,
-            cwd="/tmp" if os.path.isdir("/tmp") else None,
+            cwd=SCRATCH if os.path.isdir(SCRATCH) else None,
         )
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.in_fd, self.out_fd, self.buffer = self.proc.stdin.fileno(), self.proc.stdout.fileno(), b""
@@ -193,7 +194,9 @@ def run_tests(zygote: Zygote, request: dict[str, Any], frames: Frames) -> None:
         started = time.monotonic()
         try:
             zygote.send({"args": test["args"]})
-            record = clean_test_record(zygote.receive(started + limits["wall_seconds"] + TEST_GRACE_SECONDS, cap), limits)
+            record = clean_test_record(
+                zygote.receive(started + limits["wall_seconds"] + TEST_GRACE_SECONDS, cap), limits
+            )
         except TimeoutError:
             alive, record = False, {"status": "timeout", "message": "the test overran its wall-clock limit"}
             record["wall_seconds"] = round(time.monotonic() - started, 4)

@@ -8,6 +8,7 @@ this process: the supervisor treats what it reports as claims and enforces deadl
 
 from __future__ import annotations
 
+import contextlib
 import json
 import linecache
 import os
@@ -23,10 +24,8 @@ import runner  # noqa: E402
 
 sys.path.pop(0)
 
-try:  # paid once per container (before the job arrives, when pooled), not once per test
+with contextlib.suppress(ImportError):  # paid once per container (before the job when pooled), not per test
     import numpy  # noqa: F401
-except ImportError:  # pragma: no cover - the image always has numpy
-    pass
 
 SOURCE_NAME = "solution.py"
 
