@@ -20,6 +20,7 @@ from sandbox.types import Limits, SandboxConfig
 _PoolKey = tuple[str | None, str, str, Limits]
 _pools: dict[_PoolKey, collections.deque[Session]] = {}
 _lock = threading.Lock()
+_refills: dict[_PoolKey, threading.Thread] = {}
 MAX_IDLE_SECONDS = 600.0
 
 
@@ -58,21 +59,30 @@ def _refill_async(client: docker.DockerClient, config: SandboxConfig, limits: Li
     def refill() -> None:
         while True:
             with _lock:
-                queue = _pools.setdefault(key, collections.deque())
-                if len(queue) >= config.pool_size:
+                if len(_pools.setdefault(key, collections.deque())) >= config.pool_size:
                     return
             try:
                 session = _fresh(client, config, limits, pooled=True)
             except SandboxError:
                 return  # the next run will create its own container and report the engine's state
             with _lock:
-                _pools[key].append(session)
+                _pools.setdefault(key, collections.deque()).append(session)
 
-    threading.Thread(target=refill, daemon=True, name="sandbox-pool-refill").start()
+    with _lock:
+        running = _refills.get(key)
+        if running is not None and running.is_alive():
+            return
+        thread = threading.Thread(target=refill, daemon=True, name="sandbox-pool-refill")
+        _refills[key] = thread
+    thread.start()
 
 
 def drain_pools() -> None:
     """Remove every pooled container of this process (at shutdown, and in tests)."""
+    with _lock:
+        threads = list(_refills.values())
+    for thread in threads:
+        thread.join(timeout=60)
     with _lock:
         sessions = [session for queue in _pools.values() for session in queue]
         _pools.clear()
