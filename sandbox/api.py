@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import threading
+import time
+from datetime import datetime
 from typing import Any
 
 import docker
@@ -128,21 +131,34 @@ def _acquire_session(client: docker.DockerClient, config: SandboxConfig, job: Jo
     return take_session(client, config, job.limits)
 
 
-def sweep_leftovers(config: SandboxConfig | None = None, *, include_pooled: bool = True) -> list[str]:
-    """Force-remove every sandbox container on the engine (crash leftovers); return their ids."""
+def sweep_leftovers(
+    config: SandboxConfig | None = None, *, older_than_seconds: float = 0.0, include_pooled: bool = True
+) -> list[str]:
+    """Force-remove sandbox containers (crash leftovers) created over ``older_than_seconds`` ago; return ids.
+
+    From a periodic sweep pass an age above the longest run budget, so in-flight runs are spared.
+    """
     config = config or SandboxConfig()
     client = get_client(config)
     removed: list[str] = []
-    filters: dict[str, Any] = {"label": LABEL}
-    for container in client.containers.list(all=True, filters=filters):
+    cutoff = time.time() - older_than_seconds
+    for container in client.containers.list(all=True, filters={"label": LABEL}):
         if not include_pooled and container.labels.get(f"{LABEL}.pooled") == "1":
             continue
-        try:
+        if older_than_seconds and _created(container.attrs.get("Created", "")) > cutoff:
+            continue
+        with contextlib.suppress(DockerException):
             container.remove(force=True)
             removed.append(str(container.id))
-        except DockerException:
-            continue
     return removed
+
+
+def _created(stamp: str) -> float:
+    """Docker's RFC 3339 creation time (nanoseconds) as a POSIX timestamp; unknown counts as new."""
+    try:
+        return datetime.fromisoformat(stamp[:26].rstrip("Z") + "+00:00").timestamp()
+    except ValueError:
+        return time.time()
 
 
 def describe(result: RunResult) -> str:
