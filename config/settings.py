@@ -128,13 +128,25 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE = {
+    "grading-sweep": {"task": "grading.tasks.sweep_submissions", "schedule": env.float("GRADING_SWEEP_SECONDS", 60.0)},
+}
 
 # Sandbox: where candidate code runs (see sandbox/ and docs).
 SANDBOX_BACKEND = env.str("LOOPWRIGHT_SANDBOX_BACKEND", default="docker")
 SANDBOX_IMAGE = env.str("LOOPWRIGHT_SANDBOX_IMAGE", default="loopwright-sandbox-python:offline")
 SANDBOX_RUNTIME = env.str("LOOPWRIGHT_SANDBOX_RUNTIME", default="runc")
+SANDBOX_POOL_SIZE = env.int("LOOPWRIGHT_SANDBOX_POOL_SIZE", default=0)
 DOCKER_HOST = env.str("DOCKER_HOST", default="unix:///var/run/docker.sock")
+
+# Grading: a claimed submission's lease outlives the task's hard time limit, so a lost worker's
+# submission is re-queued by the sweep and never graded twice.
+GRADING_TASK_SOFT_TIME_LIMIT = env.int("GRADING_TASK_SOFT_TIME_LIMIT", default=240)
+GRADING_TASK_TIME_LIMIT = env.int("GRADING_TASK_TIME_LIMIT", default=300)
+GRADING_LEASE_SECONDS = env.int("GRADING_LEASE_SECONDS", default=360)
+GRADING_MAX_DELIVERIES = env.int("GRADING_MAX_DELIVERIES", default=5)
+GRADING_REQUEUE_AFTER_SECONDS = env.int("GRADING_REQUEUE_AFTER_SECONDS", default=120)
+SUBMISSION_MAX_SOURCE_BYTES = env.int("SUBMISSION_MAX_SOURCE_BYTES", default=64 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,141 @@
+"""Grade one claimed submission: run it in the sandbox, check outside it, record the result once."""
+
+import enum
+import time
+from dataclasses import dataclass
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from assessments.models import CodeSubmission, CodingSpec, SubmissionPurpose, SubmissionStatus, TestCase, Visibility
+from assessments.services.coding import spec_test_revision
+from grading.checkers import CheckerError
+from grading.models import GradingResult, TestResult, Verdict
+from grading.runner import run_tests
+from grading.services.submissions import submission_claim, submission_release
+from grading.verdicts import COMPILE_VERDICTS, TestVerdict, overall_verdict, verdict_for, weighted_score
+from sandbox.errors import EngineUnavailable, ImageMissing, SandboxError
+from sandbox.types import RunResult, TestOutcome
+
+EXCERPT = 4000
+
+
+class GradeOutcome(enum.StrEnum):
+    GRADED = "graded"
+    NOT_CLAIMED = "not_claimed"  # another delivery has it, or it is already graded
+    RETRY = "retry"  # platform failure; back in the queue
+    FAILED = "failed"  # platform failure, deliveries used up
+
+
+def tests_for(spec: CodingSpec, purpose: str) -> QuerySet[TestCase]:
+    """Run samples: the visible tests. Submit: the hidden tests, which alone make the score."""
+    visibility = Visibility.SAMPLE if purpose == SubmissionPurpose.SAMPLES else Visibility.HIDDEN
+    return spec.test_cases.filter(visibility=visibility).order_by("position")
+
+
+def submission_grade(*, submission_id: int) -> GradeOutcome:
+    submission = submission_claim(submission_id=submission_id)
+    if submission is None:
+        return GradeOutcome.NOT_CLAIMED
+    spec = submission.attempt_question.revision.coding_spec
+    tests = list(tests_for(spec, submission.purpose))
+    started = time.monotonic()
+    try:
+        run = run_tests(spec, submission.source, tests)
+        verdicts = _verdicts(spec, tests, run)
+    except (EngineUnavailable, ImageMissing) as exc:
+        submission_release(submission=submission, error=f"waiting for the sandbox: {exc}", counts=False)
+        return GradeOutcome.RETRY
+    except (SandboxError, CheckerError, SoftTimeLimitExceeded) as exc:
+        return _platform_failure(submission, exc)
+    duration_ms = int((time.monotonic() - started) * 1000)
+    recorded = _record(submission, spec, tests, run, verdicts, duration_ms)
+    return GradeOutcome.GRADED if recorded else GradeOutcome.NOT_CLAIMED
+
+
+def _verdicts(spec: CodingSpec, tests: list[TestCase], run: RunResult) -> list[TestVerdict]:
+    if not run.compiled:
+        error = run.compile_error
+        verdict = COMPILE_VERDICTS.get(run.compile_status, Verdict.COMPILE_ERROR)
+        message = f"line {error.line}: {error.message}" if error and error.line else (error.message if error else "")
+        return [TestVerdict(verdict, message) for _ in tests]
+    by_id = {outcome.test_id: outcome for outcome in run.outcomes}
+    if set(by_id) != {str(test.pk) for test in tests}:
+        raise SandboxError("the sandbox did not report every test")
+    return [verdict_for(_test_dict(test), by_id[str(test.pk)], spec.custom_checker_source) for test in tests]
+
+
+def _test_dict(test: TestCase) -> dict:
+    return {
+        "args": test.args,
+        "expected": test.expected,
+        "expected_exception": test.expected_exception,
+        "checker": test.checker,
+        "checker_options": test.checker_options,
+    }
+
+
+def _platform_failure(submission: CodeSubmission, exc: BaseException) -> GradeOutcome:
+    error = f"{type(exc).__name__}: {exc}"
+    if submission_release(submission=submission, error=error):
+        return GradeOutcome.RETRY
+    with transaction.atomic():
+        GradingResult.objects.create(
+            submission=submission, verdict=Verdict.INTERNAL_ERROR, score=0.0, compile_message=error[:EXCERPT],
+            test_revision=spec_test_revision(submission.attempt_question.revision.coding_spec),
+        )
+    return GradeOutcome.FAILED
+
+
+@transaction.atomic
+def _record(
+    submission: CodeSubmission,
+    spec: CodingSpec,
+    tests: list[TestCase],
+    run: RunResult,
+    verdicts: list[TestVerdict],
+    duration_ms: int,
+) -> bool:
+    """Store the result, once: only the claim that is still current may finish the submission."""
+    finished = CodeSubmission.objects.filter(
+        pk=submission.pk, status=SubmissionStatus.RUNNING, delivery_count=submission.delivery_count
+    ).update(status=SubmissionStatus.GRADED, lease_expires_at=None, last_error="", updated_at=timezone.now())
+    if not finished:
+        return False
+    plain = [v.verdict for v in verdicts]
+    result = GradingResult.objects.create(
+        submission=submission,
+        verdict=overall_verdict(plain) if tests else Verdict.ACCEPTED,
+        score=weighted_score([t.weight for t in tests], plain),
+        compile_message=(run.compile_error.message if run.compile_error else "")[:EXCERPT],
+        image_digest=run.image_digest,
+        runtime=str(run.runtime),
+        test_revision=spec_test_revision(spec),
+        limits=run.limits.as_dict(),
+        duration_ms=duration_ms,
+    )
+    outcomes = {outcome.test_id: outcome for outcome in run.outcomes}
+    TestResult.objects.bulk_create(
+        [_test_result(result, test, verdict, outcomes.get(str(test.pk))) for test, verdict in zip(tests, verdicts, strict=True)]
+    )
+    return True
+
+
+def _test_result(result: GradingResult, test: TestCase, verdict: TestVerdict, outcome: TestOutcome | None) -> TestResult:
+    if outcome is None:
+        return TestResult(result=result, test_case=test, verdict=verdict.verdict, checker_message=verdict.message)
+    actual = {"raised": outcome.exc_type, "message": outcome.message} if outcome.exc_type else {"value": outcome.value}
+    return TestResult(
+        result=result,
+        test_case=test,
+        verdict=verdict.verdict,
+        actual=actual,
+        checker_message=verdict.message[:EXCERPT],
+        stdout=outcome.stdout[:EXCERPT],
+        stderr=outcome.stderr[:EXCERPT],
+        cpu_ms=int(outcome.cpu_seconds * 1000),
+        wall_ms=int(outcome.wall_seconds * 1000),
+        memory_kb=outcome.peak_memory_kb,
+    )

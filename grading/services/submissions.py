@@ -1,0 +1,110 @@
+"""A code submission's life: created queued, claimed under a lease, released, swept. One state at a time."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from assessments.models import AttemptQuestion, CodeSubmission, QuestionKind, SubmissionPurpose, SubmissionStatus
+from common.exceptions import ApplicationError
+
+
+def _enqueue(submission_id: int) -> None:
+    from grading.tasks import grade_submission
+
+    grade_submission.delay_on_commit(submission_id)
+
+
+@transaction.atomic
+def submission_create(*, attempt_question: AttemptQuestion, source: str, purpose: str) -> CodeSubmission:
+    """Queue code for grading; the grading task is sent only once this transaction commits."""
+    if attempt_question.revision.question.kind != QuestionKind.CODING:
+        raise ApplicationError("Only coding questions take code submissions.", code="not_a_coding_question")
+    size = len(source.encode())
+    if size > settings.SUBMISSION_MAX_SOURCE_BYTES:
+        raise ApplicationError(
+            f"The code is {size} bytes; the limit is {settings.SUBMISSION_MAX_SOURCE_BYTES} bytes.",
+            code="source_too_large",
+            details={"bytes": size, "limit": settings.SUBMISSION_MAX_SOURCE_BYTES},
+        )
+    if purpose not in SubmissionPurpose.values:
+        raise ApplicationError(f"Unknown purpose {purpose!r}.")
+    submission = CodeSubmission(attempt_question=attempt_question, source=source, purpose=purpose)
+    submission.full_clean(validate_constraints=False)
+    submission.save()
+    _enqueue(submission.pk)
+    return submission
+
+
+def submission_claim(*, submission_id: int) -> CodeSubmission | None:
+    """Take a queued (or abandoned) submission for grading. Returns None when another worker has it.
+
+    The guarded update is the whole protocol: of two deliveries of the same task, exactly one
+    moves the row to running; ``delivery_count`` then identifies this claim.
+    """
+    now = timezone.now()
+    claimable = Q(status=SubmissionStatus.QUEUED) | Q(status=SubmissionStatus.RUNNING, lease_expires_at__lt=now)
+    claimed = (
+        CodeSubmission.objects.filter(claimable, pk=submission_id)
+        .update(
+            status=SubmissionStatus.RUNNING,
+            lease_expires_at=now + timedelta(seconds=settings.GRADING_LEASE_SECONDS),
+            delivery_count=F("delivery_count") + 1,
+            updated_at=now,
+        )
+    )
+    if not claimed:
+        return None
+    return CodeSubmission.objects.select_related(
+        "attempt_question__revision__coding_spec", "attempt_question__attempt"
+    ).get(pk=submission_id)
+
+
+def submission_release(*, submission: CodeSubmission, error: str, counts: bool = True) -> bool:
+    """Give a claimed submission back to the queue after a platform failure.
+
+    Returns False when it has used up its deliveries and is now failed (visible, re-queueable).
+    A failure that says nothing about the job (no Docker engine) does not count as a delivery.
+    """
+    exhausted = counts and submission.delivery_count >= settings.GRADING_MAX_DELIVERIES
+    CodeSubmission.objects.filter(
+        pk=submission.pk, status=SubmissionStatus.RUNNING, delivery_count=submission.delivery_count
+    ).update(
+        status=SubmissionStatus.FAILED if exhausted else SubmissionStatus.QUEUED,
+        lease_expires_at=None,
+        last_error=error[:2000],
+        delivery_count=F("delivery_count") - (0 if counts else 1),
+        updated_at=timezone.now(),
+    )
+    return not exhausted
+
+
+def submission_requeue(*, submission: CodeSubmission) -> bool:
+    """Send a failed submission round again (for operators, once the platform is fixed)."""
+    updated = CodeSubmission.objects.filter(pk=submission.pk, status=SubmissionStatus.FAILED).update(
+        status=SubmissionStatus.QUEUED, delivery_count=0, last_error="", updated_at=timezone.now()
+    )
+    if updated:
+        transaction.on_commit(lambda: _enqueue(submission.pk))
+    return bool(updated)
+
+
+def submissions_sweep() -> list[int]:
+    """Re-enqueue what is stuck: expired leases (a worker died) and queued rows nobody picked up.
+
+    Safe to run any time: the grading task claims with a guarded update, so an extra message
+    for a submission that is being graded is a no-op.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.GRADING_REQUEUE_AFTER_SECONDS)
+    stuck = CodeSubmission.objects.filter(
+        Q(status=SubmissionStatus.RUNNING, lease_expires_at__lt=now)
+        | Q(status=SubmissionStatus.QUEUED, updated_at__lt=stale)
+    )
+    ids = list(stuck.values_list("pk", flat=True)[:1000])
+    CodeSubmission.objects.filter(pk__in=ids, status=SubmissionStatus.QUEUED).update(updated_at=now)
+    for submission_id in ids:
+        _enqueue(submission_id)
+    return ids

@@ -1,0 +1,30 @@
+"""Celery tasks: take ids, call one service, idempotent (DESIGN.md, reliability rules)."""
+
+from celery import shared_task
+from django.conf import settings
+
+from grading.services import GradeOutcome, submission_grade, submissions_sweep
+
+RETRY_BASE_SECONDS = 5
+RETRY_MAX_SECONDS = 300
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.GRADING_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.GRADING_TASK_TIME_LIMIT,
+    max_retries=None,
+)
+def grade_submission(self, submission_id: int) -> str:  # type: ignore[no-untyped-def]
+    outcome = submission_grade(submission_id=submission_id)
+    if outcome == GradeOutcome.RETRY:
+        countdown = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** min(self.request.retries, 6))
+        raise self.retry(countdown=countdown)
+    return str(outcome)
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def sweep_submissions() -> int:
+    return len(submissions_sweep())

@@ -1,0 +1,65 @@
+"""From what the sandbox saw and what the checker decided to a verdict (one vocabulary everywhere)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from grading.checkers import CheckInput, CheckResult, run_test_checker
+from grading.models import Verdict
+from sandbox.types import CompileStatus, TestOutcome, TestStatus
+
+STATUS_VERDICTS = {
+    TestStatus.TIMEOUT: Verdict.TIME_LIMIT_EXCEEDED,
+    TestStatus.MEMORY: Verdict.MEMORY_LIMIT_EXCEEDED,
+    TestStatus.OUTPUT_LIMIT: Verdict.OUTPUT_LIMIT_EXCEEDED,
+    TestStatus.BAD_RETURN: Verdict.RUNTIME_ERROR,
+    TestStatus.CRASHED: Verdict.RUNTIME_ERROR,
+    TestStatus.NOT_RUN: Verdict.RUNTIME_ERROR,
+}
+COMPILE_VERDICTS = {
+    CompileStatus.SYNTAX_ERROR: Verdict.COMPILE_ERROR,
+    CompileStatus.MISSING_ENTRY_POINT: Verdict.COMPILE_ERROR,
+    CompileStatus.IMPORT_ERROR: Verdict.RUNTIME_ERROR,
+    CompileStatus.IMPORT_TIMEOUT: Verdict.TIME_LIMIT_EXCEEDED,
+}
+
+
+@dataclass(frozen=True)
+class TestVerdict:
+    __test__ = False
+
+    verdict: Verdict
+    message: str = ""
+
+
+def verdict_for(test: dict[str, Any], outcome: TestOutcome, custom_source: str) -> TestVerdict:
+    """The verdict of one test: the sandbox's status first, then the test's checker.
+
+    Raises grading.checkers.CheckerError when the checker itself is broken (an internal error).
+    """
+    if outcome.status in STATUS_VERDICTS:
+        return TestVerdict(STATUS_VERDICTS[outcome.status], outcome.message)
+    expects_exception = bool(test.get("expected_exception"))
+    if outcome.status == TestStatus.EXCEPTION:
+        if not expects_exception:
+            return TestVerdict(Verdict.RUNTIME_ERROR, f"{outcome.exc_type}: {outcome.message}")
+        actual = CheckInput.raising(outcome.exc_type or "Exception", outcome.message)
+    elif expects_exception:
+        return TestVerdict(Verdict.WRONG_ANSWER, f"expected {test['expected_exception']} to be raised")
+    else:
+        actual = CheckInput.returned(outcome.value)
+    result: CheckResult = run_test_checker(test, actual, custom_source or None)
+    return TestVerdict(Verdict.ACCEPTED if result.passed else Verdict.WRONG_ANSWER, result.message)
+
+
+def overall_verdict(verdicts: Sequence[Verdict]) -> Verdict:
+    """Accepted when every test is; otherwise the first test's failure, in test order."""
+    return next((verdict for verdict in verdicts if verdict != Verdict.ACCEPTED), Verdict.ACCEPTED)
+
+
+def weighted_score(weights: Sequence[float], verdicts: Sequence[Verdict]) -> float:
+    total = sum(weights)
+    if total <= 0:
+        return 0.0
+    accepted = sum(weight for weight, verdict in zip(weights, verdicts, strict=True) if verdict == Verdict.ACCEPTED)
+    return round(accepted / total, 6)
