@@ -17,7 +17,7 @@ RETRY_MAX_SECONDS = 300
     time_limit=settings.GRADING_TASK_TIME_LIMIT,
     max_retries=None,
 )
-def grade_submission(self, submission_id: int) -> str:  # type: ignore[no-untyped-def]
+def grade_submission(self, submission_id: int) -> str:
     outcome = submission_grade(submission_id=submission_id)
     if outcome == GradeOutcome.RETRY:
         countdown = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** min(self.request.retries, 6))

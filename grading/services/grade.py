@@ -2,7 +2,6 @@
 
 import enum
 import time
-from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
@@ -83,7 +82,10 @@ def _platform_failure(submission: CodeSubmission, exc: BaseException) -> GradeOu
         return GradeOutcome.RETRY
     with transaction.atomic():
         GradingResult.objects.create(
-            submission=submission, verdict=Verdict.INTERNAL_ERROR, score=0.0, compile_message=error[:EXCERPT],
+            submission=submission,
+            verdict=Verdict.INTERNAL_ERROR,
+            score=0.0,
+            compile_message=error[:EXCERPT],
             test_revision=spec_test_revision(submission.attempt_question.revision.coding_spec),
         )
     return GradeOutcome.FAILED
@@ -118,12 +120,17 @@ def _record(
     )
     outcomes = {outcome.test_id: outcome for outcome in run.outcomes}
     TestResult.objects.bulk_create(
-        [_test_result(result, test, verdict, outcomes.get(str(test.pk))) for test, verdict in zip(tests, verdicts, strict=True)]
+        [
+            _test_result(result, test, verdict, outcomes.get(str(test.pk)))
+            for test, verdict in zip(tests, verdicts, strict=True)
+        ]
     )
     return True
 
 
-def _test_result(result: GradingResult, test: TestCase, verdict: TestVerdict, outcome: TestOutcome | None) -> TestResult:
+def _test_result(
+    result: GradingResult, test: TestCase, verdict: TestVerdict, outcome: TestOutcome | None
+) -> TestResult:
     if outcome is None:
         return TestResult(result=result, test_case=test, verdict=verdict.verdict, checker_message=verdict.message)
     actual = {"raised": outcome.exc_type, "message": outcome.message} if outcome.exc_type else {"value": outcome.value}

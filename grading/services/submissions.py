@@ -14,7 +14,7 @@ from common.exceptions import ApplicationError
 def _enqueue(submission_id: int) -> None:
     from grading.tasks import grade_submission
 
-    grade_submission.delay_on_commit(submission_id)
+    grade_submission.delay_on_commit(submission_id)  # type: ignore[attr-defined]  # celery-types lacks it
 
 
 @transaction.atomic
@@ -46,14 +46,11 @@ def submission_claim(*, submission_id: int) -> CodeSubmission | None:
     """
     now = timezone.now()
     claimable = Q(status=SubmissionStatus.QUEUED) | Q(status=SubmissionStatus.RUNNING, lease_expires_at__lt=now)
-    claimed = (
-        CodeSubmission.objects.filter(claimable, pk=submission_id)
-        .update(
-            status=SubmissionStatus.RUNNING,
-            lease_expires_at=now + timedelta(seconds=settings.GRADING_LEASE_SECONDS),
-            delivery_count=F("delivery_count") + 1,
-            updated_at=now,
-        )
+    claimed = CodeSubmission.objects.filter(claimable, pk=submission_id).update(
+        status=SubmissionStatus.RUNNING,
+        lease_expires_at=now + timedelta(seconds=settings.GRADING_LEASE_SECONDS),
+        delivery_count=F("delivery_count") + 1,
+        updated_at=now,
     )
     if not claimed:
         return None

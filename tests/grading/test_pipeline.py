@@ -73,7 +73,11 @@ def test_missing_zero_guard_fails_exactly_the_zero_vector_tests(cosine_question)
     failing = {name for name, verdict in verdicts(result).items() if verdict != Verdict.ACCEPTED}
     # Every zero-norm input (an empty vector has norm zero too), and nothing else.
     assert failing == {
-        "both vectors zero", "empty vectors", "first vector is zero", "second vector is zero", "single element, zero"
+        "both vectors zero",
+        "empty vectors",
+        "first vector is zero",
+        "second vector is zero",
+        "single element, zero",
     }
     assert set(verdicts(result).values()) == {Verdict.ACCEPTED, Verdict.RUNTIME_ERROR}
 
