@@ -1,8 +1,11 @@
 """Celery tasks: take ids, call one service, idempotent (DESIGN.md, reliability rules)."""
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown
 from django.conf import settings
 
+import sandbox
+from grading.runner import sandbox_config
 from grading.services import GradeOutcome, submission_grade, submissions_sweep
 
 RETRY_BASE_SECONDS = 5
@@ -28,3 +31,18 @@ def grade_submission(self, submission_id: int) -> str:
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def sweep_submissions() -> int:
     return len(submissions_sweep())
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def sweep_sandbox_containers() -> int:
+    """Remove sandbox containers a crashed worker left behind (older than any run may take)."""
+    older_than = settings.GRADING_TASK_TIME_LIMIT + 60
+    try:
+        return len(sandbox.sweep_leftovers(sandbox_config(), older_than_seconds=older_than, include_pooled=False))
+    except sandbox.EngineUnavailable:
+        return 0
+
+
+@worker_process_shutdown.connect
+def _drain_sandbox_pools(**_: object) -> None:
+    sandbox.drain_pools()

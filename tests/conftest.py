@@ -3,6 +3,7 @@ from rest_framework.test import APIClient
 
 from assessments.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.sandbox.conftest import docker_engine  # noqa: F401 - shared with grading and health tests
 
 
 @pytest.fixture

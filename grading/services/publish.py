@@ -3,11 +3,12 @@
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import CodingSpec
+from assessments.models import CodingSpec, Organisation
 from common.exceptions import ApplicationError
 from grading.models import Verdict
 from grading.runner import run_tests
 from grading.services.grade import _verdicts
+from sandbox.errors import SandboxError
 
 
 def coding_spec_publish(*, spec: CodingSpec) -> CodingSpec:
@@ -33,3 +34,21 @@ def coding_spec_publish(*, spec: CodingSpec) -> CodingSpec:
         CodingSpec.objects.filter(pk=spec.pk).update(published_at=timezone.now())
     spec.refresh_from_db(fields=["published_at"])
     return spec
+
+
+def coding_specs_publish_pending(*, organisation: Organisation) -> dict[str, str]:
+    """Try to publish every unpublished coding spec of an organisation; report each one's state.
+
+    Without a Docker engine nothing is published and each spec says it is waiting for one.
+    """
+    report: dict[str, str] = {}
+    pending = CodingSpec.objects.filter(revision__question__organisation=organisation, published_at__isnull=True)
+    for spec in pending.select_related("revision__question"):
+        try:
+            coding_spec_publish(spec=spec)
+            report[spec.function_name] = "published"
+        except ApplicationError as exc:
+            report[spec.function_name] = f"not published: {exc.message} {exc.details}"
+        except SandboxError as exc:
+            report[spec.function_name] = f"not published yet, waiting for the sandbox: {exc}"
+    return report

@@ -7,7 +7,6 @@ from assessments.models import Attempt, AttemptQuestion, Invitation, QuestionSet
 from assessments.services.coding import coding_spec_from_seed
 from assessments.services.questions import question_create
 from tests.factories import CandidateFactory
-from tests.sandbox.conftest import docker_engine  # noqa: F401 - re-exported fixture
 
 
 def _attempt_question(organisation, seed_name: str) -> AttemptQuestion:

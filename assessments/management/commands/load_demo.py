@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from assessments.services.demo import demo_load
 
@@ -8,7 +8,17 @@ from assessments.services.demo import demo_load
 class Command(BaseCommand):
     help = "Create the demo organisation, its users and the NLP Machine Learning Intern loop (idempotent)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--skip-publish", action="store_true", help="Do not run the reference solutions now.")
+
     def handle(self, *args: Any, **options: Any) -> None:
         loop = demo_load()
         stages = ", ".join(stage.title for stage in loop.stages.order_by("position"))
         self.stdout.write(f"demo loop ready: {loop.title!r} — stages: {stages}")
+        if options["skip_publish"]:
+            return
+        # Publishing runs each reference solution in the sandbox; without an engine it waits.
+        from grading.services import coding_specs_publish_pending
+
+        for name, state in coding_specs_publish_pending(organisation=loop.organisation).items():
+            self.stdout.write(f"coding question {name}: {state}")
