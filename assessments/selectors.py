@@ -5,7 +5,7 @@ from typing import TypeVar
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model, QuerySet
 
-from assessments.models import Candidate, Membership, Organisation, Question, QuestionSet, Role
+from assessments.models import Candidate, Invitation, Membership, Organisation, Question, QuestionSet, Role, Stage
 from common.exceptions import NotFoundError, PermissionDeniedError
 
 M = TypeVar("M", bound=Model)
@@ -61,3 +61,15 @@ def _get_or_404(queryset: QuerySet[M], pk: int, what: str) -> M:
     if obj is None:
         raise NotFoundError(f"No {what} with id {pk}.")
     return obj
+
+
+def invitation_list(*, organisation: Organisation) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(organisation=organisation).select_related("attempt").order_by("-pk")
+
+
+def invitation_get(*, organisation: Organisation, pk: int) -> Invitation:
+    return _get_or_404(invitation_list(organisation=organisation), pk, "invitation")
+
+
+def stage_get(*, organisation: Organisation, pk: int) -> Stage:
+    return _get_or_404(Stage.objects.filter(loop__organisation=organisation).select_related("loop"), pk, "stage")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import apis
+from assessments import apis, invitation_apis
 
 urlpatterns = [
     path("questions/", apis.QuestionListApi.as_view(), name="question-list"),
@@ -10,4 +10,8 @@ urlpatterns = [
     path("question-sets/<int:pk>/", apis.QuestionSetDetailApi.as_view(), name="question-set-detail"),
     path("candidates/", apis.CandidateListApi.as_view(), name="candidate-list"),
     path("candidates/<int:pk>/", apis.CandidateDetailApi.as_view(), name="candidate-detail"),
+    path("invitations/", invitation_apis.InvitationListApi.as_view(), name="invitation-list"),
+    path("invitations/<int:pk>/", invitation_apis.InvitationDetailApi.as_view(), name="invitation-detail"),
+    path("invitations/<int:pk>/revoke/", invitation_apis.InvitationRevokeApi.as_view(), name="invitation-revoke"),
+    path("invitations/<int:pk>/extend/", invitation_apis.InvitationExtendApi.as_view(), name="invitation-extend"),
 ]

@@ -130,6 +130,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
 CELERY_BEAT_SCHEDULE = {
     "grading-sweep": {"task": "grading.tasks.sweep_submissions", "schedule": env.float("GRADING_SWEEP_SECONDS", 60.0)},
+    "finalise-attempts": {"task": "assessments.tasks.finalise_expired_attempts", "schedule": 30.0},
     "sandbox-sweep": {"task": "grading.tasks.sweep_sandbox_containers", "schedule": 600.0},
 }
 

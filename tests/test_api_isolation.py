@@ -1,9 +1,13 @@
 """A user of one organisation can never read or change another's objects: every /api/v1/ endpoint."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from assessments.models import Candidate, Question, QuestionSet
+from assessments.services.attempts import invitation_create
 from rubrics.models import Rubric
 from tests.factories import CandidateFactory, QuestionFactory, RubricFactory
 
@@ -16,11 +20,21 @@ SEED_MD = "# Set\n\n## Basics\n\n1. What is a token?\n2. What is a corpus?\n"
 def owned(organisation, manager_client):
     """One object of every kind, owned by `organisation`."""
     manager_client.post("/api/v1/question-sets/import/", {"markdown": SEED_MD, "slug": "owned"}, format="json")
+    question_set = QuestionSet.objects.get(organisation=organisation, slug="owned")
+    candidate = CandidateFactory(organisation=organisation, external_id="ext-1")
+    invitation = invitation_create(
+        organisation=organisation,
+        candidate=candidate,
+        question_set=question_set,
+        duration_minutes=30,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
     return {
+        "invitation": invitation,
         "question": QuestionFactory(organisation=organisation),
-        "candidate": CandidateFactory(organisation=organisation, external_id="ext-1"),
+        "candidate": candidate,
         "rubric": RubricFactory(organisation=organisation),
-        "question_set": QuestionSet.objects.get(organisation=organisation, slug="owned"),
+        "question_set": question_set,
     }
 
 
@@ -29,8 +43,17 @@ DETAIL_ROUTES = {
     "/api/v1/candidates/{}/": "candidate",
     "/api/v1/rubrics/{}/": "rubric",
     "/api/v1/question-sets/{}/": "question_set",
+    "/api/v1/invitations/{}/": "invitation",
+    "/api/v1/invitations/{}/revoke/": "invitation",
+    "/api/v1/invitations/{}/extend/": "invitation",
 }
-LIST_ROUTES = ["/api/v1/questions/", "/api/v1/candidates/", "/api/v1/rubrics/", "/api/v1/question-sets/"]
+LIST_ROUTES = [
+    "/api/v1/questions/",
+    "/api/v1/candidates/",
+    "/api/v1/rubrics/",
+    "/api/v1/question-sets/",
+    "/api/v1/invitations/",
+]
 CREATE_ROUTES = ["/api/v1/questions/", "/api/v1/candidates/", "/api/v1/rubrics/", "/api/v1/question-sets/import/"]
 
 
@@ -55,11 +78,12 @@ def test_every_api_route_is_covered_here():
 
 
 @pytest.mark.parametrize("route", sorted(DETAIL_ROUTES))
-@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+@pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])
 def test_outsider_cannot_read_or_change_detail(route, method, owned, outsider_client):
     obj = owned[DETAIL_ROUTES[route]]
     before = type(obj).objects.filter(pk=obj.pk).values().get()
-    response = getattr(outsider_client, method)(route.format(obj.pk), {"name": "x", "prompt": "x"}, format="json")
+    payload = {"name": "x", "prompt": "x", "expires_at": "2099-01-01T00:00:00Z"}
+    response = getattr(outsider_client, method)(route.format(obj.pk), payload, format="json")
     assert response.status_code in (404, 405)
     if response.status_code == 404:
         assert response.json()["error"]["code"] == "not_found"
@@ -91,6 +115,21 @@ def test_outsider_cannot_attach_our_rubric_to_their_question(owned, outsider_cli
     assert response.status_code == 404
     assert not Question.objects.filter(key__startswith="why").exists()
     assert Rubric.objects.filter(pk=owned["rubric"].pk).exists()
+
+
+def test_outsider_cannot_invite_our_candidate_to_their_set(owned, outsider_client, other_organisation):
+    their_set = outsider_client.post(
+        "/api/v1/question-sets/import/", {"markdown": SEED_MD, "slug": "theirs"}, format="json"
+    ).json()["question_set"]
+    payload = {
+        "candidate_id": owned["candidate"].pk,
+        "question_set_id": their_set["id"],
+        "expires_at": "2099-01-01T00:00:00Z",
+        "duration_minutes": 30,
+    }
+    response = outsider_client.post("/api/v1/invitations/", payload, format="json")
+    assert response.status_code == 404
+    assert owned["candidate"].invitations.count() == 1
 
 
 def test_outsider_cannot_find_our_candidate_by_external_id(owned, outsider_client):

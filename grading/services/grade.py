@@ -8,7 +8,16 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from assessments.models import CodeSubmission, CodingSpec, SubmissionPurpose, SubmissionStatus, TestCase, Visibility
+from assessments.models import (
+    Attempt,
+    AttemptStatus,
+    CodeSubmission,
+    CodingSpec,
+    SubmissionPurpose,
+    SubmissionStatus,
+    TestCase,
+    Visibility,
+)
 from assessments.services.coding import spec_test_revision
 from grading.checkers import CheckerError
 from grading.models import GradingResult, TestResult, Verdict
@@ -118,6 +127,8 @@ def _record(
         limits=run.limits.as_dict(),
         duration_ms=duration_ms,
     )
+    if submission.purpose == SubmissionPurpose.FINAL:
+        attempt_mark_graded(attempt_id=submission.attempt_question.attempt_id)
     outcomes = {outcome.test_id: outcome for outcome in run.outcomes}
     TestResult.objects.bulk_create(
         [
@@ -126,6 +137,20 @@ def _record(
         ]
     )
     return True
+
+
+def attempt_mark_graded(*, attempt_id: int) -> bool:
+    """A submitted attempt is graded once every final code submission in it is graded."""
+    pending = CodeSubmission.objects.filter(
+        attempt_question__attempt_id=attempt_id, purpose=SubmissionPurpose.FINAL
+    ).exclude(status=SubmissionStatus.GRADED)
+    if pending.exists():
+        return False
+    return bool(
+        Attempt.objects.filter(pk=attempt_id, status=AttemptStatus.SUBMITTED).update(
+            status=AttemptStatus.GRADED, updated_at=timezone.now()
+        )
+    )
 
 
 def _test_result(

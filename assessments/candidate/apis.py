@@ -1,0 +1,112 @@
+"""Candidate JSON API under /take/<token>/api/ (the token is the credential; no account)."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assessments.candidate.access import attempt_get_by_token, submissions_of
+from assessments.candidate.state import attempt_state, render_markdown, submission_view
+from assessments.models import Attempt
+from assessments.services.answers import (
+    MAX_EVENTS_PER_CALL,
+    answer_save,
+    attempt_question_get,
+    attempt_submit,
+    integrity_events_record,
+    samples_run,
+)
+from common.exceptions import NotFoundError
+
+BODY_MAX = 200_000  # the services apply the per-kind limits; this only bounds parsing
+
+
+class CandidateApi(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    attempt: Attempt
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.attempt = attempt_get_by_token(token=kwargs["token"])
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+@extend_schema(exclude=True)
+class StateApi(CandidateApi):
+    def get(self, request: Request, token: str) -> Response:
+        return Response(attempt_state(self.attempt))
+
+
+class AnswerSaveInputSerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=BODY_MAX)
+    version = serializers.IntegerField(min_value=0)
+
+
+@extend_schema(exclude=True)
+class AnswerSaveApi(CandidateApi):
+    def put(self, request: Request, token: str, question_id: int) -> Response:
+        data = _valid(AnswerSaveInputSerializer, request)
+        answer = answer_save(attempt=self.attempt, attempt_question_id=question_id, **data)
+        return Response({"version": answer.version, "saved_at": answer.updated_at.isoformat()})
+
+
+class PreviewInputSerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=BODY_MAX)
+
+
+@extend_schema(exclude=True)
+class AnswerPreviewApi(CandidateApi):
+    def post(self, request: Request, token: str, question_id: int) -> Response:
+        attempt_question_get(attempt=self.attempt, attempt_question_id=question_id)
+        return Response({"html": render_markdown(_valid(PreviewInputSerializer, request)["body"])})
+
+
+class RunSamplesInputSerializer(serializers.Serializer):
+    source = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=BODY_MAX)  # type: ignore[assignment]
+
+
+@extend_schema(exclude=True)
+class RunSamplesApi(CandidateApi):
+    def post(self, request: Request, token: str, question_id: int) -> Response:
+        source = _valid(RunSamplesInputSerializer, request)["source"]
+        submission = samples_run(attempt=self.attempt, attempt_question_id=question_id, source=source)
+        return Response(submission_view(submission), status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(exclude=True)
+class SubmissionApi(CandidateApi):
+    def get(self, request: Request, token: str, submission_id: int) -> Response:
+        submission = submissions_of(self.attempt).filter(pk=submission_id).first()
+        if submission is None:
+            raise NotFoundError(f"No submission {submission_id} in this assessment.")
+        return Response(submission_view(submission))
+
+
+@extend_schema(exclude=True)
+class SubmitApi(CandidateApi):
+    def post(self, request: Request, token: str) -> Response:
+        result = attempt_submit(attempt=self.attempt)
+        return Response(
+            {"status": result.attempt.status, "submissions": [submission_view(s) for s in result.submissions]}
+        )
+
+
+class EventsInputSerializer(serializers.Serializer):
+    events = serializers.ListField(child=serializers.DictField(), allow_empty=True, max_length=MAX_EVENTS_PER_CALL)
+
+
+@extend_schema(exclude=True)
+class EventsApi(CandidateApi):
+    def post(self, request: Request, token: str) -> Response:
+        integrity_events_record(attempt=self.attempt, events=_valid(EventsInputSerializer, request)["events"])
+        return Response(status=status.HTTP_204_NO_CONTENT)

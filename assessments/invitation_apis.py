@@ -1,0 +1,119 @@
+"""Invitations: /api/v1/invitations/ (organisation-scoped; managers write)."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assessments import selectors
+from assessments.models import Invitation
+from assessments.services.attempts import invitation_create, invitation_extend, invitation_link_state, invitation_revoke
+from common.api import OrganisationApi
+from common.pagination import paginate
+
+
+def candidate_url(invitation: Invitation) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("candidate-landing", args=[invitation.token])
+
+
+class InvitationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    candidate_id = serializers.IntegerField()
+    question_set_id = serializers.IntegerField()
+    stage_id = serializers.IntegerField(allow_null=True)
+    opens_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField()
+    state = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    attempt = serializers.SerializerMethodField()
+
+    def get_state(self, obj: Invitation) -> str:
+        return invitation_link_state(obj)
+
+    def get_url(self, obj: Invitation) -> str:
+        return candidate_url(obj)
+
+    def get_attempt(self, obj: Invitation) -> dict | None:
+        attempt = getattr(obj, "attempt", None)
+        if attempt is None:
+            return None
+        return {
+            "status": attempt.status,
+            "started_at": attempt.started_at,
+            "deadline": attempt.deadline,
+            "submitted_at": attempt.submitted_at,
+        }
+
+
+class InvitationCreateInputSerializer(serializers.Serializer):
+    candidate_id = serializers.IntegerField()
+    question_set_id = serializers.IntegerField()
+    stage_id = serializers.IntegerField(required=False, allow_null=True)
+    opens_at = serializers.DateTimeField(required=False, allow_null=True)
+    expires_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
+
+
+class InvitationListApi(OrganisationApi):
+    manager_only_methods = frozenset({"POST"})
+
+    @extend_schema(responses=InvitationOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        queryset = selectors.invitation_list(organisation=self.organisation)
+        return paginate(request, self, queryset, InvitationOutputSerializer)
+
+    @extend_schema(request=InvitationCreateInputSerializer, responses={201: InvitationOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = InvitationCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        stage_id = data.get("stage_id")
+        invitation = invitation_create(
+            organisation=self.organisation,
+            candidate=selectors.candidate_get(organisation=self.organisation, pk=data["candidate_id"]),
+            question_set=selectors.question_set_get(organisation=self.organisation, pk=data["question_set_id"]),
+            stage=selectors.stage_get(organisation=self.organisation, pk=stage_id) if stage_id else None,
+            opens_at=data.get("opens_at"),
+            expires_at=data["expires_at"],
+            duration_minutes=data["duration_minutes"],
+            created_by=request.user,
+        )
+        return Response(InvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationDetailApi(OrganisationApi):
+    @extend_schema(responses=InvitationOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        invitation = selectors.invitation_get(organisation=self.organisation, pk=pk)
+        return Response(InvitationOutputSerializer(invitation).data)
+
+
+class InvitationRevokeApi(OrganisationApi):
+    manager_only_methods = frozenset({"POST"})
+
+    @extend_schema(request=None, responses=InvitationOutputSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        invitation = invitation_revoke(invitation=selectors.invitation_get(organisation=self.organisation, pk=pk))
+        return Response(InvitationOutputSerializer(invitation).data)
+
+
+class InvitationExtendInputSerializer(serializers.Serializer):
+    expires_at = serializers.DateTimeField()
+
+
+class InvitationExtendApi(OrganisationApi):
+    manager_only_methods = frozenset({"POST"})
+
+    @extend_schema(request=InvitationExtendInputSerializer, responses=InvitationOutputSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        serializer = InvitationExtendInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        expires_at: datetime = serializer.validated_data["expires_at"]
+        invitation = selectors.invitation_get(organisation=self.organisation, pk=pk)
+        extended = invitation_extend(invitation=invitation, expires_at=expires_at)
+        return Response(InvitationOutputSerializer(extended).data)

@@ -1,0 +1,157 @@
+"""Invitations and timed attempts. The deadline is stored on the server and every write checks it."""
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import (
+    Answer,
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    Candidate,
+    CodingSpec,
+    Invitation,
+    Organisation,
+    QuestionKind,
+    QuestionSet,
+    SectionItem,
+    Stage,
+)
+from assessments.services.questions import revisions_lock
+from common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+
+
+class LinkState:
+    OPEN = "open"
+    STARTED = "started"
+    NOT_OPEN = "not_open"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def invitation_link_state(invitation: Invitation, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    if invitation.revoked_at is not None:
+        return LinkState.REVOKED
+    if hasattr(invitation, "attempt"):
+        return LinkState.STARTED
+    if now < invitation.opens_at:
+        return LinkState.NOT_OPEN
+    if now >= invitation.expires_at:
+        return LinkState.EXPIRED
+    return LinkState.OPEN
+
+
+def _unpublished_coding_titles(question_set: QuestionSet) -> list[str]:
+    items = SectionItem.objects.filter(section__question_set=question_set, question__kind=QuestionKind.CODING)
+    titles = []
+    for item in items.select_related("question"):
+        revision = item.question.current_revision
+        spec = CodingSpec.objects.filter(revision=revision).first() if revision else None
+        if spec is None or spec.published_at is None:
+            titles.append(item.question.title)
+    return titles
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    organisation: Organisation,
+    candidate: Candidate,
+    question_set: QuestionSet,
+    duration_minutes: int,
+    expires_at: datetime,
+    opens_at: datetime | None = None,
+    stage: Stage | None = None,
+    created_by: User | AnonymousUser | None = None,
+) -> Invitation:
+    """Invite a candidate to a question set. Every coding question in it must be published."""
+    if candidate.organisation_id != organisation.pk or question_set.organisation_id != organisation.pk:
+        raise ApplicationError("Candidate and question set must belong to your organisation.", code="not_found")
+    if stage is not None and stage.loop.organisation_id != organisation.pk:
+        raise ApplicationError("The stage must belong to your organisation.", code="not_found")
+    unpublished = _unpublished_coding_titles(question_set)
+    if unpublished:
+        raise ConflictError(
+            "Some coding questions are not published: their reference solutions have not passed in the sandbox.",
+            code="unpublished_questions",
+            details={"questions": unpublished},
+        )
+    invitation = Invitation(
+        organisation=organisation,
+        candidate=candidate,
+        question_set=question_set,
+        stage=stage,
+        opens_at=opens_at or timezone.now(),
+        expires_at=expires_at,
+        duration_minutes=duration_minutes,
+        created_by=created_by if isinstance(created_by, User) else None,
+    )
+    invitation.full_clean()
+    invitation.save()
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    if hasattr(invitation, "attempt"):
+        raise ConflictError("The candidate has started; an attempt cannot be revoked.", code="already_started")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at", "updated_at"])
+    return invitation
+
+
+def invitation_extend(*, invitation: Invitation, expires_at: datetime) -> Invitation:
+    """Move the window's end later. A started attempt's deadline stays as it was fixed at start."""
+    if expires_at <= invitation.expires_at:
+        raise ApplicationError("The new expiry must be later than the current one.", code="not_later")
+    invitation.expires_at = expires_at
+    invitation.save(update_fields=["expires_at", "updated_at"])
+    return invitation
+
+
+@transaction.atomic
+def attempt_start(*, invitation: Invitation, now: datetime | None = None) -> Attempt:
+    """Start (or resume) the attempt. The deadline is fixed once: min(started + duration, expires)."""
+    now = now or timezone.now()
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    existing = Attempt.objects.filter(invitation=invitation).first()
+    if existing is not None:
+        return existing
+    state = invitation_link_state(invitation, now)
+    if state != LinkState.OPEN:
+        raise PermissionDeniedError(f"This link cannot be started: it is {state.replace('_', ' ')}.", code=state)
+    deadline = min(now + timedelta(minutes=invitation.duration_minutes), invitation.expires_at)
+    attempt = Attempt.objects.create(
+        organisation=invitation.organisation, invitation=invitation, started_at=now, deadline=deadline
+    )
+    _pin_questions(attempt, invitation.question_set)
+    return attempt
+
+
+def _pin_questions(attempt: Attempt, question_set: QuestionSet) -> None:
+    items = SectionItem.objects.filter(section__question_set=question_set).select_related("section", "question")
+    revision_ids = []
+    for position, item in enumerate(items.order_by("section__position", "position"), start=1):
+        revision = item.question.current_revision
+        assert revision is not None
+        pinned = AttemptQuestion.objects.create(
+            attempt=attempt, revision=revision, position=position, section_title=item.section.title, points=item.points
+        )
+        spec = CodingSpec.objects.filter(revision=revision).first()
+        Answer.objects.create(attempt_question=pinned, body=spec.starter_code if spec else "")
+        revision_ids.append(revision.pk)
+    revisions_lock(revision_ids=revision_ids)
+
+
+def attempt_is_writable(attempt: Attempt, now: datetime | None = None) -> None:
+    """Raise unless the candidate may still write: in progress and before the stored deadline."""
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        raise PermissionDeniedError("This assessment has been submitted; answers are frozen.", code="attempt_closed")
+    if (now or timezone.now()) >= attempt.deadline:
+        raise PermissionDeniedError(
+            "Time is up: the deadline has passed. Your saved work is kept.", code="deadline_passed"
+        )

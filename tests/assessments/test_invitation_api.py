@@ -1,0 +1,56 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from assessments.models import Invitation
+from tests.factories import CandidateFactory
+
+pytestmark = pytest.mark.django_db
+
+SET_MD = "## Basics\n\n1. What is a token?\n"
+
+
+@pytest.fixture
+def payload(organisation, manager_client):
+    question_set = manager_client.post("/api/v1/question-sets/import/", {"markdown": SET_MD}, format="json").json()
+    return {
+        "candidate_id": CandidateFactory(organisation=organisation).pk,
+        "question_set_id": question_set["question_set"]["id"],
+        "expires_at": (timezone.now() + timedelta(days=3)).isoformat(),
+        "duration_minutes": 45,
+    }
+
+
+def test_create_returns_the_candidate_link(manager_client, payload, client):
+    response = manager_client.post("/api/v1/invitations/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    invitation = Invitation.objects.get(pk=body["id"])
+    assert body["url"].endswith(f"/take/{invitation.token}/") and body["state"] == "open"
+    assert client.get(f"/take/{invitation.token}/").status_code == 200
+
+
+def test_revoke_and_extend(manager_client, payload):
+    created = manager_client.post("/api/v1/invitations/", payload, format="json").json()
+    later = (timezone.now() + timedelta(days=10)).isoformat()
+    extended = manager_client.post(f"/api/v1/invitations/{created['id']}/extend/", {"expires_at": later}, format="json")
+    assert extended.status_code == 200 and extended.json()["expires_at"][:10] == later[:10]
+    earlier = manager_client.post(
+        f"/api/v1/invitations/{created['id']}/extend/", {"expires_at": timezone.now().isoformat()}, format="json"
+    )
+    assert earlier.status_code == 400 and earlier.json()["error"]["code"] == "not_later"
+    revoked = manager_client.post(f"/api/v1/invitations/{created['id']}/revoke/")
+    assert revoked.status_code == 200 and revoked.json()["state"] == "revoked"
+
+
+def test_window_must_be_valid(manager_client, payload):
+    payload["expires_at"] = (timezone.now() - timedelta(days=1)).isoformat()
+    response = manager_client.post("/api/v1/invitations/", payload, format="json")
+    assert response.status_code == 400
+    assert not Invitation.objects.exists()
+
+
+def test_interviewer_cannot_invite(interviewer_client, payload):
+    response = interviewer_client.post("/api/v1/invitations/", payload, format="json")
+    assert response.status_code == 403 and not Invitation.objects.exists()
