@@ -42,3 +42,11 @@ ensure_postgres() {
   for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p 5432 && return 0; sleep 0.1; done
   echo "PostgreSQL did not start" >&2; return 1
 }
+
+ensure_chromium() {
+  # Browser tests drive Debian's Chromium through Playwright (no browser download).
+  if command -v chromium >/dev/null 2>&1; then return 0; fi
+  say "installing Debian's chromium"
+  apt-get install -y -q --no-install-recommends chromium >/dev/null \
+    || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends chromium >/dev/null; }
+}
