@@ -64,9 +64,11 @@ def submission_release(*, submission: CodeSubmission, error: str, counts: bool =
 
     Returns False when it has used up its deliveries and is now failed (visible, re-queueable).
     A failure that says nothing about the job (no Docker engine) does not count as a delivery.
+    A claim that is no longer current (its lease ran out and another delivery took it) changes
+    nothing and returns True: failing the submission is for the current claim alone.
     """
     exhausted = counts and submission.delivery_count >= settings.GRADING_MAX_DELIVERIES
-    CodeSubmission.objects.filter(
+    released = CodeSubmission.objects.filter(
         pk=submission.pk, status=SubmissionStatus.RUNNING, delivery_count=submission.delivery_count
     ).update(
         status=SubmissionStatus.FAILED if exhausted else SubmissionStatus.QUEUED,
@@ -75,7 +77,7 @@ def submission_release(*, submission: CodeSubmission, error: str, counts: bool =
         delivery_count=F("delivery_count") - (0 if counts else 1),
         updated_at=timezone.now(),
     )
-    return not exhausted
+    return not (exhausted and released)
 
 
 def submission_requeue(*, submission: CodeSubmission) -> bool:
