@@ -9,6 +9,7 @@
 //     onBlur: () => {},               // called when the editor loses focus
 //     readOnly: false,
 //     label: "Code editor",           // aria-label of the editable area
+//     describedBy: "help-id",         // optional aria-describedby of the editable area
 //   });
 //   editor.getValue(); editor.setValue(text); editor.focus(); editor.setReadOnly(true);
 //   editor.destroy();
@@ -78,7 +79,9 @@ function readOnlyExtensions(readOnly) {
 }
 
 function create(parent, options = {}) {
-  const { doc = "", onChange = null, onBlur = null, readOnly = false, label = "Code editor" } = options;
+  const { doc = "", onChange = null, onBlur = null, readOnly = false, label = "Code editor", describedBy = "" } = options;
+  const contentAttributes = { "aria-label": label, "aria-multiline": "true", spellcheck: "false" };
+  if (describedBy) contentAttributes["aria-describedby"] = describedBy;
   const readOnlyCompartment = new Compartment();
 
   const view = new EditorView({
@@ -110,19 +113,14 @@ function create(parent, options = {}) {
           ...completionKeymap,
           indentWithTab,
         ]),
-        EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true", spellcheck: "false" }),
+        EditorView.contentAttributes.of(contentAttributes),
         readOnlyCompartment.of(readOnlyExtensions(readOnly)),
         theme,
         EditorView.updateListener.of((update) => {
+          if (onBlur && update.focusChanged && !update.view.hasFocus) onBlur();
           if (!onChange || !update.docChanged) return;
           if (update.transactions.some((tr) => tr.annotation(programmatic))) return;
           onChange(update.state.doc.toString());
-        }),
-        EditorView.domEventHandlers({
-          blur: () => {
-            if (onBlur) onBlur();
-            return false;
-          },
         }),
       ],
     }),
