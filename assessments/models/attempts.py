@@ -117,6 +117,7 @@ class CodeSubmission(BaseModel):
     status = models.CharField(max_length=8, choices=SubmissionStatus.choices, default=SubmissionStatus.QUEUED)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     delivery_count = models.PositiveIntegerField(default=0)
+    requeued_deliveries = models.PositiveIntegerField(default=0, help_text="Deliveries spent before a manual requeue.")
     last_error = models.TextField(blank=True, default="")
 
     class Meta:

@@ -85,18 +85,19 @@ def _test_dict(test: TestCase) -> dict:
     }
 
 
+@transaction.atomic
 def _platform_failure(submission: CodeSubmission, exc: BaseException) -> GradeOutcome:
+    # One transaction: a submission marked failed always has its internal_error result.
     error = f"{type(exc).__name__}: {exc}"
     if submission_release(submission=submission, error=error):
         return GradeOutcome.RETRY
-    with transaction.atomic():
-        GradingResult.objects.create(
-            submission=submission,
-            verdict=Verdict.INTERNAL_ERROR,
-            score=0.0,
-            compile_message=error[:EXCERPT],
-            test_revision=spec_test_revision(submission.attempt_question.revision.coding_spec),
-        )
+    GradingResult.objects.create(
+        submission=submission,
+        verdict=Verdict.INTERNAL_ERROR,
+        score=0.0,
+        compile_message=error[:EXCERPT],
+        test_revision=spec_test_revision(submission.attempt_question.revision.coding_spec),
+    )
     return GradeOutcome.FAILED
 
 

@@ -67,7 +67,8 @@ def submission_release(*, submission: CodeSubmission, error: str, counts: bool =
     A claim that is no longer current (its lease ran out and another delivery took it) changes
     nothing and returns True: failing the submission is for the current claim alone.
     """
-    exhausted = counts and submission.delivery_count >= settings.GRADING_MAX_DELIVERIES
+    spent = submission.delivery_count - submission.requeued_deliveries
+    exhausted = counts and spent >= settings.GRADING_MAX_DELIVERIES
     released = CodeSubmission.objects.filter(
         pk=submission.pk, status=SubmissionStatus.RUNNING, delivery_count=submission.delivery_count
     ).update(
@@ -81,9 +82,16 @@ def submission_release(*, submission: CodeSubmission, error: str, counts: bool =
 
 
 def submission_requeue(*, submission: CodeSubmission) -> bool:
-    """Send a failed submission round again (for operators, once the platform is fixed)."""
+    """Send a failed submission round again (for operators, once the platform is fixed).
+
+    ``delivery_count`` keeps counting (it identifies claims; a reset could let a long-dead worker's
+    claim match a new one); the retry budget restarts from here instead.
+    """
     updated = CodeSubmission.objects.filter(pk=submission.pk, status=SubmissionStatus.FAILED).update(
-        status=SubmissionStatus.QUEUED, delivery_count=0, last_error="", updated_at=timezone.now()
+        status=SubmissionStatus.QUEUED,
+        requeued_deliveries=F("delivery_count"),
+        last_error="",
+        updated_at=timezone.now(),
     )
     if updated:
         transaction.on_commit(lambda: _enqueue(submission.pk))

@@ -13,6 +13,7 @@ from grading.services import (
     coding_spec_publish,
     submission_create,
     submission_grade,
+    submission_requeue,
     submissions_sweep,
 )
 
@@ -156,3 +157,18 @@ def test_publish_requires_the_reference_to_pass(cosine_question):
     with pytest.raises(ApplicationError) as caught:
         coding_spec_publish(spec=spec)
     assert caught.value.code == "reference_fails" and caught.value.details
+
+
+def test_requeue_after_a_fix_grades_and_keeps_counting_deliveries(beam_question, settings):
+    settings.GRADING_MAX_DELIVERIES = 1
+    spec = beam_question.revision.coding_spec
+    good_checker = spec.custom_checker_source
+    type(spec).objects.filter(pk=spec.pk).update(custom_checker_source="def check(actual, expected):\n    1/0\n")
+    submission = submission_create(attempt_question=beam_question, source=spec.reference_solution, purpose="final")
+    assert submission_grade(submission_id=submission.pk) == GradeOutcome.FAILED
+    type(spec).objects.filter(pk=spec.pk).update(custom_checker_source=good_checker)
+    assert submission_requeue(submission=submission)
+    assert submission_grade(submission_id=submission.pk) == GradeOutcome.GRADED
+    submission.refresh_from_db()
+    assert submission.delivery_count == 2 and submission.status == SubmissionStatus.GRADED
+    assert submission.results.order_by("created_at").last().verdict == Verdict.ACCEPTED
