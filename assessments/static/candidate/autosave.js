@@ -31,7 +31,6 @@ export function createAutosave({ api, getDelay, onStatus, onProblem, onClosed })
   function changed(id) {
     const e = entries.get(id);
     if (!e || closed) return;
-    if (e.problem === "too_large" || e.problem === "error") e.problem = null; // their edit may fix it
     if (!e.dirtySince) e.dirtySince = Date.now();
     clearTimeout(e.timer);
     const delay = Math.min(getDelay(), Math.max(0, e.dirtySince + MAX_WAIT_MS - Date.now()));
@@ -50,7 +49,7 @@ export function createAutosave({ api, getDelay, onStatus, onProblem, onClosed })
     const e = entries.get(id);
     if (!e) return;
     clearTimeout(e.timer);
-    if (closed || e.problem === "conflict") return;
+    if (closed || e.problem === "conflict") return; // only the candidate's choice resolves a conflict
     if (e.inFlight) {
       e.again = true; // save again with the new version once the running request is answered
       return e.inFlight;
@@ -101,7 +100,7 @@ export function createAutosave({ api, getDelay, onStatus, onProblem, onClosed })
   async function flushAll({ keepalive = false } = {}) {
     for (let round = 0; round < 3; round += 1) {
       const pending = [...entries.values()].filter(
-        (e) => e.inFlight || (isDirty(e) && (!e.problem || e.problem === "offline")),
+        (e) => e.inFlight || (isDirty(e) && e.problem !== "conflict"),
       );
       if (!pending.length) break;
       await Promise.all(pending.map((e) => e.inFlight || save(e.id, { keepalive })));
