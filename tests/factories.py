@@ -1,8 +1,20 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from assessments.models import Candidate, Membership, Organisation, Question, QuestionRevision, Role
-from rubrics.models import Criterion, Level, Rubric
+from assessments.models import (
+    Candidate,
+    FocusQuestion,
+    Loop,
+    Membership,
+    Organisation,
+    Question,
+    QuestionRevision,
+    Role,
+    Stage,
+    StageInterviewer,
+    StageKind,
+)
+from rubrics.models import Criterion, Level, Rubric, Scorecard
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -72,3 +84,61 @@ class RubricFactory(factory.django.DjangoModelFactory):
         criterion = Criterion.objects.create(rubric=obj, position=1, name="Depth")
         for score in range(1, 5):
             Level.objects.create(criterion=criterion, score=score, label=f"L{score}", description=f"Anchor {score}")
+
+
+class LoopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Loop
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Loop {n}")
+    role = "Engineer"
+
+
+class StageFactory(factory.django.DjangoModelFactory):
+    """An interview stage (assessment stages need a question set and a duration)."""
+
+    class Meta:
+        model = Stage
+
+    loop = factory.SubFactory(LoopFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    kind = StageKind.INTERVIEW
+    title = factory.Sequence(lambda n: f"Interview {n}")
+
+
+class StageInterviewerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StageInterviewer
+
+    stage = factory.SubFactory(StageFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class FocusQuestionFactory(factory.django.DjangoModelFactory):
+    """A focus question; pass `rubric=` to attach that rubric to the question's current revision."""
+
+    class Meta:
+        model = FocusQuestion
+        skip_postgeneration_save = True
+
+    stage = factory.SubFactory(StageFactory)
+    question = factory.SubFactory(QuestionFactory, organisation=factory.SelfAttribute("..stage.loop.organisation"))
+    position = factory.Sequence(lambda n: n + 1)
+
+    @factory.post_generation
+    def rubric(obj, create, extracted, **kwargs):
+        if create and extracted is not None:
+            QuestionRevision.objects.filter(question=obj.question).update(rubric=extracted)
+
+
+class ScorecardFactory(factory.django.DjangoModelFactory):
+    """A draft scorecard; for a submitted one pass status, submitted_at and recommendation."""
+
+    class Meta:
+        model = Scorecard
+
+    stage = factory.SubFactory(StageFactory)
+    organisation = factory.SelfAttribute("stage.loop.organisation")
+    candidate = factory.SubFactory(CandidateFactory, organisation=factory.SelfAttribute("..organisation"))
+    interviewer = factory.SubFactory(UserFactory)

@@ -6,10 +6,17 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from assessments.models import Candidate, Question, QuestionSet
+from assessments.models import Candidate, Question, QuestionSet, Role
 from assessments.services.attempts import invitation_create
-from rubrics.models import Rubric
-from tests.factories import CandidateFactory, QuestionFactory, RubricFactory
+from rubrics.models import Recommendation, Rubric, ScorecardStatus
+from tests.factories import (
+    CandidateFactory,
+    MembershipFactory,
+    QuestionFactory,
+    RubricFactory,
+    ScorecardFactory,
+    StageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +42,14 @@ def owned(organisation, manager_client):
         "candidate": candidate,
         "rubric": RubricFactory(organisation=organisation),
         "question_set": question_set,
+        "scorecard": ScorecardFactory(
+            stage=StageFactory(loop__organisation=organisation),
+            candidate=candidate,
+            interviewer=MembershipFactory(organisation=organisation, role=Role.INTERVIEWER).user,
+            status=ScorecardStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+            recommendation=Recommendation.YES,
+        ),
     }
 
 
@@ -46,6 +61,9 @@ DETAIL_ROUTES = {
     "/api/v1/invitations/{}/": "invitation",
     "/api/v1/invitations/{}/revoke/": "invitation",
     "/api/v1/invitations/{}/extend/": "invitation",
+    "/api/v1/scorecards/{}/": "scorecard",
+    "/api/v1/scorecards/{}/submit/": "scorecard",
+    "/api/v1/scorecards/{}/amend/": "scorecard",
 }
 LIST_ROUTES = [
     "/api/v1/questions/",
@@ -53,8 +71,15 @@ LIST_ROUTES = [
     "/api/v1/rubrics/",
     "/api/v1/question-sets/",
     "/api/v1/invitations/",
+    "/api/v1/scorecards/",
 ]
-CREATE_ROUTES = ["/api/v1/questions/", "/api/v1/candidates/", "/api/v1/rubrics/", "/api/v1/question-sets/import/"]
+CREATE_ROUTES = [
+    "/api/v1/questions/",
+    "/api/v1/candidates/",
+    "/api/v1/rubrics/",
+    "/api/v1/question-sets/import/",
+    "/api/v1/scorecards/",
+]
 
 
 def _api_routes() -> set[str]:

@@ -1,0 +1,179 @@
+"""Scorecards: /api/v1/scorecards/ (organisation-scoped; reads are blind until the caller submits)."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assessments.selectors import MANAGER_ROLES, candidate_get, stage_get
+from common.api import OrganisationApi
+from rubrics.models import MAX_LEVEL, MIN_LEVEL, Recommendation, Scorecard
+from rubrics.scorecard_selectors import scorecard_get_visible, scorecard_list_visible
+from rubrics.scorecards import scorecard_amend, scorecard_save_draft, scorecard_start, scorecard_submit
+
+TEXT_MAX = 20_000
+
+
+class ScorecardPersonOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class ScorecardRatingOutputSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField()
+    criterion_id = serializers.IntegerField()
+    score = serializers.IntegerField()
+    notes = serializers.CharField()
+
+
+class ScorecardAmendmentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+    author = ScorecardPersonOutputSerializer()
+    created_at = serializers.DateTimeField()
+    previous = serializers.JSONField(help_text="The scorecard's content before this amendment.")
+
+
+class ScorecardOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    candidate_id = serializers.IntegerField()
+    stage_id = serializers.IntegerField()
+    interviewer = ScorecardPersonOutputSerializer()
+    status = serializers.CharField()
+    recommendation = serializers.CharField()
+    key_takeaways = serializers.CharField()
+    notes = serializers.CharField()
+    version = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    ratings = ScorecardRatingOutputSerializer(many=True)
+    amendment_count = serializers.SerializerMethodField()
+    amendments = ScorecardAmendmentOutputSerializer(
+        many=True, help_text="Each amendment with its reason and author: for the owner and managers only."
+    )
+
+    def get_amendment_count(self, obj: Scorecard) -> int:
+        return len(obj.amendments.all())
+
+    def to_representation(self, instance: Scorecard) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        membership = self.context["membership"]
+        if instance.interviewer_id != membership.user_id and membership.role not in MANAGER_ROLES:
+            data["amendments"] = []
+        return data
+
+
+class ScorecardRatingInputSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField()
+    criterion_id = serializers.IntegerField()
+    # Range errors are the service's (code ``invalid_rating``), so one rule gives one error everywhere.
+    score = serializers.IntegerField(help_text=f"{MIN_LEVEL} to {MAX_LEVEL}")
+    notes = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
+
+
+class ScorecardContentInputSerializer(serializers.Serializer):
+    ratings = serializers.ListField(child=ScorecardRatingInputSerializer(), required=False, max_length=500)
+    key_takeaways = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices, required=False, allow_blank=True)
+
+
+class ScorecardApi(OrganisationApi):
+    """Scorecards the caller may see: their own, and others' submitted ones once blind feedback allows."""
+
+    def respond(self, scorecard: Scorecard, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = scorecard_get_visible(membership=self.membership, pk=scorecard.pk)
+        context = {"membership": self.membership}
+        return Response(ScorecardOutputSerializer(fresh, context=context).data, status=status_code)
+
+
+class ScorecardListApi(ScorecardApi):
+    """List the scorecards visible to the caller, or start (or resume) the caller's own for a candidate and stage."""
+
+    pagination_class = LimitOffsetPagination  # read by drf-spectacular too: the schema shows the paginated shape
+
+    class ScorecardFilterSerializer(serializers.Serializer):
+        candidate_id = serializers.IntegerField(required=False, min_value=1, help_text="Only this candidate's.")
+        stage_id = serializers.IntegerField(required=False, min_value=1, help_text="Only this stage's.")
+
+    class ScorecardStartInputSerializer(serializers.Serializer):
+        candidate_id = serializers.IntegerField()
+        stage_id = serializers.IntegerField()
+
+    @extend_schema(parameters=[ScorecardFilterSerializer], responses=ScorecardOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        filters = self.ScorecardFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        candidate_id, stage_id = filters.validated_data.get("candidate_id"), filters.validated_data.get("stage_id")
+        scorecards = scorecard_list_visible(
+            membership=self.membership,
+            candidate=candidate_get(organisation=self.organisation, pk=candidate_id) if candidate_id else None,
+            stage=stage_get(organisation=self.organisation, pk=stage_id) if stage_id else None,
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(scorecards, request, view=self)
+        data = ScorecardOutputSerializer(page, many=True, context={"membership": self.membership}).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(request=ScorecardStartInputSerializer, responses={201: ScorecardOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = self.ScorecardStartInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        scorecard = scorecard_start(
+            interviewer=self.membership.user,
+            candidate=candidate_get(organisation=self.organisation, pk=serializer.validated_data["candidate_id"]),
+            stage=stage_get(organisation=self.organisation, pk=serializer.validated_data["stage_id"]),
+        )
+        return self.respond(scorecard, status.HTTP_201_CREATED)
+
+
+class ScorecardDetailApi(ScorecardApi):
+    """Read a visible scorecard; PATCH autosaves the caller's own draft (optimistic ``version``)."""
+
+    class ScorecardSaveDraftInputSerializer(ScorecardContentInputSerializer):
+        version = serializers.IntegerField(min_value=0, help_text="Required: the version the client last saw.")
+
+    @extend_schema(responses=ScorecardOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return self.respond(scorecard_get_visible(membership=self.membership, pk=pk))
+
+    @extend_schema(request=ScorecardSaveDraftInputSerializer, responses=ScorecardOutputSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        scorecard = scorecard_get_visible(membership=self.membership, pk=pk)
+        serializer = self.ScorecardSaveDraftInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        saved = scorecard_save_draft(scorecard=scorecard, actor=self.membership.user, **serializer.validated_data)
+        return self.respond(saved)
+
+
+class ScorecardSubmitApi(ScorecardApi):
+    """Submit the caller's own draft: every assigned criterion rated and a recommendation given. Locks it."""
+
+    @extend_schema(request=None, responses=ScorecardOutputSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        scorecard = scorecard_get_visible(membership=self.membership, pk=pk)
+        return self.respond(scorecard_submit(scorecard=scorecard, actor=self.membership.user))
+
+
+class ScorecardAmendApi(ScorecardApi):
+    """Change the caller's own submitted scorecard with a reason; the previous content is kept."""
+
+    class ScorecardAmendInputSerializer(ScorecardContentInputSerializer):
+        # Blank passes here so that the service's ``reason_required`` is the one answer to a missing reason.
+        reason = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
+
+    @extend_schema(request=ScorecardAmendInputSerializer, responses=ScorecardOutputSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        scorecard = scorecard_get_visible(membership=self.membership, pk=pk)
+        serializer = self.ScorecardAmendInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self.respond(
+            scorecard_amend(scorecard=scorecard, actor=self.membership.user, **serializer.validated_data)
+        )
