@@ -6,6 +6,12 @@ from tests.factories import MembershipFactory, OrganisationFactory
 from tests.sandbox.conftest import docker_engine  # noqa: F401 - shared with grading and health tests
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Tests make many users; the production hasher would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def organisation():
     return OrganisationFactory()

@@ -34,12 +34,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Every test here makes several users; the production hasher would make hashing most of the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _rubric(organisation, criteria=1):
     rubric = RubricFactory(organisation=organisation)
     for position in range(2, criteria + 1):
