@@ -141,9 +141,16 @@ function tidyPrompt(q) {
   }
 }
 
+// The textareas are usable before this script runs (the editor bundle is large): keep what was typed
+// meanwhile (init saves it). Otherwise the state is exact; the rendered text may have lost a leading newline.
+function initialText(textarea, q) {
+  const typedEarly = state.attempt.status === "in_progress" && textarea.value !== textarea.defaultValue;
+  return typedEarly ? textarea.value : q.answer.body;
+}
+
 function mountWritten(q) {
   const textarea = $(`answer-${q.id}`);
-  textarea.value = q.answer.body; // the state is exact; the rendered text may have lost a leading newline
+  textarea.value = initialText(textarea, q);
   textarea.addEventListener("input", () => onInput(q));
   textarea.addEventListener("blur", () => autosave.save(q.id));
   inputs.set(q.id, {
@@ -160,9 +167,10 @@ function mountCoding(q) {
   const container = $(`editor-${q.id}`);
   renderSamples($(`samples-${q.id}`), q.coding);
   $(`run-samples-${q.id}`).addEventListener("click", () => runSamples(q));
+  const text = initialText(fallback, q);
   if (window.LoopwrightEditor) {
     const editor = window.LoopwrightEditor.create(container, {
-      doc: q.answer.body,
+      doc: text,
       label: `Code for question ${q.position}: ${q.title}`,
       onChange: () => onInput(q),
       onBlur: () => autosave.save(q.id),
@@ -173,7 +181,7 @@ function mountCoding(q) {
   } else {
     // The editor bundle did not load: the plain textarea still saves everything.
     container.hidden = true;
-    fallback.value = q.answer.body;
+    fallback.value = text;
     fallback.addEventListener("input", () => onInput(q));
     fallback.addEventListener("blur", () => autosave.save(q.id));
     inputs.set(q.id, {
@@ -459,6 +467,7 @@ function init() {
     return;
   }
   wireLifecycle();
+  for (const q of state.questions) if (inputs.get(q.id).getValue() !== q.answer.body) onInput(q); // typed early
   integrity.start();
   countdown.start();
 }
