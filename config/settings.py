@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "assessments",
     "grading",
     "rubrics",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -133,7 +134,14 @@ CELERY_BEAT_SCHEDULE = {
     "grading-sweep": {"task": "grading.tasks.sweep_submissions", "schedule": env.float("GRADING_SWEEP_SECONDS", 60.0)},
     "finalise-attempts": {"task": "assessments.tasks.finalise_expired_attempts", "schedule": 30.0},
     "sandbox-sweep": {"task": "grading.tasks.sweep_sandbox_containers", "schedule": 600.0},
+    "webhook-sweep": {
+        "task": "integrations.tasks.sweep_webhook_deliveries",
+        "schedule": env.float("WEBHOOK_SWEEP_SECONDS", 15.0),
+    },
 }
+# Webhook deliveries have their own queue: a slow receiver never sits in front of grading.
+# Workers consume both: `celery -A config worker -Q celery,webhooks`.
+CELERY_TASK_ROUTES = {"integrations.tasks.deliver_webhook": {"queue": "webhooks"}}
 
 # Sandbox: where candidate code runs (see sandbox/ and docs).
 SANDBOX_BACKEND = env.str("LOOPWRIGHT_SANDBOX_BACKEND", default="docker")
@@ -150,6 +158,14 @@ GRADING_LEASE_SECONDS = env.int("GRADING_LEASE_SECONDS", default=360)
 GRADING_MAX_DELIVERIES = env.int("GRADING_MAX_DELIVERIES", default=5)
 GRADING_REQUEUE_AFTER_SECONDS = env.int("GRADING_REQUEUE_AFTER_SECONDS", default=120)
 SUBMISSION_MAX_SOURCE_BYTES = env.int("SUBMISSION_MAX_SOURCE_BYTES", default=64 * 1024)
+
+# Webhooks (docs/webhooks.md): per-try timeouts; the lease outlives the task's hard time limit.
+WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=5.0)
+WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=10.0)
+WEBHOOK_TASK_SOFT_TIME_LIMIT = env.int("WEBHOOK_TASK_SOFT_TIME_LIMIT", default=30)
+WEBHOOK_TASK_TIME_LIMIT = env.int("WEBHOOK_TASK_TIME_LIMIT", default=40)
+WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=60)
+WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,

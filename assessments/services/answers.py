@@ -22,6 +22,7 @@ from assessments.models import (
 )
 from assessments.services.attempts import attempt_is_writable
 from common.exceptions import ApplicationError, ConflictError, NotFoundError
+from integrations.services import attempt_event_record
 
 ANSWER_MAX_CHARS = 20_000
 MAX_EVENTS_PER_CALL = 100
@@ -104,6 +105,7 @@ def attempt_submit(*, attempt: Attempt, by_deadline: bool = False, now: datetime
     )
     if not frozen:
         raise ConflictError("This assessment has already been submitted.", code="already_submitted")
+    attempt_event_record(attempt_id=attempt.pk, type="attempt.submitted")
     coding = AttemptQuestion.objects.filter(attempt=attempt, revision__question__kind=QuestionKind.CODING)
     submissions = [
         submission_create(attempt_question=question, source=question.answer.body, purpose=SubmissionPurpose.FINAL)

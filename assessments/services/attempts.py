@@ -22,6 +22,7 @@ from assessments.models import (
 )
 from assessments.services.questions import revisions_lock
 from common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from integrations.services import attempt_event_record, invitation_event_record
 
 
 class LinkState:
@@ -92,6 +93,7 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
+    invitation_event_record(invitation=invitation, type="invitation.created")
     return invitation
 
 
@@ -129,6 +131,7 @@ def attempt_start(*, invitation: Invitation, now: datetime | None = None) -> Att
         organisation=invitation.organisation, invitation=invitation, started_at=now, deadline=deadline
     )
     _pin_questions(attempt, invitation.question_set)
+    attempt_event_record(attempt_id=attempt.pk, type="attempt.started")
     return attempt
 
 

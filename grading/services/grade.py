@@ -24,6 +24,7 @@ from grading.models import GradingResult, TestResult, Verdict
 from grading.runner import run_tests
 from grading.services.submissions import submission_claim, submission_release
 from grading.verdicts import COMPILE_VERDICTS, TestVerdict, overall_verdict, verdict_for, weighted_score
+from integrations.services import attempt_event_record
 from sandbox.errors import EngineUnavailable, ImageMissing, SandboxError
 from sandbox.types import RunResult, TestOutcome
 
@@ -140,6 +141,7 @@ def _record(
     return True
 
 
+@transaction.atomic
 def attempt_mark_graded(*, attempt_id: int) -> bool:
     """A submitted attempt is graded once every final code submission in it is graded."""
     pending = CodeSubmission.objects.filter(
@@ -147,11 +149,12 @@ def attempt_mark_graded(*, attempt_id: int) -> bool:
     ).exclude(status=SubmissionStatus.GRADED)
     if pending.exists():
         return False
-    return bool(
-        Attempt.objects.filter(pk=attempt_id, status=AttemptStatus.SUBMITTED).update(
-            status=AttemptStatus.GRADED, updated_at=timezone.now()
-        )
+    graded = Attempt.objects.filter(pk=attempt_id, status=AttemptStatus.SUBMITTED).update(
+        status=AttemptStatus.GRADED, updated_at=timezone.now()
     )
+    if graded:
+        attempt_event_record(attempt_id=attempt_id, type="attempt.graded")
+    return bool(graded)
 
 
 def _test_result(

@@ -1,0 +1,176 @@
+"""Outgoing webhooks: endpoints, the event outbox, one delivery per event × endpoint, and its attempt log."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from common.models import BaseModel
+from integrations.ids import SECRET_PREFIX, new_message_id
+
+
+class WebhookEventType(models.TextChoices):
+    INVITATION_CREATED = "invitation.created", "Invitation created"
+    ATTEMPT_STARTED = "attempt.started", "Attempt started"
+    ATTEMPT_SUBMITTED = "attempt.submitted", "Attempt submitted"
+    ATTEMPT_GRADED = "attempt.graded", "Attempt graded"
+    SCORECARD_SUBMITTED = "scorecard.submitted", "Scorecard submitted"
+    CANDIDATE_DECIDED = "candidate.decided", "Candidate decided"
+
+
+class WebhookEndpoint(BaseModel):
+    """A receiver URL of one organisation, with its own signing secret and the events it wants.
+
+    The secret is kept as issued (``whsec_`` + base64): signing needs the key itself, so it cannot
+    be hashed. It is shown in full once, when the endpoint is created.
+    """
+
+    organisation = models.ForeignKey(
+        "assessments.Organisation", on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    url = models.URLField(max_length=2000, help_text="HTTPS URL that receives a POST per event.")
+    secret = models.CharField(max_length=100, editable=False)
+    events = models.JSONField(default=list, help_text="The event types this endpoint receives.")
+    is_active = models.BooleanField(default=True, help_text="Inactive endpoints get no new events; delivery pauses.")
+    description = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["organisation", "url"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(url__startswith="https://") | Q(url__startswith="http://"), name="webhookendpoint_http_url"
+            ),
+            models.CheckConstraint(condition=Q(secret__startswith=SECRET_PREFIX), name="webhookendpoint_secret_format"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def clean(self) -> None:
+        if not isinstance(self.events, list) or not self.events:
+            raise ValidationError({"events": "Choose at least one event type."})
+        unknown = sorted({str(event) for event in self.events} - set(WebhookEventType.values))
+        if unknown:
+            raise ValidationError({"events": f"Unknown event types: {', '.join(unknown)}."})
+        self.events = sorted(set(self.events))
+
+    def subscribes_to(self, event_type: str) -> bool:
+        return self.is_active and event_type in self.events
+
+    @property
+    def secret_hint(self) -> str:
+        return f"{self.secret[:10]}…" if self.secret else ""
+
+
+class WebhookEvent(models.Model):
+    """The outbox: written in the transaction of the change it describes, never changed afterwards."""
+
+    id = models.CharField(primary_key=True, max_length=40, default=new_message_id, editable=False)
+    organisation = models.ForeignKey(
+        "assessments.Organisation", on_delete=models.CASCADE, related_name="webhook_events"
+    )
+    type = models.CharField(max_length=40, choices=WebhookEventType.choices)
+    payload = models.JSONField(help_text="The exact JSON document sent: type, timestamp and data.")
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(id__startswith="msg_"), name="webhookevent_id_format"),
+            models.CheckConstraint(condition=Q(type__in=WebhookEventType.values), name="webhookevent_type_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.id}"
+
+
+class WebhookDeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERING = "delivering", "Delivering"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed (dead)"
+
+
+class WebhookDelivery(BaseModel):
+    """One event to one endpoint. Always in exactly one state; a worker claims it under a lease.
+
+    ``attempt_count`` counts claims and identifies the current one; ``cycle_start_count`` is where
+    the current retry schedule began (0, or the count at the last manual replay).
+    """
+
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(
+        max_length=12, choices=WebhookDeliveryStatus.choices, default=WebhookDeliveryStatus.PENDING
+    )
+    attempt_count = models.PositiveIntegerField(default=0)
+    cycle_start_count = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    enqueued_for = models.DateTimeField(
+        null=True, blank=True, help_text="When the last task message was due; the sweep re-sends a lost one."
+    )
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "webhook deliveries"
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhookdelivery_due"),
+            models.Index(fields=["status", "lease_expires_at"], name="webhookdelivery_lease"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "endpoint"], name="webhookdelivery_unique_event_endpoint"),
+            models.CheckConstraint(
+                condition=Q(status__in=WebhookDeliveryStatus.values), name="webhookdelivery_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="pending") | Q(next_attempt_at__isnull=False), name="webhookdelivery_pending_due"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="delivering") | Q(lease_expires_at__isnull=False),
+                name="webhookdelivery_delivering_leased",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="succeeded") | Q(delivered_at__isnull=False),
+                name="webhookdelivery_succeeded_when",
+            ),
+            models.CheckConstraint(
+                condition=Q(cycle_start_count__lte=models.F("attempt_count")), name="webhookdelivery_cycle_counts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.endpoint_id} ({self.status})"
+
+
+class WebhookAttemptOutcome(models.TextChoices):
+    SUCCEEDED = "succeeded", "Succeeded"
+    RETRY = "retry", "Failed, will retry"
+    FAILED = "failed", "Failed, no retry"
+
+
+class WebhookDeliveryAttempt(models.Model):
+    """One HTTP try, for the delivery log. ``number`` is the claim that made it (one row per claim)."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveIntegerField()
+    attempted_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=WebhookAttemptOutcome.choices)
+    error = models.TextField(blank=True, default="")
+    response_excerpt = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-attempted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="webhookattempt_unique_number"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=WebhookAttemptOutcome.values), name="webhookattempt_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Try {self.number} of delivery {self.delivery_id}: {self.status_code or self.error[:40]}"

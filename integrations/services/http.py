@@ -1,0 +1,58 @@
+"""One POST to a receiver, bounded in time and in how much of the answer is kept."""
+
+import time
+from dataclasses import dataclass
+
+import requests
+import urllib3
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+
+EXCERPT_BYTES = 1000
+PERMANENT_ERRORS = (
+    requests.exceptions.InvalidURL,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.InvalidSchema,
+)
+
+
+@dataclass(frozen=True)
+class PostResult:
+    status_code: int | None  # None: no HTTP answer (timeout, refused, reset)
+    duration_ms: int
+    excerpt: str = ""
+    error: str = ""
+    permanent: bool = False  # the URL itself is unusable: retrying cannot help
+
+
+def post(*, url: str, body: bytes, headers: dict[str, str]) -> PostResult:
+    """POST without following redirects or reading proxies and credentials from the environment."""
+    started = time.monotonic()
+    timeout = (settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT)
+    try:
+        with requests.Session() as session:
+            session.trust_env = False
+            with session.post(
+                url, data=body, headers=headers, timeout=timeout, allow_redirects=False, stream=True
+            ) as response:
+                return PostResult(response.status_code, _elapsed(started), excerpt=_excerpt(response))
+    except PERMANENT_ERRORS as exc:
+        return PostResult(None, _elapsed(started), error=f"invalid URL: {exc}", permanent=True)
+    except requests.Timeout as exc:
+        return PostResult(None, _elapsed(started), error=f"timeout: {exc}")
+    except requests.RequestException as exc:
+        return PostResult(None, _elapsed(started), error=f"connection failed: {type(exc).__name__}: {exc}")
+    except SoftTimeLimitExceeded:
+        return PostResult(None, _elapsed(started), error="timeout: the receiver took longer than the task's time limit")
+
+
+def _excerpt(response: requests.Response) -> str:
+    try:
+        text = response.raw.read(EXCERPT_BYTES, decode_content=True).decode("utf-8", errors="replace")
+        return text.replace("\x00", "\ufffd")  # PostgreSQL text cannot hold NUL
+    except (urllib3.exceptions.HTTPError, OSError, requests.RequestException):
+        return ""  # the status line is the answer; a broken body does not change it
+
+
+def _elapsed(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)

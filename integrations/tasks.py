@@ -1,0 +1,22 @@
+"""Webhook tasks: take ids, call one service, idempotent (DESIGN.md). Routed to the ``webhooks`` queue."""
+
+from celery import shared_task
+from django.conf import settings
+
+from integrations.services import deliveries_sweep, delivery_deliver
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.WEBHOOK_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.WEBHOOK_TASK_TIME_LIMIT,
+    ignore_result=True,
+)
+def deliver_webhook(delivery_id: int) -> str:
+    return str(delivery_deliver(delivery_id=delivery_id))
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90, ignore_result=True)
+def sweep_webhook_deliveries() -> int:
+    return len(deliveries_sweep())

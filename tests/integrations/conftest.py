@@ -1,0 +1,61 @@
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from assessments.models import Invitation, QuestionSet, Section, SectionItem
+from assessments.services.attempts import invitation_create
+from integrations.models import WebhookEndpoint
+from integrations.services import webhook_endpoint_create
+from tests.factories import CandidateFactory, QuestionFactory
+from tests.integrations.receiver import Receiver
+
+ALL_EVENTS = ["invitation.created", "attempt.started", "attempt.submitted", "attempt.graded"]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = Receiver().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def endpoint(organisation, receiver) -> WebhookEndpoint:
+    """An endpoint subscribed to every event the assessment flow emits, pointing at the receiver."""
+    created = webhook_endpoint_create(organisation=organisation, url=receiver.url, events=ALL_EVENTS)
+    receiver.secret = created.secret
+    return created
+
+
+@pytest.fixture
+def sent(monkeypatch) -> list[tuple[int, float | None]]:
+    """Record task messages instead of sending them: these tests drive the task themselves."""
+    messages: list[tuple[int, float | None]] = []
+    monkeypatch.setattr(
+        "integrations.services.queue.delivery_enqueue", lambda pk, countdown=None: messages.append((pk, countdown))
+    )
+    monkeypatch.setattr("integrations.services.delivery.delivery_enqueue", lambda pk: messages.append((pk, None)))
+    return messages
+
+
+@pytest.fixture
+def question_set(organisation) -> QuestionSet:
+    """One conceptual question: submitting grades at once, no sandbox involved."""
+    question_set = QuestionSet.objects.create(organisation=organisation, title="Concepts", slug="concepts")
+    section = Section.objects.create(question_set=question_set, title="Concepts", position=1)
+    SectionItem.objects.create(section=section, question=QuestionFactory(organisation=organisation), position=1)
+    return question_set
+
+
+def invite(organisation, question_set: QuestionSet, external_id: str = "") -> Invitation:
+    return invitation_create(
+        organisation=organisation,
+        candidate=CandidateFactory(organisation=organisation, external_id=external_id),
+        question_set=question_set,
+        duration_minutes=60,
+        expires_at=timezone.now() + timedelta(days=2),
+    )
