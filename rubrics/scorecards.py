@@ -101,7 +101,27 @@ def scorecard_submit(*, scorecard: Scorecard, actor: AbstractBaseUser) -> Scorec
     if not submitted:
         raise ConflictError("This scorecard has already been submitted.", code="already_submitted")
     scorecard.refresh_from_db()
+    _event_scorecard_submitted(scorecard)
     return scorecard
+
+
+def _event_scorecard_submitted(scorecard: Scorecard) -> None:
+    from integrations.services import event_record
+
+    stage = scorecard.stage
+    event_record(
+        organisation=scorecard.organisation,
+        type="scorecard.submitted",
+        payload={
+            "scorecard_id": scorecard.pk,
+            "candidate_id": scorecard.candidate_id,
+            "candidate_external_id": scorecard.candidate.external_id,
+            "stage_id": stage.pk,
+            "loop_id": stage.loop_id,
+            "recommendation": scorecard.recommendation,
+            "submitted_at": scorecard.submitted_at.isoformat() if scorecard.submitted_at else None,
+        },
+    )
 
 
 @transaction.atomic

@@ -505,3 +505,24 @@ def test_demo_loop_blind_feedback_across_stages():
     assert hanas.pk not in _visible(ira, candidate)
     with pytest.raises(NotFoundError):
         scorecard_get_visible(membership=ira, pk=hanas.pk)
+
+
+def test_submitting_a_scorecard_records_a_webhook_event():
+    from integrations.models import WebhookEvent
+    from integrations.services import webhook_endpoint_create
+
+    call_command("load_demo", "--skip-publish")
+    ira = Membership.objects.select_related("user", "organisation").get(user__username="ira")
+    stage = Stage.objects.get(loop__organisation=ira.organisation, position=2)
+    webhook_endpoint_create(
+        organisation=ira.organisation, url="http://127.0.0.1:9/hook", events=["scorecard.submitted"]
+    )
+    candidate = Candidate.objects.create(organisation=ira.organisation, name="Eli", email="eli@example.test")
+    card = scorecard_start(interviewer=ira.user, candidate=candidate, stage=stage)
+    ratings = [r for focus in stage.focus_questions.all() for r in _ratings(focus.question)]
+    card = scorecard_save_draft(scorecard=card, actor=ira.user, version=0, ratings=ratings, recommendation="yes")
+    assert not WebhookEvent.objects.exists()
+    scorecard_submit(scorecard=card, actor=ira.user)
+    event = WebhookEvent.objects.get()
+    assert event.type == "scorecard.submitted"
+    assert event.payload["data"]["scorecard_id"] == card.pk and event.payload["data"]["recommendation"] == "yes"
