@@ -269,10 +269,18 @@ def _occupy_std_fds() -> None:
                 os.close(null)
 
 
-def reap_strays() -> None:
-    """SIGKILL every process but init, the supervisor and this zygote (container use only)."""
+def reap_strays(timeout: float = 1.0) -> None:
+    """SIGKILL every process but init, the supervisor and this zygote (container use only).
+
+    Waits (bounded) until init has reaped them, so the next test starts with none left over.
+    """
     keep = {1, os.getpid(), os.getppid()}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) not in keep:
+    deadline = time.monotonic() + timeout
+    while True:
+        strays = [int(entry) for entry in os.listdir("/proc") if entry.isdigit() and int(entry) not in keep]
+        if not strays or time.monotonic() > deadline:
+            return
+        for pid in strays:
             with contextlib.suppress(OSError):
-                os.kill(int(entry), signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.01)
