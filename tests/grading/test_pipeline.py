@@ -59,6 +59,7 @@ def test_samples_run_only_visible_tests(cosine_question):
         ("cosine_question", "cosine_no_sqrt.py", Verdict.WRONG_ANSWER),
         ("beam_question", "beam_greedy.py", Verdict.WRONG_ANSWER),
         ("beam_question", "beam_worst_first.py", Verdict.WRONG_ANSWER),
+        ("beam_question", "beam_length_normalised.py", Verdict.WRONG_ANSWER),
     ],
 )
 def test_wrong_solutions_get_partial_scores(fixture, wrong_file, expected_overall, request):
@@ -67,6 +68,13 @@ def test_wrong_solutions_get_partial_scores(fixture, wrong_file, expected_overal
     assert 0.0 < result.score < 1.0
     assert Verdict.ACCEPTED in verdicts(result).values()
     assert expected_overall in verdicts(result).values()
+
+
+def test_unnormalised_product_scores_fail_every_test(beam_question):
+    # Probabilities multiplied instead of summed log-probabilities: every reported score is wrong.
+    result = grade(beam_question, (WRONG / "beam_product_scores.py").read_text())
+    assert result.verdict == Verdict.WRONG_ANSWER and result.score == 0.0
+    assert set(verdicts(result).values()) == {Verdict.WRONG_ANSWER}
 
 
 def test_missing_zero_guard_fails_exactly_the_zero_vector_tests(cosine_question):
