@@ -16,7 +16,9 @@ ensure_venv() {
   fi
   if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
     say "installing locked dependencies (requirements.lock)"
-    "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements.lock"
+    # (pip warns once per package about this machine's unused local index folders: noise, dropped)
+    "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements.lock" \
+      2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
     echo "$want" >"$stamp"
   fi
 }
