@@ -1,4 +1,4 @@
-"""Hiring managers' web pages for inviting candidates (the loop builder and reports come later)."""
+"""Hiring managers' web pages: inviting candidates, the candidate report and recording decisions."""
 
 from datetime import timedelta
 
@@ -7,18 +7,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments import selectors
 from assessments.invitation_apis import candidate_url
-from assessments.models import Membership, Organisation, QuestionSet
+from assessments.models import Candidate, DecisionOutcome, Loop, Membership, Organisation, QuestionSet
+from assessments.report import candidate_report, coding_scores_chart, criterion_ratings_chart
 from assessments.selectors import MANAGER_ROLES
 from assessments.services.attempts import invitation_create, invitation_link_state, invitation_revoke
 from assessments.services.candidates import candidate_create
-from common.exceptions import ApplicationError
+from assessments.services.decisions import decision_record
+from common.exceptions import ApplicationError, NotFoundError
 
 
 class InviteForm(forms.Form):
@@ -42,7 +45,7 @@ def _manager_membership(request: HttpRequest) -> Membership:
     except ApplicationError as exc:
         raise PermissionDenied(exc.message) from exc
     if membership.role not in MANAGER_ROLES:
-        raise PermissionDenied("Only admins and hiring managers can invite candidates.")
+        raise PermissionDenied("Only admins and hiring managers can use the management pages.")
     return membership
 
 
@@ -93,3 +96,81 @@ def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("manage-invitations")
+
+
+class DecisionForm(forms.Form):
+    loop = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(choices=DecisionOutcome.choices, widget=forms.RadioSelect, label="Decision")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Reason")
+
+
+def _candidate_and_loop(membership: Membership, pk: int, loop_id: str | None) -> tuple[Candidate, Loop]:
+    # Another organisation's candidate or loop and a missing one look the same: 404, no existence leak.
+    try:
+        candidate = selectors.candidate_get(organisation=membership.organisation, pk=pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    loop = None
+    if loop_id and loop_id.isdigit():
+        loop = Loop.objects.filter(organisation=membership.organisation, pk=int(loop_id)).first()
+    if loop is None:
+        raise Http404("No such loop.")
+    return candidate, loop
+
+
+def _report_url(request: HttpRequest, candidate: Candidate, loop: Loop) -> str:
+    org = request.GET.get("org")
+    return reverse("manage-candidate-report", args=[candidate.pk]) + f"?loop={loop.pk}" + (f"&org={org}" if org else "")
+
+
+def _render_report(
+    request: HttpRequest,
+    membership: Membership,
+    candidate: Candidate,
+    loop: Loop,
+    form: DecisionForm,
+    status: int = 200,
+) -> HttpResponse:
+    report = candidate_report(membership=membership, candidate=candidate, loop=loop)
+    questions = [question for attempt in report["attempts"] for question in attempt["questions"]]
+    context = {
+        **report,
+        "organisation": membership.organisation,
+        "coding_chart": coding_scores_chart(questions) if any(q["coding"] for q in questions) else None,
+        "ratings_chart": criterion_ratings_chart(report["criterion_ratings"]) if report["criterion_ratings"] else None,
+        "form": form,
+        "decide_url": reverse("manage-candidate-decide", args=[candidate.pk])
+        + (f"?org={request.GET['org']}" if request.GET.get("org") else ""),
+    }
+    return render(request, "manage/report.html", context, status=status)
+
+
+@login_required
+def candidate_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _manager_membership(request)
+    candidate, loop = _candidate_and_loop(membership, pk, request.GET.get("loop"))
+    return _render_report(request, membership, candidate, loop, DecisionForm(initial={"loop": loop.pk}))
+
+
+@login_required
+@require_POST
+def candidate_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _manager_membership(request)
+    candidate, loop = _candidate_and_loop(membership, pk, request.POST.get("loop"))
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            decision = decision_record(
+                organisation=membership.organisation,
+                candidate=candidate,
+                loop=loop,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                decided_by=request.user,  # type: ignore[arg-type]  # login_required: never anonymous
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Decision recorded: {decision.get_outcome_display()}.")
+            return redirect(_report_url(request, candidate, loop))
+    return _render_report(request, membership, candidate, loop, form, status=400)

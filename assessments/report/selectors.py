@@ -1,0 +1,270 @@
+"""The one-page candidate report: everything a hiring manager needs to decide, read in a bounded number of queries.
+
+Scorecards come through ``scorecard_list_visible``, so the report shows exactly what the viewer may see.
+"""
+
+from collections import Counter, defaultdict
+from typing import Any
+
+import numpy as np
+from django.db.models import Prefetch
+
+from assessments.candidate.state import render_markdown
+from assessments.models import (
+    Attempt,
+    AttemptQuestion,
+    Candidate,
+    CodeSubmission,
+    Decision,
+    IntegrityEventKind,
+    Loop,
+    Membership,
+    QuestionKind,
+    Stage,
+    SubmissionPurpose,
+)
+from common.exceptions import NotFoundError
+from grading.models import GradingResult, TestResult
+from grading.similarity import similar_pairs
+from rubrics.models import Recommendation, Scorecard, ScorecardStatus
+from rubrics.scorecard_selectors import scorecard_list_visible
+
+SIMILARITY_THRESHOLD = 0.8
+
+
+def candidate_report(*, membership: Membership, candidate: Candidate, loop: Loop) -> dict[str, Any]:
+    if candidate.organisation_id != membership.organisation_id:
+        raise NotFoundError(f"No candidate with id {candidate.pk}.")
+    if loop.organisation_id != membership.organisation_id:
+        raise NotFoundError(f"No loop with id {loop.pk}.")
+    stages = list(loop.stages.order_by("position"))
+    attempts = [_attempt(attempt) for attempt in _attempts(candidate=candidate, loop=loop)]
+    coding = [question for attempt in attempts for question in attempt["questions"] if question["coding"]]
+    _add_distributions(coding, candidate=candidate, loop=loop)
+    _add_similarity(coding, candidate=candidate)
+    scorecards = [_scorecard(card) for card in _scorecards(membership=membership, candidate=candidate, loop=loop)]
+    submitted = [card for card in scorecards if card["submitted"]]
+    return {
+        "candidate": candidate,
+        "loop": loop,
+        "attempts": attempts,
+        "scorecards": scorecards,
+        "recommendations": _recommendations(submitted),
+        "aggregate": _aggregate(stages, submitted),
+        "criterion_ratings": _criterion_ratings(submitted),
+        "decisions": list(Decision.objects.filter(candidate=candidate, loop=loop).select_related("decided_by")),
+    }
+
+
+def _attempts(*, candidate: Candidate, loop: Loop) -> list[Attempt]:
+    results = GradingResult.objects.order_by("-created_at", "-pk").prefetch_related(
+        Prefetch("test_results", TestResult.objects.select_related("test_case").order_by("test_case__position"))
+    )
+    finals = CodeSubmission.objects.filter(purpose=SubmissionPurpose.FINAL).prefetch_related(
+        Prefetch("results", results)
+    )
+    questions = (
+        AttemptQuestion.objects.select_related("revision__question", "revision__coding_spec", "answer")
+        .prefetch_related(Prefetch("submissions", finals))
+        .order_by("position")
+    )
+    return list(
+        Attempt.objects.filter(
+            organisation_id=candidate.organisation_id, invitation__candidate=candidate, invitation__stage__loop=loop
+        )
+        .select_related("invitation__stage", "invitation__question_set")
+        .prefetch_related(Prefetch("questions", questions), "integrity_events")
+        .order_by("invitation__stage__position", "started_at")
+    )
+
+
+def _attempt(attempt: Attempt) -> dict[str, Any]:
+    events = list(attempt.integrity_events.all())
+    seconds: defaultdict[int, float] = defaultdict(float)
+    for event in events:
+        if event.kind == IntegrityEventKind.QUESTION_TIME and event.attempt_question_id:
+            seconds[event.attempt_question_id] += _number(event.data.get("seconds"))
+    pastes = [event for event in events if event.kind == IntegrityEventKind.PASTE]
+    return {
+        "attempt": attempt,
+        "stage": attempt.invitation.stage,
+        "questions": [_question(question, seconds[question.pk]) for question in attempt.questions.all()],
+        "integrity": {
+            "paste_count": len(pastes),
+            "paste_chars": sum(_number(event.data.get("chars")) for event in pastes),
+            "tab_leaves": sum(1 for event in events if event.kind == IntegrityEventKind.BLUR),
+        },
+    }
+
+
+def _question(question: AttemptQuestion, seconds: float) -> dict[str, Any]:
+    revision = question.revision
+    answer = getattr(question, "answer", None)
+    body = answer.body if answer else ""
+    spec = getattr(revision, "coding_spec", None)
+    is_coding = revision.question.kind == QuestionKind.CODING
+    return {
+        "attempt_question": question,
+        "question": revision.question,
+        "revision": revision,
+        "seconds": round(seconds),
+        "answer_html": "" if is_coding else render_markdown(body),
+        "coding": _coding(question, spec) if is_coding else None,
+    }
+
+
+def _coding(question: AttemptQuestion, spec: Any) -> dict[str, Any]:
+    final = next(iter(question.submissions.all()), None)  # at most one final per question (a constraint)
+    result = next(iter(final.results.all()), None) if final else None
+    return {
+        "submission": final,
+        "source": final.source if final else "",
+        "starter_code": spec.starter_code if spec else "",
+        "result": result,
+        "score": result.score if result else None,
+        "tests": list(result.test_results.all()) if result else [],
+        "distribution": None,
+        "similar": [],
+    }
+
+
+def _add_distributions(coding: list[dict[str, Any]], *, candidate: Candidate, loop: Loop) -> None:
+    """Other candidates' latest final scores on the same question, in this loop."""
+    question_ids = {item["question"].pk for item in coding}
+    if not question_ids:
+        return
+    rows = (
+        GradingResult.objects.filter(
+            submission__purpose=SubmissionPurpose.FINAL,
+            submission__attempt_question__attempt__invitation__stage__loop=loop,
+            submission__attempt_question__revision__question_id__in=question_ids,
+        )
+        .exclude(submission__attempt_question__attempt__invitation__candidate=candidate)
+        .order_by("submission_id", "-created_at", "-pk")
+        .values_list("submission_id", "submission__attempt_question__revision__question_id", "score")
+    )
+    latest: dict[int, tuple[int, float]] = {}
+    for submission_id, question_id, score in rows:
+        latest.setdefault(submission_id, (question_id, score))
+    scores: defaultdict[int, list[float]] = defaultdict(list)
+    for question_id, score in latest.values():
+        scores[question_id].append(score)
+    for item in coding:
+        item["coding"]["distribution"] = score_distribution(scores.get(item["question"].pk, []))
+
+
+def score_distribution(scores: list[float]) -> dict[str, float] | None:
+    if not scores:
+        return None
+    q1, median, q3 = np.percentile(np.asarray(scores, dtype=np.float64), [25, 50, 75])
+    return {
+        "count": len(scores),
+        "mean": float(np.mean(scores)),
+        "q1": float(q1),
+        "median": float(median),
+        "q3": float(q3),
+    }
+
+
+def _add_similarity(coding: list[dict[str, Any]], *, candidate: Candidate) -> None:
+    """Flag other candidates' final submissions in the organisation on the same question (evidence, not a verdict)."""
+    mine = [item for item in coding if item["coding"]["submission"]]
+    if not mine:
+        return
+    others = (
+        CodeSubmission.objects.filter(
+            purpose=SubmissionPurpose.FINAL,
+            attempt_question__attempt__organisation_id=candidate.organisation_id,
+            attempt_question__revision__question_id__in={item["question"].pk for item in mine},
+        )
+        .exclude(attempt_question__attempt__invitation__candidate=candidate)
+        .select_related("attempt_question__revision", "attempt_question__attempt__invitation__candidate")
+        .order_by("pk")
+    )
+    by_question: defaultdict[int, list[CodeSubmission]] = defaultdict(list)
+    for other in others:
+        by_question[other.attempt_question.revision.question_id].append(other)
+    for item in mine:
+        own = item["coding"]["submission"]
+        for other in by_question[item["question"].pk]:
+            # One pair at a time keeps this linear in the number of other submissions.
+            pairs = similar_pairs(
+                {own.pk: own.source, other.pk: other.source},
+                item["coding"]["starter_code"],
+                SIMILARITY_THRESHOLD,
+            )
+            for pair in pairs:
+                item["coding"]["similar"].append(
+                    {
+                        "submission": other,
+                        "candidate": other.attempt_question.attempt.invitation.candidate,
+                        "score": pair.score,
+                        "lines_own": pair.lines_a if pair.a == own.pk else pair.lines_b,
+                        "lines_other": pair.lines_b if pair.a == own.pk else pair.lines_a,
+                    }
+                )
+        item["coding"]["similar"].sort(key=lambda flag: -flag["score"])
+
+
+def _scorecards(*, membership: Membership, candidate: Candidate, loop: Loop) -> list[Scorecard]:
+    return list(
+        scorecard_list_visible(membership=membership, candidate=candidate)
+        .filter(stage__loop=loop)
+        .select_related("stage")
+        .prefetch_related("ratings__criterion", "ratings__question")
+    )
+
+
+def _scorecard(card: Scorecard) -> dict[str, Any]:
+    ratings = sorted(card.ratings.all(), key=lambda r: (r.question.title, r.criterion.position, r.criterion.pk))
+    return {
+        "scorecard": card,
+        "submitted": card.status == ScorecardStatus.SUBMITTED,
+        "ratings": ratings,
+        "weighted": _weighted(ratings),
+    }
+
+
+def _weighted(ratings: list[Any]) -> float | None:
+    """Criterion-weighted mean rating on the 1–4 scale; None without ratings."""
+    total_weight = sum(rating.criterion.weight for rating in ratings)
+    if not total_weight:
+        return None
+    return sum(rating.criterion.weight * rating.score for rating in ratings) / total_weight
+
+
+def _recommendations(submitted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    counts = Counter(card["scorecard"].recommendation for card in submitted)
+    return [{"value": value, "label": label, "count": counts[value]} for value, label in Recommendation.choices]
+
+
+def _aggregate(stages: list[Stage], submitted: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per stage: every submitted rating pooled, weighted by its criterion. Overall: stages weighted by stage weight.
+
+    A stage with no submitted rating has no score and does not count towards the overall.
+    """
+    ratings_by_stage: defaultdict[int, list[Any]] = defaultdict(list)
+    for card in submitted:
+        ratings_by_stage[card["scorecard"].stage_id].extend(card["ratings"])
+    scores = [(stage, _weighted(ratings_by_stage[stage.pk])) for stage in stages]
+    scored = [(stage.weight, score) for stage, score in scores if score is not None and stage.weight > 0]
+    total_weight = sum(weight for weight, _ in scored)
+    overall = sum(weight * score for weight, score in scored) / total_weight if total_weight else None
+    return {"stages": [{"stage": stage, "score": score} for stage, score in scores], "overall": overall}
+
+
+def _criterion_ratings(submitted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per (question, criterion) with every interviewer's rating, across stages, for the chart."""
+    rows: dict[tuple[str, int, int, int], dict[str, Any]] = {}
+    for card in submitted:
+        scorecard = card["scorecard"]
+        interviewer = scorecard.interviewer.get_full_name() or scorecard.interviewer.get_username()
+        for rating in card["ratings"]:
+            key = (rating.question.title, rating.question_id, rating.criterion.position, rating.criterion_id)
+            row = rows.setdefault(key, {"label": f"{rating.question.title} · {rating.criterion.name}", "ratings": []})
+            row["ratings"].append({"interviewer": interviewer, "score": rating.score})
+    return [rows[key] for key in sorted(rows)]
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
