@@ -99,7 +99,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
+    # API keys first: their scheme names the 401's WWW-Authenticate header (docs/api.md).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "integrations.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
@@ -138,6 +140,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.tasks.sweep_webhook_deliveries",
         "schedule": env.float("WEBHOOK_SWEEP_SECONDS", 15.0),
     },
+    "idempotency-expire": {"task": "integrations.tasks.expire_idempotency_records", "schedule": 3600.0},
 }
 # Webhook deliveries have their own queue: a slow receiver never sits in front of grading.
 # Workers consume both: `celery -A config worker -Q celery,webhooks`.

@@ -1,4 +1,4 @@
-"""Webhook endpoints are configured here; events, deliveries and their tries are the delivery log."""
+"""Webhook endpoints are configured here; events, deliveries and their tries are the delivery log. API keys."""
 
 from typing import Any
 
@@ -11,8 +11,10 @@ from django.utils.html import format_html
 
 from assessments.admin.mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin, excerpt
 from common.exceptions import ConflictError
+from integrations.api_keys import api_key_issue, api_key_revoke
 from integrations.ids import new_webhook_secret
 from integrations.models import (
+    ApiKey,
     WebhookDelivery,
     WebhookDeliveryAttempt,
     WebhookEndpoint,
@@ -142,3 +144,47 @@ class WebhookDeliveryAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="error")
     def short_error(self, obj: WebhookDeliveryAttempt) -> str:
         return excerpt(obj.error)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Adding a key shows it once; afterwards only its prefix. Keys are revoked, never edited into new ones."""
+
+    list_display = ("name", "display_prefix", "organisation", "scope", "created_by", "last_used_at", "revoked_at")
+    list_filter = ("scope", "organisation", ("revoked_at", admin.EmptyFieldListFilter))
+    list_select_related = ("organisation", "created_by")
+    search_fields = ("name", "prefix")
+    actions = ("revoke",)
+
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> tuple[str, ...]:
+        fields = ("organisation", "name", "scope")
+        return (
+            fields
+            if obj is None
+            else (*fields, "display_prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> tuple[str, ...]:
+        if obj is None:
+            return ()
+        return ("organisation", "scope", "display_prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        obj.created_by = request.user if request.user.is_authenticated else None
+        plaintext = api_key_issue(api_key=obj)
+        messages.warning(request, f"API key for {obj.name} — copy it now; it is not shown again: {plaintext}")
+
+    @admin.display(description="key")
+    def display_prefix(self, obj: ApiKey) -> str:
+        return obj.display_prefix
+
+    @admin.action(description="Revoke selected API keys", permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        revoked = 0
+        for api_key in queryset.filter(revoked_at__isnull=True):
+            api_key_revoke(api_key=api_key)
+            revoked += 1
+        self.message_user(request, f"{revoked} API keys revoked.", messages.SUCCESS)

@@ -1,8 +1,9 @@
-"""Webhook tasks: take ids, call one service, idempotent (DESIGN.md). Routed to the ``webhooks`` queue."""
+"""Webhook tasks and the idempotency-record expiry: take ids, call one service, idempotent (DESIGN.md)."""
 
 from celery import shared_task
 from django.conf import settings
 
+from common.idempotency import idempotency_records_expire
 from integrations.services import deliveries_sweep, delivery_deliver
 
 
@@ -20,3 +21,8 @@ def deliver_webhook(delivery_id: int) -> str:
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90, ignore_result=True)
 def sweep_webhook_deliveries() -> int:
     return len(deliveries_sweep())
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90, ignore_result=True)
+def expire_idempotency_records() -> int:
+    return idempotency_records_expire()

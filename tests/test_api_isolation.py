@@ -5,9 +5,12 @@ from datetime import timedelta
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from assessments.models import Candidate, Question, QuestionSet, Role
 from assessments.services.attempts import invitation_create
+from integrations.api_keys import api_key_create
+from integrations.models import ApiKeyScope
 from rubrics.models import Recommendation, Rubric, ScorecardStatus
 from tests.factories import (
     CandidateFactory,
@@ -104,23 +107,33 @@ def test_every_api_route_is_covered_here():
 
 @pytest.mark.parametrize("route", sorted(DETAIL_ROUTES))
 @pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])
-def test_outsider_cannot_read_or_change_detail(route, method, owned, outsider_client):
+@pytest.mark.parametrize("outsider", ["outsider_client", "outsider_key_client"])
+def test_outsider_cannot_read_or_change_detail(route, method, outsider, owned, request):
     obj = owned[DETAIL_ROUTES[route]]
     before = type(obj).objects.filter(pk=obj.pk).values().get()
     payload = {"name": "x", "prompt": "x", "expires_at": "2099-01-01T00:00:00Z"}
-    response = getattr(outsider_client, method)(route.format(obj.pk), payload, format="json")
+    response = getattr(request.getfixturevalue(outsider), method)(route.format(obj.pk), payload, format="json")
     assert response.status_code in (404, 405)
     if response.status_code == 404:
         assert response.json()["error"]["code"] == "not_found"
     assert type(obj).objects.filter(pk=obj.pk).values().get() == before
 
 
+@pytest.fixture
+def outsider_key_client(other_organisation):
+    """Another organisation's write-scoped API key."""
+    client = APIClient()
+    raw_key = api_key_create(organisation=other_organisation, name="Theirs", scope=ApiKeyScope.WRITE)[1]
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw_key}")
+    return client
+
+
 @pytest.mark.parametrize("route", LIST_ROUTES)
-def test_outsider_lists_show_nothing_of_ours(route, owned, outsider_client, manager_client):
+def test_outsider_lists_show_nothing_of_ours(route, owned, outsider_client, outsider_key_client, manager_client):
     ours = manager_client.get(route).json()
-    theirs = outsider_client.get(route).json()
     assert ours["count"] >= 1
-    assert theirs["count"] == 0
+    assert outsider_client.get(route).json()["count"] == 0
+    assert outsider_key_client.get(route).json()["count"] == 0
 
 
 def test_outsider_creations_land_in_their_own_organisation(owned, outsider_client, other_organisation):

@@ -1,0 +1,90 @@
+"""Organisation API keys: ``lw_<prefix>.<secret>``, issued once, stored as prefix + SHA-256 of the secret."""
+
+import hashlib
+import hmac
+import secrets
+import string
+from datetime import timedelta
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from assessments.models import Organisation
+from integrations.models import ApiKey, ApiKeyScope
+
+KEY_PREFIX = "lw_"
+PREFIX_LENGTH = 8
+SECRET_BYTES = 32
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+_PREFIX_ALPHABET = string.ascii_letters + string.digits
+
+
+class InvalidApiKey(Exception):
+    """The key is malformed, unknown, wrong or revoked; ``code`` says which of the last two."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_key_issue(*, api_key: ApiKey) -> str:
+    """Give an unsaved key its prefix and hashed secret, save it, and return the plaintext (its only copy)."""
+    secret = secrets.token_urlsafe(SECRET_BYTES)
+    prefix = "".join(secrets.choice(_PREFIX_ALPHABET) for _ in range(PREFIX_LENGTH))
+    while ApiKey.objects.filter(prefix=prefix).exists():  # 62**8 prefixes: practically never loops
+        prefix = "".join(secrets.choice(_PREFIX_ALPHABET) for _ in range(PREFIX_LENGTH))
+    api_key.prefix, api_key.hashed_secret = prefix, _hash_secret(secret)
+    api_key.full_clean()
+    api_key.save()
+    return f"{KEY_PREFIX}{prefix}.{secret}"
+
+
+@transaction.atomic
+def api_key_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    scope: str = ApiKeyScope.READ,
+    created_by: User | None = None,
+) -> tuple[ApiKey, str]:
+    """Create a key; the plaintext is returned here and never stored or shown again."""
+    api_key = ApiKey(organisation=organisation, name=name, scope=scope, created_by=created_by)
+    plaintext = api_key_issue(api_key=api_key)
+    return api_key, plaintext
+
+
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+def api_key_authenticate(*, raw_key: str) -> ApiKey:
+    """The active key for ``raw_key``: one indexed lookup by prefix, then a constant-time hash comparison."""
+    prefix, dot, secret = raw_key.removeprefix(KEY_PREFIX).partition(".")
+    if not raw_key.startswith(KEY_PREFIX) or not dot or len(prefix) != PREFIX_LENGTH or not secret:
+        raise InvalidApiKey("invalid_api_key")
+    api_key = ApiKey.objects.select_related("organisation").filter(prefix=prefix).first()
+    if api_key is None or not hmac.compare_digest(api_key.hashed_secret, _hash_secret(secret)):
+        raise InvalidApiKey("invalid_api_key")
+    if api_key.revoked_at is not None:
+        raise InvalidApiKey("api_key_revoked")
+    api_key_touch(api_key=api_key)
+    return api_key
+
+
+def api_key_touch(*, api_key: ApiKey) -> None:
+    """Record use at most once a minute per key: a conditional UPDATE, skipped entirely when recent."""
+    now = timezone.now()
+    if api_key.last_used_at is not None and now - api_key.last_used_at < LAST_USED_RESOLUTION:
+        return
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+    ApiKey.objects.filter(stale, pk=api_key.pk).update(last_used_at=now)
+    api_key.last_used_at = now
