@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessments.models import Candidate, QuestionSet
+from assessments.models import Candidate
 from common.idempotency import idempotency_records_expire
 from integrations.api_keys import api_key_create, api_key_revoke
 from integrations.models import ApiKey, ApiKeyScope, IdempotencyRecord
@@ -140,13 +141,15 @@ def test_revoked_key_is_401(organisation, read_key):
     assert response.json()["error"]["code"] == "api_key_revoked"
 
 
-def test_last_used_is_recorded_at_most_once_a_minute(read_key, django_assert_num_queries):
+def test_last_used_is_recorded_at_most_once_a_minute(read_key):
     client = key_client(read_key)
     assert ApiKey.objects.get().last_used_at is None
     client.get("/api/v1/candidates/")
     first = ApiKey.objects.get().last_used_at
     assert first is not None and timezone.now() - first < timedelta(seconds=5)
-    client.get("/api/v1/candidates/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/api/v1/candidates/")
+    assert not [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "integrations_apikey"')]
     assert ApiKey.objects.get().last_used_at == first  # within the minute: not written again
     ApiKey.objects.update(last_used_at=first - timedelta(minutes=2))
     client.get("/api/v1/candidates/")
@@ -237,7 +240,6 @@ def test_admin_add_shows_the_key_once_and_revoke_action(admin_client, organisati
     )
     api_key.refresh_from_db()
     assert api_key.revoked_at is not None
-    assert QuestionSet.objects.count() == 0
 
 
 @pytest.mark.django_db(transaction=True)
