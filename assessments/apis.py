@@ -11,7 +11,7 @@ from assessments.models import Candidate, Difficulty, Question, QuestionKind, Qu
 from assessments.services.candidates import candidate_create, candidate_delete, candidate_update
 from assessments.services.importing import question_set_import
 from assessments.services.questions import question_archive, question_create, question_revise
-from common.api import WRITE_METHODS, OrganisationApi
+from common.api import WRITE_METHODS, OrganisationApi, validated
 from common.exceptions import ApplicationError
 from common.pagination import paginate
 from rubrics.selectors import rubric_get
@@ -62,7 +62,7 @@ class QuestionListApi(OrganisationApi):
 
     @extend_schema(request=QuestionCreateInputSerializer, responses={201: QuestionOutputSerializer})
     def post(self, request: Request) -> Response:
-        data = _validated(self.QuestionCreateInputSerializer, request)
+        data = validated(self.QuestionCreateInputSerializer, request.data)
         rubric_id = data.pop("rubric_id", None)
         rubric = rubric_get(organisation=self.organisation, pk=rubric_id) if rubric_id else None
         question = question_create(organisation=self.organisation, rubric=rubric, **data)
@@ -86,7 +86,7 @@ class QuestionDetailApi(OrganisationApi):
     @extend_schema(request=QuestionReviseInputSerializer, responses=QuestionOutputSerializer)
     def patch(self, request: Request, pk: int) -> Response:
         question = selectors.question_get(organisation=self.organisation, pk=pk)
-        changes = _validated(self.QuestionReviseInputSerializer, request)
+        changes = validated(self.QuestionReviseInputSerializer, request.data)
         if "rubric_id" in changes:
             rubric_id = changes.pop("rubric_id")
             changes["rubric"] = rubric_get(organisation=self.organisation, pk=rubric_id) if rubric_id else None
@@ -156,7 +156,7 @@ class QuestionSetImportApi(OrganisationApi):
         responses={201: QuestionSetImportOutputSerializer, 200: QuestionSetImportOutputSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _validated(self.QuestionSetImportInputSerializer, request)
+        data = validated(self.QuestionSetImportInputSerializer, request.data)
         try:
             report = question_set_import(
                 organisation=self.organisation, text=data["markdown"], slug=data["slug"], title=data["title"]
@@ -189,7 +189,7 @@ class CandidateListApi(OrganisationApi):
 
     @extend_schema(request=CandidateSerializer, responses={201: CandidateSerializer})
     def post(self, request: Request) -> Response:
-        data = _validated(CandidateSerializer, request)
+        data = validated(CandidateSerializer, request.data)
         candidate = candidate_create(organisation=self.organisation, **data)
         return Response(CandidateSerializer(candidate).data, status=status.HTTP_201_CREATED)
 
@@ -204,16 +204,10 @@ class CandidateDetailApi(OrganisationApi):
     @extend_schema(request=CandidateSerializer, responses=CandidateSerializer)
     def patch(self, request: Request, pk: int) -> Response:
         candidate = selectors.candidate_get(organisation=self.organisation, pk=pk)
-        data = _validated(CandidateSerializer, request, partial=True)
+        data = validated(CandidateSerializer, request.data, partial=True)
         return Response(CandidateSerializer(candidate_update(candidate=candidate, **data)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
         candidate_delete(candidate=selectors.candidate_get(organisation=self.organisation, pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _validated(serializer_class: type[serializers.Serializer], request: Request, *, partial: bool = False) -> dict:
-    serializer = serializer_class(data=request.data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from assessments import selectors
 from assessments.models import Invitation
 from assessments.services.attempts import invitation_create, invitation_extend, invitation_link_state, invitation_revoke
-from common.api import OrganisationApi
+from common.api import OrganisationApi, validated
 from common.pagination import paginate
 
 
@@ -69,9 +69,7 @@ class InvitationListApi(OrganisationApi):
 
     @extend_schema(request=InvitationCreateInputSerializer, responses={201: InvitationOutputSerializer})
     def post(self, request: Request) -> Response:
-        serializer = InvitationCreateInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(InvitationCreateInputSerializer, request.data)
         stage_id = data.get("stage_id")
         invitation = invitation_create(
             organisation=self.organisation,
@@ -111,9 +109,7 @@ class InvitationExtendApi(OrganisationApi):
 
     @extend_schema(request=InvitationExtendInputSerializer, responses=InvitationOutputSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        serializer = InvitationExtendInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        expires_at: datetime = serializer.validated_data["expires_at"]
+        expires_at: datetime = validated(InvitationExtendInputSerializer, request.data)["expires_at"]
         invitation = selectors.invitation_get(organisation=self.organisation, pk=pk)
         extended = invitation_extend(invitation=invitation, expires_at=expires_at)
         return Response(InvitationOutputSerializer(extended).data)

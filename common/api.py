@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +15,13 @@ from common.idempotency import idempotent
 from integrations.models import ApiKey
 
 ORGANISATION_HEADER = "X-Organisation"
+
+
+def validated(serializer_class: type[serializers.Serializer], data: Any, *, partial: bool = False) -> dict[str, Any]:
+    """Validate ``data`` (a request body or query params) or raise the API's 400 with field details."""
+    serializer = serializer_class(data=data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 def api_key_membership(api_key: ApiKey) -> Membership:

@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.api import WRITE_METHODS, OrganisationApi
+from common.api import WRITE_METHODS, OrganisationApi, validated
 from common.pagination import paginate
 from rubrics import selectors
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, RubricKind
@@ -57,9 +57,7 @@ class RubricListApi(OrganisationApi):
 
     @extend_schema(request=RubricSerializer, responses={201: RubricSerializer})
     def post(self, request: Request) -> Response:
-        serializer = RubricSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rubric = rubric_create(organisation=self.organisation, **serializer.validated_data)
+        rubric = rubric_create(organisation=self.organisation, **validated(RubricSerializer, request.data))
         rubric = selectors.rubric_get(organisation=self.organisation, pk=rubric.pk)
         return Response(RubricSerializer(rubric).data, status=status.HTTP_201_CREATED)
 

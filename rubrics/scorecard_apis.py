@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments.selectors import MANAGER_ROLES, candidate_get, stage_get
-from common.api import OrganisationApi
+from common.api import OrganisationApi, validated
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, Recommendation, Scorecard
 from rubrics.scorecard_selectors import scorecard_get_visible, scorecard_list_visible
 from rubrics.scorecards import scorecard_amend, scorecard_save_draft, scorecard_start, scorecard_submit
@@ -109,9 +109,8 @@ class ScorecardListApi(ScorecardApi):
 
     @extend_schema(parameters=[ScorecardFilterSerializer], responses=ScorecardOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        filters = self.ScorecardFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        candidate_id, stage_id = filters.validated_data.get("candidate_id"), filters.validated_data.get("stage_id")
+        filters = validated(self.ScorecardFilterSerializer, request.query_params)
+        candidate_id, stage_id = filters.get("candidate_id"), filters.get("stage_id")
         scorecards = scorecard_list_visible(
             membership=self.membership,
             candidate=candidate_get(organisation=self.organisation, pk=candidate_id) if candidate_id else None,
@@ -124,12 +123,11 @@ class ScorecardListApi(ScorecardApi):
 
     @extend_schema(request=ScorecardStartInputSerializer, responses={201: ScorecardOutputSerializer})
     def post(self, request: Request) -> Response:
-        serializer = self.ScorecardStartInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(self.ScorecardStartInputSerializer, request.data)
         scorecard = scorecard_start(
             interviewer=self.membership.user,
-            candidate=candidate_get(organisation=self.organisation, pk=serializer.validated_data["candidate_id"]),
-            stage=stage_get(organisation=self.organisation, pk=serializer.validated_data["stage_id"]),
+            candidate=candidate_get(organisation=self.organisation, pk=data["candidate_id"]),
+            stage=stage_get(organisation=self.organisation, pk=data["stage_id"]),
         )
         return self.respond(scorecard, status.HTTP_201_CREATED)
 
@@ -147,9 +145,8 @@ class ScorecardDetailApi(ScorecardApi):
     @extend_schema(request=ScorecardSaveDraftInputSerializer, responses=ScorecardOutputSerializer)
     def patch(self, request: Request, pk: int) -> Response:
         scorecard = scorecard_get_visible(membership=self.membership, pk=pk)
-        serializer = self.ScorecardSaveDraftInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        saved = scorecard_save_draft(scorecard=scorecard, actor=self.membership.user, **serializer.validated_data)
+        data = validated(self.ScorecardSaveDraftInputSerializer, request.data)
+        saved = scorecard_save_draft(scorecard=scorecard, actor=self.membership.user, **data)
         return self.respond(saved)
 
 
@@ -172,8 +169,5 @@ class ScorecardAmendApi(ScorecardApi):
     @extend_schema(request=ScorecardAmendInputSerializer, responses=ScorecardOutputSerializer)
     def post(self, request: Request, pk: int) -> Response:
         scorecard = scorecard_get_visible(membership=self.membership, pk=pk)
-        serializer = self.ScorecardAmendInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return self.respond(
-            scorecard_amend(scorecard=scorecard, actor=self.membership.user, **serializer.validated_data)
-        )
+        data = validated(self.ScorecardAmendInputSerializer, request.data)
+        return self.respond(scorecard_amend(scorecard=scorecard, actor=self.membership.user, **data))

@@ -20,6 +20,7 @@ from assessments.services.answers import (
     integrity_events_record,
     samples_run,
 )
+from common.api import validated
 from common.exceptions import NotFoundError
 
 BODY_MAX = 200_000  # the services apply the per-kind limits; this only bounds parsing
@@ -33,12 +34,6 @@ class CandidateApi(APIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         self.attempt = attempt_get_by_token(token=kwargs["token"])
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 @extend_schema(exclude=True)
@@ -55,7 +50,7 @@ class AnswerSaveInputSerializer(serializers.Serializer):
 @extend_schema(exclude=True)
 class AnswerSaveApi(CandidateApi):
     def put(self, request: Request, token: str, question_id: int) -> Response:
-        data = _valid(AnswerSaveInputSerializer, request)
+        data = validated(AnswerSaveInputSerializer, request.data)
         answer = answer_save(attempt=self.attempt, attempt_question_id=question_id, **data)
         return Response({"version": answer.version, "saved_at": answer.updated_at.isoformat()})
 
@@ -68,7 +63,7 @@ class PreviewInputSerializer(serializers.Serializer):
 class AnswerPreviewApi(CandidateApi):
     def post(self, request: Request, token: str, question_id: int) -> Response:
         attempt_question_get(attempt=self.attempt, attempt_question_id=question_id)
-        return Response({"html": render_markdown(_valid(PreviewInputSerializer, request)["body"])})
+        return Response({"html": render_markdown(validated(PreviewInputSerializer, request.data)["body"])})
 
 
 class RunSamplesInputSerializer(serializers.Serializer):
@@ -78,7 +73,7 @@ class RunSamplesInputSerializer(serializers.Serializer):
 @extend_schema(exclude=True)
 class RunSamplesApi(CandidateApi):
     def post(self, request: Request, token: str, question_id: int) -> Response:
-        source = _valid(RunSamplesInputSerializer, request)["source"]
+        source = validated(RunSamplesInputSerializer, request.data)["source"]
         submission = samples_run(attempt=self.attempt, attempt_question_id=question_id, source=source)
         return Response(submission_view(submission), status=status.HTTP_202_ACCEPTED)
 
@@ -108,5 +103,5 @@ class EventsInputSerializer(serializers.Serializer):
 @extend_schema(exclude=True)
 class EventsApi(CandidateApi):
     def post(self, request: Request, token: str) -> Response:
-        integrity_events_record(attempt=self.attempt, events=_valid(EventsInputSerializer, request)["events"])
+        integrity_events_record(attempt=self.attempt, events=validated(EventsInputSerializer, request.data)["events"])
         return Response(status=status.HTTP_204_NO_CONTENT)
