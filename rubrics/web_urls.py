@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from rubrics import web_views
+
+urlpatterns = [
+    path("", web_views.my_interviews, name="interviews-queue"),
+    path("<int:stage_id>/<int:candidate_id>/", web_views.scorecard_page, name="interviews-scorecard"),
+]
