@@ -24,6 +24,8 @@ from grading.models import GradingResult, TestResult, Verdict
 from grading.runner import run_tests
 from grading.services.submissions import submission_claim, submission_release
 from grading.verdicts import COMPILE_VERDICTS, TestVerdict, overall_verdict, verdict_for, weighted_score
+from integrations.greenhouse.services import callback_record as greenhouse_callback_record
+from integrations.greenhouse.tasks import deliver_greenhouse_callback  # noqa: F401 - registers the task in workers
 from integrations.services import attempt_event_record
 from sandbox.errors import EngineUnavailable, ImageMissing, SandboxError
 from sandbox.types import RunResult, TestOutcome
@@ -154,6 +156,7 @@ def attempt_mark_graded(*, attempt_id: int) -> bool:
     )
     if graded:
         attempt_event_record(attempt_id=attempt_id, type="attempt.graded")
+        greenhouse_callback_record(attempt_id=attempt_id)  # the Greenhouse PATCH, same transaction
     return bool(graded)
 
 

@@ -1,0 +1,252 @@
+"""send_test, test_status and the callback outbox for invitations Greenhouse asked for.
+
+The callback is recorded on the :class:`~integrations.models.GreenhouseInterview` row in the
+transaction that marks the attempt graded (never lost), then sent by a Celery task on the
+``webhooks`` queue: a PATCH with no body, retried with the webhook schedule on timeouts,
+connection errors, 408/429 and 5xx.
+"""
+
+import time
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+import requests
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.invitation_apis import candidate_url
+from assessments.models import (
+    AttemptQuestion,
+    AttemptStatus,
+    Candidate,
+    Organisation,
+    QuestionSet,
+    SubmissionPurpose,
+    SubmissionStatus,
+)
+from assessments.services.attempts import invitation_create
+from assessments.services.candidates import candidate_create
+from grading.models import GradingResult
+from integrations.models import GreenhouseCallbackStatus, GreenhouseInterview
+from integrations.services import http
+from integrations.services.delivery import COUNTDOWN_MAX, attempt_outcome, retry_delay
+
+DEFAULT_DURATION_MINUTES = 90
+DEFAULT_WINDOW = timedelta(days=7)
+# Greenhouse's partner_status vocabulary (docs/greenhouse.md): it shows results once COMPLETE.
+STATUS_PENDING = "PENDING"
+STATUS_COMPLETE = "COMPLETE"
+
+
+class GreenhouseError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _name(candidate: dict[str, Any]) -> str:
+    return " ".join(str(candidate.get(k) or "").strip() for k in ("first_name", "last_name")).strip()
+
+
+@transaction.atomic
+def send_test(
+    *, organisation: Organisation, partner_test_id: str, candidate: dict[str, Any], callback_url: str
+) -> GreenhouseInterview:
+    """Invite the candidate; a retry with the same callback URL returns the first interview."""
+    existing = GreenhouseInterview.objects.filter(organisation=organisation, callback_url=callback_url).first()
+    if existing is not None:
+        return existing
+    if not partner_test_id.isdigit():
+        raise GreenhouseError(404, "Unknown partner_test_id.")
+    question_set = QuestionSet.objects.filter(organisation=organisation, pk=int(partner_test_id)).first()
+    if question_set is None:
+        raise GreenhouseError(404, "Unknown partner_test_id.")
+    email = str(candidate.get("email") or "").strip().lower()
+    person = Candidate.objects.filter(organisation=organisation, email__iexact=email).order_by("pk").first()
+    if person is None:
+        person = candidate_create(organisation=organisation, name=(_name(candidate) or email)[:200], email=email)
+    invitation = invitation_create(
+        organisation=organisation,
+        candidate=person,
+        question_set=question_set,
+        duration_minutes=DEFAULT_DURATION_MINUTES,
+        expires_at=timezone.now() + DEFAULT_WINDOW,
+    )
+    try:
+        with transaction.atomic():
+            return GreenhouseInterview.objects.create(
+                organisation=organisation, invitation=invitation, callback_url=callback_url
+            )
+    except IntegrityError:  # a concurrent retry won: answer with its interview, keep nothing of ours
+        transaction.set_rollback(True)
+        return GreenhouseInterview.objects.get(organisation=organisation, callback_url=callback_url)
+
+
+def interview_get(*, organisation: Organisation, partner_interview_id: str) -> GreenhouseInterview:
+    interview = (
+        GreenhouseInterview.objects.select_related("invitation__candidate", "invitation__attempt")
+        .filter(organisation=organisation, public_id=partner_interview_id)
+        .first()
+    )
+    if interview is None:
+        raise GreenhouseError(404, "Unknown partner_interview_id.")
+    return interview
+
+
+def attempt_score(attempt_id: int) -> float | None:
+    """Weighted (by points) mean of the final coding submissions' scores, 0–100; None without any."""
+    questions = AttemptQuestion.objects.filter(attempt_id=attempt_id).values_list("pk", "points")
+    weights = dict(questions)
+    results = GradingResult.objects.filter(
+        submission__attempt_question_id__in=weights,
+        submission__purpose=SubmissionPurpose.FINAL,
+        submission__status=SubmissionStatus.GRADED,
+    ).values_list("submission__attempt_question_id", "score")
+    scores = dict(results)
+    total = sum(weights[pk] for pk in scores)
+    if not scores or total <= 0:
+        return None
+    return round(100 * sum(weights[pk] * score for pk, score in scores.items()) / total, 2)
+
+
+def profile_url(interview: GreenhouseInterview) -> str:
+    invitation = interview.invitation
+    if interview_complete(interview):
+        return settings.SITE_URL.rstrip("/") + reverse("manage-candidate-report", args=[invitation.candidate_id])
+    return candidate_url(invitation)
+
+
+def interview_complete(interview: GreenhouseInterview) -> bool:
+    attempt = getattr(interview.invitation, "attempt", None)
+    return attempt is not None and attempt.status == AttemptStatus.GRADED
+
+
+def test_status(*, interview: GreenhouseInterview) -> dict[str, Any]:
+    invitation = interview.invitation
+    attempt = getattr(invitation, "attempt", None)
+    complete = interview_complete(interview)
+    return {
+        "partner_status": STATUS_COMPLETE if complete else STATUS_PENDING,
+        "partner_profile_url": profile_url(interview),
+        "partner_score": attempt_score(attempt.pk) if complete and attempt else None,
+        "metadata": {
+            "attempt_status": attempt.status if attempt else "not_started",
+            "invitation_expires_at": invitation.expires_at.isoformat(),
+            "submitted_at": attempt.submitted_at.isoformat() if attempt and attempt.submitted_at else None,
+        },
+    }
+
+
+# --- the callback outbox ----------------------------------------------------------------------
+
+
+def callback_record(*, attempt_id: int) -> bool:
+    """In the caller's (grading) transaction: mark the interview's PATCH due and send it after commit."""
+    now = timezone.now()
+    interview = GreenhouseInterview.objects.filter(
+        invitation__attempt__id=attempt_id, callback_status=GreenhouseCallbackStatus.NONE
+    ).first()
+    if interview is None:
+        return False
+    GreenhouseInterview.objects.filter(pk=interview.pk).update(
+        callback_status=GreenhouseCallbackStatus.PENDING, callback_next_at=now, updated_at=now
+    )
+    callback_enqueue_on_commit(interview.pk)
+    return True
+
+
+def callback_enqueue(interview_id: int, countdown: float | None = None) -> None:
+    from integrations.greenhouse.tasks import deliver_greenhouse_callback
+
+    options: dict[str, Any] = {"queue": "webhooks"}
+    if countdown is not None:
+        options["countdown"] = countdown
+    deliver_greenhouse_callback.apply_async((interview_id,), **options)
+
+
+def callback_enqueue_on_commit(interview_id: int, countdown: float | None = None) -> None:
+    transaction.on_commit(partial(callback_enqueue, interview_id, countdown), robust=True)
+
+
+def patch(url: str) -> http.PostResult:
+    started = time.monotonic()
+    timeout = (settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT)
+
+    def elapsed() -> int:
+        return int((time.monotonic() - started) * 1000)
+
+    try:
+        with requests.Session() as session:
+            session.trust_env = False
+            response = session.patch(url, timeout=timeout, allow_redirects=False)
+            return http.PostResult(response.status_code, elapsed(), excerpt=response.text[: http.EXCERPT_BYTES])
+    except http.PERMANENT_ERRORS as exc:
+        return http.PostResult(None, elapsed(), error=f"invalid URL: {exc}", permanent=True)
+    except requests.RequestException as exc:
+        return http.PostResult(None, elapsed(), error=f"{type(exc).__name__}: {exc}")
+    except SoftTimeLimitExceeded:
+        return http.PostResult(None, elapsed(), error="timeout: the task's time limit")
+
+
+def callback_deliver(*, interview_id: int, now: datetime | None = None) -> str:
+    """Claim the due callback under a lease, PATCH once, record the outcome. Returns the outcome."""
+    now = now or timezone.now()
+    due = Q(callback_status=GreenhouseCallbackStatus.PENDING, callback_next_at__lte=now) | Q(
+        callback_status=GreenhouseCallbackStatus.DELIVERING, callback_next_at__lt=now
+    )
+    claimed = GreenhouseInterview.objects.filter(due, pk=interview_id).update(
+        callback_status=GreenhouseCallbackStatus.DELIVERING,
+        callback_next_at=now + timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS),  # the lease
+        callback_attempts=F("callback_attempts") + 1,
+        updated_at=now,
+    )
+    if not claimed:
+        return "not_claimed"
+    interview = GreenhouseInterview.objects.get(pk=interview_id)
+    result = patch(interview.callback_url)
+    return _callback_record_result(interview, result)
+
+
+@transaction.atomic
+def _callback_record_result(interview: GreenhouseInterview, result: http.PostResult) -> str:
+    now = timezone.now()
+    outcome = attempt_outcome(result).value
+    changes: dict[str, Any] = {"callback_last_status": result.status_code, "callback_last_error": result.error[:2000]}
+    delay = None
+    if outcome == "succeeded":
+        changes |= {"callback_status": GreenhouseCallbackStatus.SUCCEEDED, "callback_delivered_at": now}
+        changes["callback_next_at"] = None
+    else:
+        delay = retry_delay(interview.callback_attempts) if outcome == "retry" else None
+        if delay is None:
+            outcome = "failed"
+            changes |= {"callback_status": GreenhouseCallbackStatus.FAILED, "callback_next_at": None}
+        else:
+            changes |= {"callback_status": GreenhouseCallbackStatus.PENDING, "callback_next_at": now + delay}
+    current = GreenhouseInterview.objects.filter(
+        pk=interview.pk,
+        callback_status=GreenhouseCallbackStatus.DELIVERING,
+        callback_attempts=interview.callback_attempts,
+    ).update(**changes, updated_at=now)
+    if current and delay is not None and delay <= COUNTDOWN_MAX:
+        callback_enqueue_on_commit(interview.pk, countdown=delay.total_seconds())
+    return outcome
+
+
+def callbacks_sweep(*, now: datetime | None = None) -> list[int]:
+    """Send a task for every due callback (retries later than a minute, lost messages, expired leases)."""
+    now = now or timezone.now()
+    due = Q(
+        callback_status__in=[GreenhouseCallbackStatus.PENDING, GreenhouseCallbackStatus.DELIVERING],
+        callback_next_at__lte=now,
+    )
+    ids = list(GreenhouseInterview.objects.filter(due).values_list("pk", flat=True)[:500])
+    for interview_id in ids:
+        callback_enqueue(interview_id)
+    return ids

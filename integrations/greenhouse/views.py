@@ -1,0 +1,117 @@
+"""The partner endpoints Greenhouse calls: HTTP Basic with the organisation's API key as the username.
+
+Errors are ``{"errors": [{"message": ...}]}`` with 400, 401 or 404 (docs/greenhouse.md); they are
+plain Django views, outside the REST API's error shape and schema, because Greenhouse defines them.
+"""
+
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments.models import QuestionSet
+from common.exceptions import ApplicationError
+from integrations.api_keys import InvalidApiKey, api_key_authenticate
+from integrations.greenhouse.services import GreenhouseError, interview_get, send_test, test_status
+from integrations.models import ApiKey
+
+View = Callable[..., HttpResponse]
+
+
+def error(status: int, *messages: str) -> JsonResponse:
+    response = JsonResponse({"errors": [{"message": message} for message in messages]}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Basic realm="Loopwright Greenhouse"'
+    return response
+
+
+def basic_api_key(request: HttpRequest) -> ApiKey | None:
+    scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return None
+    try:
+        username = base64.b64decode(encoded.strip(), validate=True).decode("latin-1").partition(":")[0]
+        return api_key_authenticate(raw_key=username)
+    except (binascii.Error, InvalidApiKey):
+        return None
+
+
+def greenhouse_view(view: Callable[[HttpRequest, ApiKey], HttpResponse]) -> View:
+    @wraps(view)
+    def wrapped(request: HttpRequest) -> HttpResponse:
+        api_key = basic_api_key(request)
+        if api_key is None:
+            return error(401, "Authenticate with HTTP Basic: a Loopwright API key as the username, no password.")
+        try:
+            return view(request, api_key)
+        except GreenhouseError as exc:
+            return error(exc.status, exc.message)
+        except ApplicationError as exc:
+            return error(400, exc.message)
+
+    return csrf_exempt(wrapped)
+
+
+@require_GET
+@greenhouse_view
+def list_tests(request: HttpRequest, api_key: ApiKey) -> HttpResponse:
+    sets = QuestionSet.objects.filter(organisation=api_key.organisation).order_by("title", "pk")
+    data = [{"partner_test_id": str(pk), "partner_test_name": title} for pk, title in sets.values_list("pk", "title")]
+    return JsonResponse(data, safe=False)
+
+
+def _send_test_input(request: HttpRequest) -> tuple[str, dict[str, Any], str]:
+    try:
+        body = json.loads(request.body or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise GreenhouseError(400, "The body must be JSON.") from None
+    if not isinstance(body, dict):
+        raise GreenhouseError(400, "The body must be a JSON object.")
+    problems = []
+    test_id, candidate, url = body.get("partner_test_id"), body.get("candidate"), body.get("url")
+    if not isinstance(test_id, str | int) or isinstance(test_id, bool) or not str(test_id).strip():
+        problems.append("partner_test_id is required.")
+    if not isinstance(candidate, dict):
+        problems.append("candidate is required: {first_name, last_name, email}.")
+        candidate = {}
+    try:
+        EmailValidator()(candidate.get("email") if isinstance(candidate.get("email"), str) else "")
+    except ValidationError:
+        problems.append("candidate.email must be an email address.")
+    try:
+        URLValidator(schemes=["http", "https"])(url if isinstance(url, str) else "")
+    except ValidationError:
+        problems.append("url must be the http(s) callback URL.")
+    if problems:
+        raise GreenhouseError(400, "; ".join(problems))
+    return str(test_id).strip(), candidate, str(url)
+
+
+@require_POST
+@greenhouse_view
+def send_test_view(request: HttpRequest, api_key: ApiKey) -> HttpResponse:
+    if not api_key.can_write:
+        return error(401, "This API key is read-only; send_test needs a write key.")
+    test_id, candidate, url = _send_test_input(request)
+    interview = send_test(
+        organisation=api_key.organisation, partner_test_id=test_id, candidate=candidate, callback_url=url
+    )
+    return JsonResponse({"partner_interview_id": interview.public_id})
+
+
+@require_GET
+@greenhouse_view
+def test_status_view(request: HttpRequest, api_key: ApiKey) -> HttpResponse:
+    interview_id = request.GET.get("partner_interview_id", "")
+    if not interview_id:
+        return error(400, "partner_interview_id is required.")
+    interview = interview_get(organisation=api_key.organisation, partner_interview_id=interview_id)
+    return JsonResponse(test_status(interview=interview))

@@ -1,0 +1,284 @@
+"""Greenhouse Assessment Partner API: auth, list_tests, send_test, test_status, the PATCH callback end to end."""
+
+import base64
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from assessments.models import Attempt, AttemptStatus, Candidate, CodeSubmission, CodingSpec, Invitation
+from assessments.services.answers import answer_save, attempt_submit
+from assessments.services.attempts import attempt_start
+from assessments.services.coding import coding_spec_from_seed
+from assessments.services.importing import question_set_import
+from grading.services.grade import GradeOutcome, attempt_mark_graded, submission_grade
+from integrations.api_keys import api_key_create
+from integrations.greenhouse import services
+from integrations.models import ApiKeyScope, GreenhouseCallbackStatus, GreenhouseInterview
+
+pytestmark = pytest.mark.django_db
+
+SET_MD = """# Screen
+
+## Coding
+
+1. Implement a function in Python that calculates the cosine similarity between two vectors.
+"""
+
+
+class FakeGreenhouse:
+    """Records every request to its callback URLs on 127.0.0.1; answers with ``statuses`` in turn, then 200."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, bytes]] = []
+        self.statuses: list[int] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_PATCH(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                fake.requests.append((self.command, self.path, body))
+                self.send_response(fake.statuses.pop(0) if fake.statuses else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+
+@pytest.fixture
+def greenhouse() -> Iterator[FakeGreenhouse]:
+    fake = FakeGreenhouse()
+    fake.thread.start()
+    try:
+        yield fake
+    finally:
+        fake.server.shutdown()
+        fake.server.server_close()
+
+
+@pytest.fixture
+def coding_set(organisation):
+    question_set = question_set_import(organisation=organisation, text=SET_MD, slug="screen").question_set
+    question = question_set.sections.get().items.get().question
+    spec = coding_spec_from_seed(question=question, seed_name="cosine_similarity")
+    CodingSpec.objects.filter(pk=spec.pk).update(published_at=spec.created_at)
+    return question_set
+
+
+@pytest.fixture
+def write_key(organisation) -> str:
+    return api_key_create(organisation=organisation, name="Greenhouse", scope=ApiKeyScope.WRITE)[1]
+
+
+@pytest.fixture
+def queued(monkeypatch) -> list[tuple[int, float | None]]:
+    sent: list[tuple[int, float | None]] = []
+    monkeypatch.setattr(services, "callback_enqueue", lambda pk, countdown=None: sent.append((pk, countdown)))
+    monkeypatch.setattr("grading.services.submissions._enqueue", lambda pk: None)
+    return sent
+
+
+def basic(key: str) -> str:
+    return "Basic " + base64.b64encode(f"{key}:".encode()).decode()
+
+
+def call(client, key: str, method: str, path: str, body: Any = None, **query: str):
+    url = f"/greenhouse/{path}"
+    if method == "get":
+        return client.get(url, query, HTTP_AUTHORIZATION=basic(key))
+    return client.post(url, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=basic(key))
+
+
+def send_body(question_set, url: str = "https://app.greenhouse.io/callback/1", email: str = "ada@example.com"):
+    return {
+        "partner_test_id": str(question_set.pk),
+        "candidate": {"first_name": "Ada", "last_name": "Lovelace", "email": email, "resume_url": None},
+        "url": url,
+    }
+
+
+@pytest.mark.parametrize(
+    "header", [None, "Basic !!!", basic("lw_nope.nope"), basic(""), "Api-Key x", "Basic " + "Og=="]
+)
+def test_auth_is_basic_with_the_api_key_as_username(client, header):
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    response = client.get("/greenhouse/list_tests", **extra)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Basic")
+    assert response.json()["errors"][0]["message"]
+
+
+def test_list_tests_lists_the_organisations_question_sets(client, organisation, other_organisation, coding_set):
+    theirs = api_key_create(organisation=other_organisation, name="GH")[1]
+    read_key = api_key_create(organisation=organisation, name="GH")[1]
+    response = call(client, read_key, "get", "list_tests")
+    assert response.status_code == 200
+    assert response.json() == [{"partner_test_id": str(coding_set.pk), "partner_test_name": coding_set.title}]
+    assert call(client, theirs, "get", "list_tests").json() == []
+
+
+def test_send_test_creates_candidate_and_invitation_and_is_idempotent(client, organisation, write_key, coding_set):
+    first = call(client, write_key, "post", "send_test", send_body(coding_set))
+    assert first.status_code == 200
+    interview_id = first.json()["partner_interview_id"]
+    interview = GreenhouseInterview.objects.get(public_id=interview_id)
+    invitation = interview.invitation
+    assert invitation.question_set == coding_set and invitation.organisation == organisation
+    assert invitation.candidate.email == "ada@example.com" and invitation.candidate.name == "Ada Lovelace"
+    assert invitation.duration_minutes == services.DEFAULT_DURATION_MINUTES
+    assert interview.callback_url == "https://app.greenhouse.io/callback/1"
+
+    retry = call(client, write_key, "post", "send_test", send_body(coding_set))
+    assert retry.json() == {"partner_interview_id": interview_id}
+    assert Invitation.objects.count() == 1 and Candidate.objects.count() == 1
+
+    # Another test for the same person: the candidate is reused, a second invitation made.
+    other = call(client, write_key, "post", "send_test", send_body(coding_set, url="https://gh.example/cb/2"))
+    assert other.json()["partner_interview_id"] != interview_id
+    assert Invitation.objects.count() == 2 and Candidate.objects.count() == 1
+
+    status = call(client, write_key, "get", "test_status", partner_interview_id=interview_id).json()
+    assert status["partner_status"] == services.STATUS_PENDING and status["partner_score"] is None
+    assert invitation.token in status["partner_profile_url"]  # the candidate link until graded
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        [],
+        {},
+        {"partner_test_id": "1", "candidate": {"email": "not-an-email"}, "url": "https://x.example/cb"},
+        {"partner_test_id": "1", "candidate": {"email": "a@example.com"}, "url": "ftp://x.example/cb"},
+        {"partner_test_id": "1", "url": "https://x.example/cb"},
+    ],
+)
+def test_bad_input_is_400_with_errors(client, write_key, body):
+    response = call(client, write_key, "post", "send_test", body)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"]
+    assert not Invitation.objects.exists()
+
+
+def test_read_key_cannot_send_and_bad_json_is_400(client, organisation, write_key, coding_set):
+    read_key = api_key_create(organisation=organisation, name="GH")[1]
+    assert call(client, read_key, "post", "send_test", send_body(coding_set)).status_code == 401
+    raw = client.post(
+        "/greenhouse/send_test", "{", content_type="application/json", HTTP_AUTHORIZATION=basic(write_key)
+    )
+    assert raw.status_code == 400 and raw.json()["errors"][0]["message"] == "The body must be JSON."
+
+
+def test_unknown_or_other_organisations_test_and_interview_are_404(
+    client, organisation, other_organisation, write_key, coding_set
+):
+    theirs = api_key_create(organisation=other_organisation, name="GH", scope=ApiKeyScope.WRITE)[1]
+    assert call(client, theirs, "post", "send_test", send_body(coding_set)).status_code == 404
+    assert (
+        call(client, write_key, "post", "send_test", {**send_body(coding_set), "partner_test_id": "x"}).status_code
+        == 404
+    )
+    interview_id = call(client, write_key, "post", "send_test", send_body(coding_set)).json()["partner_interview_id"]
+    missing = call(client, theirs, "get", "test_status", partner_interview_id=interview_id)
+    assert missing.status_code == 404 and missing.json()["errors"]
+    assert call(client, write_key, "get", "test_status").status_code == 400
+
+
+def test_callback_is_recorded_with_grading_and_rolls_back_with_it(
+    organisation, coding_set, queued, django_capture_on_commit_callbacks
+):
+    interview = services.send_test(
+        organisation=organisation,
+        partner_test_id=str(coding_set.pk),
+        candidate={"first_name": "A", "last_name": "B", "email": "a@example.com"},
+        callback_url="https://gh.example/cb",
+    )
+    attempt = attempt_start(invitation=interview.invitation)
+    attempt_submit(attempt=attempt)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        CodeSubmission.objects.filter(attempt_question__attempt=attempt).update(status="graded")
+        assert attempt_mark_graded(attempt_id=attempt.pk)
+        raise RuntimeError
+    interview.refresh_from_db()
+    assert interview.callback_status == GreenhouseCallbackStatus.NONE and not queued
+
+    with django_capture_on_commit_callbacks(execute=True):
+        CodeSubmission.objects.filter(attempt_question__attempt=attempt).update(status="graded")
+        assert attempt_mark_graded(attempt_id=attempt.pk)
+    interview.refresh_from_db()
+    assert interview.callback_status == GreenhouseCallbackStatus.PENDING and queued == [(interview.pk, None)]
+
+
+def test_callback_retries_5xx_and_connection_errors_then_succeeds(
+    organisation, coding_set, queued, greenhouse, django_capture_on_commit_callbacks
+):
+    interview = services.send_test(
+        organisation=organisation,
+        partner_test_id=str(coding_set.pk),
+        candidate={"email": "a@example.com"},
+        callback_url=greenhouse.url("/cb"),
+    )
+    GreenhouseInterview.objects.filter(pk=interview.pk).update(
+        callback_status=GreenhouseCallbackStatus.PENDING, callback_next_at=interview.created_at
+    )
+    greenhouse.statuses = [503]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.callback_deliver(interview_id=interview.pk) == "retry"
+    interview.refresh_from_db()
+    assert interview.callback_status == GreenhouseCallbackStatus.PENDING and interview.callback_last_status == 503
+    assert queued and queued[-1][0] == interview.pk  # the first retry (~5 s) has its own delayed message
+    assert services.callback_deliver(interview_id=interview.pk) == "not_claimed"  # not due yet
+    assert services.callback_deliver(interview_id=interview.pk, now=interview.callback_next_at) == "succeeded"
+    assert [r[:2] for r in greenhouse.requests] == [("PATCH", "/cb"), ("PATCH", "/cb")]
+    assert all(body == b"" for *_, body in greenhouse.requests)
+    interview.refresh_from_db()
+    assert interview.callback_status == GreenhouseCallbackStatus.SUCCEEDED and interview.callback_attempts == 2
+
+    dead = services.patch("http://127.0.0.1:9/cb")  # refused: retryable
+    assert dead.status_code is None and not dead.permanent
+
+
+@pytest.mark.sandbox
+@pytest.mark.usefixtures("docker_engine")
+def test_end_to_end_against_a_fake_greenhouse(
+    client, organisation, write_key, coding_set, queued, greenhouse, django_capture_on_commit_callbacks
+):
+    callback = greenhouse.url("/v1/partner/interviews/42/callback")
+    body = send_body(coding_set, url=callback)
+    interview_id = call(client, write_key, "post", "send_test", body).json()["partner_interview_id"]
+    interview = GreenhouseInterview.objects.get(public_id=interview_id)
+
+    attempt = attempt_start(invitation=interview.invitation)
+    question = attempt.questions.get()
+    spec = question.revision.coding_spec
+    answer_save(attempt=attempt, attempt_question_id=question.pk, body=spec.reference_solution, version=0)
+    (submission,) = attempt_submit(attempt=attempt).submissions
+    assert (
+        call(client, write_key, "get", "test_status", partner_interview_id=interview_id).json()["partner_status"]
+        == services.STATUS_PENDING
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):  # after commit the task message is sent (recorded)
+        assert submission_grade(submission_id=submission.pk) == GradeOutcome.GRADED
+    assert Attempt.objects.get(pk=attempt.pk).status == AttemptStatus.GRADED
+    assert (interview.pk, None) in queued
+
+    assert services.callback_deliver(interview_id=interview.pk) == "succeeded"
+    assert greenhouse.requests == [("PATCH", "/v1/partner/interviews/42/callback", b"")]
+
+    status = call(client, write_key, "get", "test_status", partner_interview_id=interview_id).json()
+    assert status["partner_status"] == services.STATUS_COMPLETE
+    assert status["partner_score"] == 100.0
+    assert status["partner_profile_url"].endswith(f"/manage/candidates/{interview.invitation.candidate_id}/report/")
+    assert status["metadata"]["attempt_status"] == "graded"
