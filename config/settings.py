@@ -140,11 +140,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.tasks.sweep_webhook_deliveries",
         "schedule": env.float("WEBHOOK_SWEEP_SECONDS", 15.0),
     },
+    "greenhouse-callback-sweep": {
+        "task": "integrations.greenhouse.tasks.sweep_greenhouse_callbacks",
+        "schedule": env.float("WEBHOOK_SWEEP_SECONDS", 15.0),
+    },
     "idempotency-expire": {"task": "integrations.tasks.expire_idempotency_records", "schedule": 3600.0},
 }
 # Webhook deliveries have their own queue: a slow receiver never sits in front of grading.
 # Workers consume both: `celery -A config worker -Q celery,webhooks`.
-CELERY_TASK_ROUTES = {"integrations.tasks.deliver_webhook": {"queue": "webhooks"}}
+CELERY_TASK_ROUTES = {
+    "integrations.tasks.deliver_webhook": {"queue": "webhooks"},
+    "integrations.greenhouse.tasks.deliver_greenhouse_callback": {"queue": "webhooks"},
+}
 
 # Sandbox: where candidate code runs (see sandbox/ and docs).
 SANDBOX_BACKEND = env.str("LOOPWRIGHT_SANDBOX_BACKEND", default="docker")

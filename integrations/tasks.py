@@ -4,7 +4,11 @@ from celery import shared_task
 from django.conf import settings
 
 from common.idempotency import idempotency_records_expire
+from integrations.greenhouse.tasks import deliver_greenhouse_callback, sweep_greenhouse_callbacks
 from integrations.services import deliveries_sweep, delivery_deliver
+
+# Celery autodiscovery imports ``integrations.tasks`` only: re-exporting registers the Greenhouse tasks.
+__all__ = ["deliver_greenhouse_callback", "sweep_greenhouse_callbacks"]
 
 
 @shared_task(

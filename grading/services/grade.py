@@ -25,7 +25,6 @@ from grading.runner import run_tests
 from grading.services.submissions import submission_claim, submission_release
 from grading.verdicts import COMPILE_VERDICTS, TestVerdict, overall_verdict, verdict_for, weighted_score
 from integrations.greenhouse.services import callback_record as greenhouse_callback_record
-from integrations.greenhouse.tasks import deliver_greenhouse_callback  # noqa: F401 - registers the task in workers
 from integrations.services import attempt_event_record
 from sandbox.errors import EngineUnavailable, ImageMissing, SandboxError
 from sandbox.types import RunResult, TestOutcome

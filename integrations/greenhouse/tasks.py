@@ -1,4 +1,4 @@
-"""Greenhouse callback tasks (``webhooks`` queue). Registered in workers through ``grading.services.grade``."""
+"""Greenhouse callback tasks (``webhooks`` queue). Registered in workers through ``integrations.tasks``."""
 
 from celery import shared_task
 from django.conf import settings
