@@ -10,6 +10,7 @@ urlpatterns = [
     path("take/", include("assessments.candidate.urls")),
     path("manage/", include("assessments.manage_urls")),
     path("manage/", include("assessments.pipeline_urls")),
+    path("manage/", include("assessments.loop_builder_urls")),
     path("interviews/", include("rubrics.web_urls")),
     path("greenhouse/", include("integrations.greenhouse_urls")),
     path("accounts/", include("django.contrib.auth.urls")),

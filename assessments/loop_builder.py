@@ -1,0 +1,178 @@
+"""Loop builder services: loops for a role, their stages, interviewers and focus questions, cloning."""
+
+from collections.abc import Sequence
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max
+
+from assessments.models import (
+    FocusQuestion,
+    Loop,
+    Membership,
+    Organisation,
+    Question,
+    QuestionKind,
+    QuestionSet,
+    Stage,
+    StageInterviewer,
+    StageKind,
+)
+from common.exceptions import ApplicationError
+
+
+def _full_clean(obj: models.Model) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise ApplicationError("Invalid value.", details=exc.message_dict) from exc
+
+
+def _check_loop(*, organisation: Organisation, loop: Loop) -> None:
+    if loop.organisation_id != organisation.pk:
+        raise ApplicationError("That loop belongs to another organisation.", code="wrong_organisation")
+
+
+def _check_stage(*, organisation: Organisation, stage: Stage) -> None:
+    _check_loop(organisation=organisation, loop=stage.loop)
+
+
+@transaction.atomic
+def loop_create(*, organisation: Organisation, title: str, role: str, description: str = "") -> Loop:
+    loop = Loop(organisation=organisation, title=title.strip(), role=role.strip(), description=description)
+    _full_clean(loop)
+    loop.save()
+    return loop
+
+
+@transaction.atomic
+def loop_stage_add(
+    *,
+    organisation: Organisation,
+    loop: Loop,
+    kind: str,
+    title: str,
+    question_set: QuestionSet | None = None,
+    duration_minutes: int | None = None,
+    weight: float = 1.0,
+) -> Stage:
+    """Append a stage. A timed assessment needs a question set and a duration; an interview has neither."""
+    _check_loop(organisation=organisation, loop=loop)
+    if kind not in StageKind.values:
+        raise ApplicationError(f"Unknown stage kind {kind!r}.", code="invalid_kind")
+    if kind == StageKind.ASSESSMENT:
+        if question_set is None or not duration_minutes or duration_minutes < 1:
+            raise ApplicationError(
+                "A timed assessment needs a question set and a duration of at least a minute.",
+                code="assessment_incomplete",
+            )
+        if question_set.organisation_id != organisation.pk:
+            raise ApplicationError("That question set belongs to another organisation.", code="wrong_organisation")
+    else:
+        question_set, duration_minutes = None, None
+    Loop.objects.select_for_update().filter(pk=loop.pk).first()  # serialise position allocation per loop
+    last = Stage.objects.filter(loop=loop).aggregate(m=Max("position"))["m"] or 0
+    stage = Stage(
+        loop=loop,
+        position=last + 1,
+        kind=kind,
+        title=title.strip(),
+        question_set=question_set,
+        duration_minutes=duration_minutes,
+        weight=weight,
+    )
+    _full_clean(stage)
+    stage.save()
+    return stage
+
+
+@transaction.atomic
+def loop_stage_remove(*, organisation: Organisation, stage: Stage) -> None:
+    """Remove a stage that nobody has been scored or invited on yet (feedback is never discarded)."""
+    _check_stage(organisation=organisation, stage=stage)
+    if stage.scorecards.exists():
+        raise ApplicationError("Interviewers have scorecards on this stage; it cannot be removed.", code="stage_in_use")
+    if stage.invitations.exists():
+        raise ApplicationError("Candidates were invited to this stage; it cannot be removed.", code="stage_in_use")
+    stage.delete()
+
+
+def _check_interview_stage(stage: Stage) -> None:
+    if stage.kind != StageKind.INTERVIEW:
+        raise ApplicationError("Only live interview stages have interviewers.", code="not_an_interview")
+
+
+@transaction.atomic
+def stage_interviewer_assign(*, organisation: Organisation, stage: Stage, user: AbstractBaseUser) -> StageInterviewer:
+    """Assign an organisation member to an interview stage (idempotent)."""
+    _check_stage(organisation=organisation, stage=stage)
+    _check_interview_stage(stage)
+    if not Membership.objects.filter(organisation=organisation, user_id=user.pk).exists():
+        raise ApplicationError("Interviewers must be members of the organisation.", code="not_a_member")
+    assignment, _ = StageInterviewer.objects.get_or_create(stage=stage, user_id=user.pk)
+    return assignment
+
+
+@transaction.atomic
+def stage_focus_questions_set(
+    *, organisation: Organisation, stage: Stage, interviewer: AbstractBaseUser, questions: Sequence[Question]
+) -> list[FocusQuestion]:
+    """Replace the focus questions this interviewer covers on the stage, in the given order."""
+    _check_stage(organisation=organisation, stage=stage)
+    _check_interview_stage(stage)
+    if not StageInterviewer.objects.filter(stage=stage, user_id=interviewer.pk).exists():
+        raise ApplicationError("Assign the interviewer to the stage first.", code="not_assigned")
+    if len({q.pk for q in questions}) != len(questions):
+        raise ApplicationError("A focus question is listed twice.", code="duplicate_question")
+    for question in questions:
+        if question.organisation_id != organisation.pk:
+            raise ApplicationError("That question belongs to another organisation.", code="wrong_organisation")
+        if question.kind == QuestionKind.CODING:
+            raise ApplicationError("Focus questions are conceptual or behavioural, not coding.", code="coding_question")
+    Stage.objects.select_for_update().filter(pk=stage.pk).first()
+    FocusQuestion.objects.filter(stage=stage, interviewer_id=interviewer.pk).delete()
+    taken = FocusQuestion.objects.filter(stage=stage, question__in=[q.pk for q in questions])
+    if taken.exists():
+        titles = ", ".join(sorted(f.question.title for f in taken.select_related("question")))
+        raise ApplicationError(f"Already covered by another interviewer on this stage: {titles}.", code="taken")
+    last = FocusQuestion.objects.filter(stage=stage).aggregate(m=Max("position"))["m"] or 0
+    created = []
+    for offset, question in enumerate(questions, start=1):
+        focus = FocusQuestion(stage=stage, question=question, position=last + offset, interviewer_id=interviewer.pk)
+        _full_clean(focus)
+        focus.save()
+        created.append(focus)
+    return created
+
+
+@transaction.atomic
+def loop_clone(*, organisation: Organisation, loop: Loop, title: str | None = None) -> Loop:
+    """A new, independent loop with the same stages, interviewers and focus questions."""
+    _check_loop(organisation=organisation, loop=loop)
+    copy = loop_create(
+        organisation=organisation,
+        title=title or f"{loop.title} (copy)",
+        role=loop.role,
+        description=loop.description,
+    )
+    for stage in Stage.objects.filter(loop=loop).order_by("position"):
+        new_stage = Stage.objects.create(
+            loop=copy,
+            position=stage.position,
+            kind=stage.kind,
+            title=stage.title,
+            question_set=stage.question_set,
+            duration_minutes=stage.duration_minutes,
+            weight=stage.weight,
+        )
+        StageInterviewer.objects.bulk_create(
+            StageInterviewer(stage=new_stage, user_id=a.user_id) for a in stage.interviewer_assignments.all()
+        )
+        FocusQuestion.objects.bulk_create(
+            FocusQuestion(
+                stage=new_stage, question_id=f.question_id, position=f.position, interviewer_id=f.interviewer_id
+            )
+            for f in stage.focus_questions.all()
+        )
+    return copy
