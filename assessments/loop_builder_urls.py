@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessments import loop_builder_views as views
+from assessments.similarity_views import similarity_view
 
 urlpatterns = [
     path("loops/new/", views.loop_new_view, name="manage-loop-new"),
@@ -14,4 +15,5 @@ urlpatterns = [
         name="manage-loop-stage-interviewer",
     ),
     path("loops/<int:pk>/stages/<int:stage_pk>/focus/", views.stage_focus_view, name="manage-loop-stage-focus"),
+    path("similarity/<int:submission_a>/<int:submission_b>/", similarity_view, name="manage-similarity"),
 ]
