@@ -322,3 +322,14 @@ def test_preview_shows_prompts_without_answers_or_tests(organisation, loop, ques
     assert "Find the pair." in page and "def two_sum(xs, target)" in page and "45 minutes" in page
     for secret in ("SECRET-NOTES", "SECRET-SOLUTION", "SECRET-HIDDEN-TEST"):
         assert secret not in page
+
+
+def test_loops_pages_link_to_the_builder(client, organisation):
+    from assessments.models import Loop, Role
+    from tests.factories import MembershipFactory
+
+    loop = Loop.objects.create(organisation=organisation, title="ML intern", role="ML intern")
+    client.force_login(MembershipFactory(organisation=organisation, role=Role.HIRING_MANAGER).user)
+    assert b"/manage/loops/new/" in client.get("/manage/loops/").content
+    pipeline = client.get(f"/manage/loops/{loop.pk}/pipeline/").content.decode()
+    assert f"/manage/loops/{loop.pk}/edit/" in pipeline and f"/manage/loops/{loop.pk}/preview/" in pipeline
