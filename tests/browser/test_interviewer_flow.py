@@ -171,6 +171,13 @@ def test_interviewer_fills_and_submits_and_manager_reads_it(open_page: Any, scre
     manager.locator("#scorecards-heading").evaluate("(heading) => heading.scrollIntoView({block: 'start'})")
     manager.screenshot(path=str(screenshots / "manager-report.png"))
 
+    # The loop's calibration page counts Ira's submitted ratings and draws its charts.
+    manager.goto(f"/manage/loops/{loop.pk}/calibration/")
+    expect(manager.get_by_test_id("loop-alpha")).to_be_visible()
+    expect(manager.locator("svg").first).to_be_visible()
+    expect(manager.locator("body")).to_contain_text("Ira Interviewer")
+    manager.screenshot(path=str(screenshots / "manager-calibration.png"))
+
 
 def test_stale_tab_gets_the_conflict_notice_and_never_overwrites(open_page: Any) -> None:
     call_command("load_demo", "--skip-publish")
