@@ -12,6 +12,7 @@ compete for the CPU while the job runs. ``drain_pools`` waits for that backgroun
 
 from __future__ import annotations
 
+import atexit
 import collections
 import threading
 import time
@@ -175,3 +176,7 @@ def drain_pools() -> None:
             session.remove_now()
         else:
             session.remove()
+
+
+# A short-lived process (a management command publishing questions) must not leave its pool running.
+atexit.register(drain_pools)

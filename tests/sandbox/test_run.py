@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import subprocess
+import sys
 
 import docker
 import pytest
@@ -75,4 +77,18 @@ def test_pooled_runs_are_correct_and_cleaned_up(sandbox_config: SandboxConfig) -
     finally:
         drain_pools()
     assert sweep_leftovers() == []
+    assert docker.from_env().containers.list(all=True, filters={"label": LABEL}) == []
+
+
+def test_a_process_that_exits_leaves_no_pooled_container(sandbox_config: SandboxConfig) -> None:
+    # A management command (publishing questions) uses the pool and exits without draining it.
+    script = (
+        "from sandbox import Job, SandboxConfig, TestInput, run\n"
+        f"config = SandboxConfig(image={sandbox_config.image!r}, runtime={str(sandbox_config.runtime)!r})\n"
+        "config = SandboxConfig(image=config.image, runtime=config.runtime, pool_size=2)\n"
+        "job = Job(source='def f():\\n    return 1\\n', entry_point='f', tests=[TestInput('t', [])])\n"
+        "assert run(job, config=config).outcomes[0].value == 1\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180, check=False)
+    assert completed.returncode == 0, completed.stderr[-2000:]
     assert docker.from_env().containers.list(all=True, filters={"label": LABEL}) == []
