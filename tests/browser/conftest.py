@@ -20,10 +20,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 
 from config.celery import app
-from tests.grading.processes import CeleryProcesses, RedisServer, celery_app_pointed_at, database_url
+from tests.grading.processes import CeleryProcesses, RedisServer, celery_app_pointed_at, worker_env
 
 # Playwright's sync API runs an asyncio loop in the test thread; Django's ORM would refuse to run there.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -106,18 +105,9 @@ def grader(
     django_db_setup: None, django_db_blocker: Any, docker_engine: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Grading]:
     directory = tmp_path_factory.mktemp("browser-grading")
-    with django_db_blocker.unblock():
-        test_database = database_url(connection.settings_dict)  # the test database, not the configured one
     redis_server = RedisServer(directory).start()
-    env = {
-        **os.environ,
-        **WORKER_ENV,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_SECRET_KEY": django_settings.SECRET_KEY,
-        "DATABASE_URL": test_database,
-        "CELERY_BROKER_URL": redis_server.url,
-        "DOCKER_HOST": django_settings.DOCKER_HOST,
-    }
+    with django_db_blocker.unblock():  # worker_env reads the test database's name, not the configured one
+        env = worker_env(redis_server.url, **WORKER_ENV, DOCKER_HOST=django_settings.DOCKER_HOST)
     celery = CeleryProcesses(directory, env)
     if os.environ.get("LOOPWRIGHT_UPDATE_SCREENSHOTS") == "1":
         screenshots = REPO_ROOT / "docs" / "screenshots"

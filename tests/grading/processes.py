@@ -41,6 +41,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def worker_env(broker_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a worker or beat process: this test database, a private broker, ``extra``."""
+    from django.conf import settings
+    from django.db import connection
+
+    return {
+        **os.environ,
+        **extra,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "DATABASE_URL": database_url(connection.settings_dict),
+        "CELERY_BROKER_URL": broker_url,
+    }
+
+
 def database_url(settings_dict: dict[str, Any]) -> str:
     """A DATABASE_URL for the database this test runs against (the *test* database)."""
     user = quote(settings_dict.get("USER") or "", safe="")
@@ -169,10 +184,10 @@ class CeleryProcesses:
         self.env = env
         self.processes: list[Process] = []
 
-    def worker(self, name: str, *, wait: bool = True, **overrides: str) -> Process:
-        """Start a prefork worker (one child, prefetch 1); by default wait until it consumes."""
+    def worker(self, name: str, *, queues: str = "celery", wait: bool = True, **overrides: str) -> Process:
+        """Start a prefork worker (one child, prefetch 1) on ``queues``; by default wait until it consumes."""
         argv = [str(CELERY), "-A", "config", "worker", "--pool=prefork", "--concurrency=1"]
-        argv += ["--prefetch-multiplier=1", "-Q", "celery", "--without-heartbeat", "--without-gossip"]
+        argv += ["--prefetch-multiplier=1", "-Q", queues, "--without-heartbeat", "--without-gossip"]
         argv += ["--without-mingle", "--loglevel=INFO", "-n", f"{name}@%h"]
         process = self._start(name, argv, overrides, ready_marker=" ready.")
         if wait:

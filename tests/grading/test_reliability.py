@@ -9,7 +9,6 @@ workers see them. Every scenario ends with the same check: nothing lost, nothing
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +18,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 from docker.errors import DockerException, NotFound
 
@@ -33,7 +31,7 @@ from sandbox.api import get_client
 from sandbox.container import LABEL
 from sandbox.errors import ContainerFailed
 from tests.factories import CandidateFactory
-from tests.grading.processes import CeleryProcesses, RedisServer, celery_app_pointed_at, database_url, wait_for
+from tests.grading.processes import CeleryProcesses, RedisServer, celery_app_pointed_at, wait_for, worker_env
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow]
 real_processes = pytest.mark.django_db(transaction=True)
@@ -78,15 +76,7 @@ def stack(tmp_path: Path, docker_engine, settings) -> Iterator[Stack]:
     settings.GRADING_LEASE_SECONDS = LEASE_SECONDS
     settings.GRADING_REQUEUE_AFTER_SECONDS = REQUEUE_AFTER_SECONDS
     redis_server = RedisServer(tmp_path).start()
-    env = {
-        **os.environ,
-        **WORKER_ENV,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_SECRET_KEY": django_settings.SECRET_KEY,
-        "DATABASE_URL": database_url(connection.settings_dict),
-        "CELERY_BROKER_URL": redis_server.url,
-        "DOCKER_HOST": django_settings.DOCKER_HOST,
-    }
+    env = worker_env(redis_server.url, **WORKER_ENV, DOCKER_HOST=django_settings.DOCKER_HOST)
     celery = CeleryProcesses(tmp_path, env)
     result = Stack(redis=redis_server, celery=celery, directory=tmp_path)
     try:

@@ -8,19 +8,16 @@ be killed while the POST is in flight.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 
 from config.celery import app
 from integrations.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEvent
 from integrations.services import webhook_endpoint_create
-from tests.grading.processes import CELERY, CeleryProcesses, Process, RedisServer, celery_app_pointed_at, database_url
+from tests.grading.processes import CeleryProcesses, Process, RedisServer, celery_app_pointed_at, worker_env
 from tests.grading.processes import wait_for as poll
 from tests.integrations.conftest import invite
 from tests.integrations.receiver import Receiver
@@ -40,28 +37,15 @@ WORKER_ENV = {
 
 
 class WebhookWorkers(CeleryProcesses):
-    def worker(self, name: str, *, wait: bool = True, **overrides: str) -> Process:
-        """A prefork worker consuming both queues (``-Q celery,webhooks``), one child, prefetch 1."""
-        argv = [str(CELERY), "-A", "config", "worker", "--pool=prefork", "--concurrency=1"]
-        argv += ["--prefetch-multiplier=1", "-Q", "celery,webhooks", "--without-heartbeat", "--without-gossip"]
-        argv += ["--without-mingle", "--loglevel=INFO", "-n", f"{name}@%h"]
-        process = self._start(name, argv, overrides, ready_marker=" ready.")
-        if wait:
-            self.wait_ready(process)
-        return process
+    def worker(self, name: str, *, queues: str = "celery,webhooks", wait: bool = True, **overrides: str) -> Process:
+        """A worker consuming both queues, as production runs it (``-Q celery,webhooks``)."""
+        return super().worker(name, queues=queues, wait=wait, **overrides)
 
 
 @pytest.fixture
 def workers(tmp_path: Path) -> Iterator[tuple[RedisServer, WebhookWorkers]]:
     redis_server = RedisServer(tmp_path).start()
-    env = {
-        **os.environ,
-        **WORKER_ENV,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_SECRET_KEY": django_settings.SECRET_KEY,
-        "DATABASE_URL": database_url(connection.settings_dict),
-        "CELERY_BROKER_URL": redis_server.url,
-    }
+    env = worker_env(redis_server.url, **WORKER_ENV)
     celery = WebhookWorkers(tmp_path, env)
     try:
         with celery_app_pointed_at(app, redis_server.url):
