@@ -13,7 +13,7 @@ from assessments.services.importing import question_set_import
 from assessments.services.questions import question_archive, question_create, question_revise
 from common.api import WRITE_METHODS, OrganisationApi, validated
 from common.exceptions import ApplicationError
-from common.pagination import paginate
+from common.pagination import KeysetPagination, ListQuerySerializer, paginate
 from rubrics.selectors import rubric_get
 
 
@@ -45,6 +45,11 @@ class QuestionOutputSerializer(serializers.ModelSerializer):
 
 class QuestionListApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
+    pagination_class = KeysetPagination
+
+    class QuestionFilterSerializer(ListQuerySerializer):
+        kind = serializers.ChoiceField(choices=QuestionKind.choices, required=False, help_text="Only this kind.")
+        archived = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="Archived or not.")
 
     class QuestionCreateInputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=QuestionKind.choices)
@@ -54,11 +59,15 @@ class QuestionListApi(OrganisationApi):
         tags = serializers.ListField(child=serializers.CharField(max_length=50), max_length=20, default=list)
         rubric_id = serializers.IntegerField(required=False, allow_null=True)
 
-    @extend_schema(responses=QuestionOutputSerializer(many=True))
+    @extend_schema(parameters=[QuestionFilterSerializer], responses=QuestionOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return paginate(
-            request, self, selectors.question_list(organisation=self.organisation), QuestionOutputSerializer
-        )
+        query = validated(self.QuestionFilterSerializer, request.query_params)
+        queryset = selectors.question_list(organisation=self.organisation)
+        if query.get("kind"):
+            queryset = queryset.filter(kind=query["kind"])
+        if query.get("archived") is not None:
+            queryset = queryset.filter(is_archived=query["archived"])
+        return paginate(request, queryset, QuestionOutputSerializer, query=query)
 
     @extend_schema(request=QuestionCreateInputSerializer, responses={201: QuestionOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -122,10 +131,15 @@ class QuestionSetOutputSerializer(serializers.Serializer):
 
 
 class QuestionSetListApi(OrganisationApi):
-    @extend_schema(responses=QuestionSetOutputSerializer(many=True))
+    """The organisation's question sets: what an ATS offers as tests."""
+
+    pagination_class = KeysetPagination
+
+    @extend_schema(parameters=[ListQuerySerializer], responses=QuestionSetOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
+        query = validated(ListQuerySerializer, request.query_params)
         queryset = selectors.question_set_list(organisation=self.organisation)
-        return paginate(request, self, queryset, QuestionSetOutputSerializer)
+        return paginate(request, queryset, QuestionSetOutputSerializer, query=query)
 
 
 class QuestionSetDetailApi(OrganisationApi):
@@ -178,14 +192,21 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 class CandidateListApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
+    pagination_class = KeysetPagination
 
-    @extend_schema(responses=CandidateSerializer(many=True))
+    class CandidateFilterSerializer(ListQuerySerializer):
+        external_id = serializers.CharField(required=False, max_length=200, help_text="The ATS's id for the person.")
+        email = serializers.EmailField(required=False, help_text="Exact address, case-insensitive.")
+
+    @extend_schema(parameters=[CandidateFilterSerializer], responses=CandidateSerializer(many=True))
     def get(self, request: Request) -> Response:
+        query = validated(self.CandidateFilterSerializer, request.query_params)
         queryset = selectors.candidate_list(organisation=self.organisation)
-        external_id = request.query_params.get("external_id")
-        if external_id:
-            queryset = queryset.filter(external_id=external_id)
-        return paginate(request, self, queryset, CandidateSerializer)
+        if query.get("external_id"):
+            queryset = queryset.filter(external_id=query["external_id"])
+        if query.get("email"):
+            queryset = queryset.filter(email__iexact=query["email"])
+        return paginate(request, queryset, CandidateSerializer, query=query)
 
     @extend_schema(request=CandidateSerializer, responses={201: CandidateSerializer})
     def post(self, request: Request) -> Response:

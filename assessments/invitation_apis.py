@@ -11,9 +11,15 @@ from rest_framework.response import Response
 
 from assessments import selectors
 from assessments.models import Invitation
-from assessments.services.attempts import invitation_create, invitation_extend, invitation_link_state, invitation_revoke
+from assessments.services.attempts import (
+    LinkState,
+    invitation_create,
+    invitation_extend,
+    invitation_link_state,
+    invitation_revoke,
+)
 from common.api import OrganisationApi, validated
-from common.pagination import paginate
+from common.pagination import KeysetPagination, ListQuerySerializer, paginate
 
 
 def candidate_url(invitation: Invitation) -> str:
@@ -59,13 +65,26 @@ class InvitationCreateInputSerializer(serializers.Serializer):
     duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
 
 
+LINK_STATES = [LinkState.OPEN, LinkState.STARTED, LinkState.NOT_OPEN, LinkState.EXPIRED, LinkState.REVOKED]
+
+
 class InvitationListApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
+    pagination_class = KeysetPagination
 
-    @extend_schema(responses=InvitationOutputSerializer(many=True))
+    class InvitationFilterSerializer(ListQuerySerializer):
+        state = serializers.ChoiceField(choices=LINK_STATES, required=False, help_text="Only links in this state.")
+        candidate_id = serializers.IntegerField(required=False, min_value=1, help_text="Only this candidate's.")
+
+    @extend_schema(parameters=[InvitationFilterSerializer], responses=InvitationOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
+        query = validated(self.InvitationFilterSerializer, request.query_params)
         queryset = selectors.invitation_list(organisation=self.organisation)
-        return paginate(request, self, queryset, InvitationOutputSerializer)
+        if query.get("state"):
+            queryset = queryset.filter(selectors.invitation_state_q(query["state"]))
+        if query.get("candidate_id"):
+            queryset = queryset.filter(candidate_id=query["candidate_id"])
+        return paginate(request, queryset, InvitationOutputSerializer, query=query)
 
     @extend_schema(request=InvitationCreateInputSerializer, responses={201: InvitationOutputSerializer})
     def post(self, request: Request) -> Response:

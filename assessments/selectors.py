@@ -1,11 +1,23 @@
 """Organisation-scoped reads. Every read of tenant data goes through one of these."""
 
+from datetime import datetime
 from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
-from assessments.models import Candidate, Invitation, Membership, Organisation, Question, QuestionSet, Role, Stage
+from assessments.models import (
+    Attempt,
+    Candidate,
+    Invitation,
+    Membership,
+    Organisation,
+    Question,
+    QuestionSet,
+    Role,
+    Stage,
+)
 from common.exceptions import NotFoundError, PermissionDeniedError
 
 M = TypeVar("M", bound=Model)
@@ -67,9 +79,30 @@ def invitation_list(*, organisation: Organisation) -> QuerySet[Invitation]:
     return Invitation.objects.filter(organisation=organisation).select_related("attempt").order_by("-pk")
 
 
+def invitation_state_q(state: str, now: datetime | None = None) -> Q:
+    """The rows whose link state (``services.attempts.invitation_link_state``) is ``state``, as a filter."""
+    now = now or timezone.now()
+    unused = Q(revoked_at__isnull=True, attempt__isnull=True)
+    return {
+        "revoked": Q(revoked_at__isnull=False),
+        "started": Q(revoked_at__isnull=True, attempt__isnull=False),
+        "not_open": unused & Q(opens_at__gt=now),
+        "expired": unused & Q(expires_at__lte=now),
+        "open": unused & Q(opens_at__lte=now, expires_at__gt=now),
+    }[state]
+
+
 def invitation_get(*, organisation: Organisation, pk: int) -> Invitation:
     return _get_or_404(invitation_list(organisation=organisation), pk, "invitation")
 
 
 def stage_get(*, organisation: Organisation, pk: int) -> Stage:
     return _get_or_404(Stage.objects.filter(loop__organisation=organisation).select_related("loop"), pk, "stage")
+
+
+def attempt_list(*, organisation: Organisation) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(organisation=organisation).select_related("invitation__stage")
+
+
+def attempt_get(*, organisation: Organisation, pk: int) -> Attempt:
+    return _get_or_404(attempt_list(organisation=organisation), pk, "attempt")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import apis, invitation_apis
+from assessments import apis, attempt_apis, invitation_apis
 
 urlpatterns = [
     path("questions/", apis.QuestionListApi.as_view(), name="question-list"),
@@ -14,4 +14,7 @@ urlpatterns = [
     path("invitations/<int:pk>/", invitation_apis.InvitationDetailApi.as_view(), name="invitation-detail"),
     path("invitations/<int:pk>/revoke/", invitation_apis.InvitationRevokeApi.as_view(), name="invitation-revoke"),
     path("invitations/<int:pk>/extend/", invitation_apis.InvitationExtendApi.as_view(), name="invitation-extend"),
+    path("attempts/", attempt_apis.AttemptListApi.as_view(), name="attempt-list"),
+    path("attempts/<int:pk>/", attempt_apis.AttemptDetailApi.as_view(), name="attempt-detail"),
+    path("attempts/<int:pk>/result/", attempt_apis.AttemptResultApi.as_view(), name="attempt-result"),
 ]

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.api import WRITE_METHODS, OrganisationApi, validated
-from common.pagination import paginate
+from common.pagination import KeysetPagination, ListQuerySerializer, paginate
 from rubrics import selectors
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, RubricKind
 from rubrics.services import rubric_create, rubric_delete
@@ -50,10 +50,12 @@ class RubricSerializer(serializers.Serializer):
 
 class RubricListApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
+    pagination_class = KeysetPagination
 
-    @extend_schema(responses=RubricSerializer(many=True))
+    @extend_schema(parameters=[ListQuerySerializer], responses=RubricSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return paginate(request, self, selectors.rubric_list(organisation=self.organisation), RubricSerializer)
+        query = validated(ListQuerySerializer, request.query_params)
+        return paginate(request, selectors.rubric_list(organisation=self.organisation), RubricSerializer, query=query)
 
     @extend_schema(request=RubricSerializer, responses={201: RubricSerializer})
     def post(self, request: Request) -> Response:

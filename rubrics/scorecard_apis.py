@@ -4,13 +4,13 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments.selectors import MANAGER_ROLES, candidate_get, stage_get
 from common.api import OrganisationApi, validated
-from rubrics.models import MAX_LEVEL, MIN_LEVEL, Recommendation, Scorecard
+from common.pagination import KeysetPagination, ListQuerySerializer, paginate
+from rubrics.models import MAX_LEVEL, MIN_LEVEL, Recommendation, Scorecard, ScorecardStatus
 from rubrics.scorecard_selectors import scorecard_get_visible, scorecard_list_visible
 from rubrics.scorecards import scorecard_amend, scorecard_save_draft, scorecard_start, scorecard_submit
 
@@ -97,11 +97,14 @@ class ScorecardApi(OrganisationApi):
 class ScorecardListApi(ScorecardApi):
     """List the scorecards visible to the caller, or start (or resume) the caller's own for a candidate and stage."""
 
-    pagination_class = LimitOffsetPagination  # read by drf-spectacular too: the schema shows the paginated shape
+    pagination_class = KeysetPagination  # read by drf-spectacular: the schema shows the page envelope
 
-    class ScorecardFilterSerializer(serializers.Serializer):
+    class ScorecardFilterSerializer(ListQuerySerializer):
         candidate_id = serializers.IntegerField(required=False, min_value=1, help_text="Only this candidate's.")
         stage_id = serializers.IntegerField(required=False, min_value=1, help_text="Only this stage's.")
+        status = serializers.ChoiceField(
+            choices=ScorecardStatus.choices, required=False, help_text="Draft or submitted."
+        )
 
     class ScorecardStartInputSerializer(serializers.Serializer):
         candidate_id = serializers.IntegerField()
@@ -116,10 +119,10 @@ class ScorecardListApi(ScorecardApi):
             candidate=candidate_get(organisation=self.organisation, pk=candidate_id) if candidate_id else None,
             stage=stage_get(organisation=self.organisation, pk=stage_id) if stage_id else None,
         )
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(scorecards, request, view=self)
-        data = ScorecardOutputSerializer(page, many=True, context={"membership": self.membership}).data
-        return paginator.get_paginated_response(data)
+        if filters.get("status"):
+            scorecards = scorecards.filter(status=filters["status"])
+        context = {"membership": self.membership}
+        return paginate(request, scorecards, ScorecardOutputSerializer, query=filters, context=context)
 
     @extend_schema(request=ScorecardStartInputSerializer, responses={201: ScorecardOutputSerializer})
     def post(self, request: Request) -> Response:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assessments.models import Candidate, Question, QuestionSet, Role
-from assessments.services.attempts import invitation_create
+from assessments.services.attempts import attempt_start, invitation_create
 from integrations.api_keys import api_key_create
 from integrations.models import ApiKeyScope
 from rubrics.models import Recommendation, Rubric, ScorecardStatus
@@ -41,6 +41,7 @@ def owned(organisation, manager_client):
     )
     return {
         "invitation": invitation,
+        "attempt": attempt_start(invitation=invitation),
         "question": QuestionFactory(organisation=organisation),
         "candidate": candidate,
         "rubric": RubricFactory(organisation=organisation),
@@ -67,6 +68,8 @@ DETAIL_ROUTES = {
     "/api/v1/scorecards/{}/": "scorecard",
     "/api/v1/scorecards/{}/submit/": "scorecard",
     "/api/v1/scorecards/{}/amend/": "scorecard",
+    "/api/v1/attempts/{}/": "attempt",
+    "/api/v1/attempts/{}/result/": "attempt",
 }
 LIST_ROUTES = [
     "/api/v1/questions/",
@@ -75,6 +78,7 @@ LIST_ROUTES = [
     "/api/v1/question-sets/",
     "/api/v1/invitations/",
     "/api/v1/scorecards/",
+    "/api/v1/attempts/",
 ]
 CREATE_ROUTES = [
     "/api/v1/questions/",
@@ -131,9 +135,9 @@ def outsider_key_client(other_organisation):
 @pytest.mark.parametrize("route", LIST_ROUTES)
 def test_outsider_lists_show_nothing_of_ours(route, owned, outsider_client, outsider_key_client, manager_client):
     ours = manager_client.get(route).json()
-    assert ours["count"] >= 1
-    assert outsider_client.get(route).json()["count"] == 0
-    assert outsider_key_client.get(route).json()["count"] == 0
+    assert len(ours["results"]) >= 1
+    assert outsider_client.get(route).json()["results"] == []
+    assert outsider_key_client.get(route).json()["results"] == []
 
 
 def test_outsider_creations_land_in_their_own_organisation(owned, outsider_client, other_organisation):
@@ -171,7 +175,7 @@ def test_outsider_cannot_invite_our_candidate_to_their_set(owned, outsider_clien
 
 
 def test_outsider_cannot_find_our_candidate_by_external_id(owned, outsider_client):
-    assert outsider_client.get("/api/v1/candidates/?external_id=ext-1").json()["count"] == 0
+    assert outsider_client.get("/api/v1/candidates/?external_id=ext-1").json()["results"] == []
 
 
 def test_anonymous_gets_stable_error_shape(client):

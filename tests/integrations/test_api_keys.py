@@ -53,8 +53,8 @@ def test_key_authenticates_list_endpoints(organisation, read_key, question_set):
     for route in ("/api/v1/candidates/", "/api/v1/question-sets/", "/api/v1/invitations/", "/api/v1/questions/"):
         response = client.get(route)
         assert response.status_code == 200, route
-    assert client.get("/api/v1/candidates/").json()["count"] == 1
-    assert client.get("/api/v1/question-sets/").json()["count"] == 1
+    assert len(client.get("/api/v1/candidates/").json()["results"]) == 1
+    assert len(client.get("/api/v1/question-sets/").json()["results"]) == 1
 
 
 def test_read_scope_cannot_post(read_key):
@@ -80,7 +80,7 @@ def test_write_scope_acts_like_a_hiring_manager(organisation, write_key, questio
         format="json",
     )
     assert invitation.status_code == 201 and invitation.json()["url"]
-    assert client.get("/api/v1/candidates/?external_id=gh-1").json()["count"] == 1
+    assert len(client.get("/api/v1/candidates/?external_id=gh-1").json()["results"]) == 1
 
 
 def test_key_cannot_act_as_a_person(organisation, write_key):
@@ -99,8 +99,8 @@ def test_key_of_one_organisation_never_sees_another(organisation, other_organisa
     invitation = invite(organisation, question_set)
     client = key_client(theirs)
     for route in ("/api/v1/candidates/", "/api/v1/question-sets/", "/api/v1/invitations/"):
-        assert client.get(route).json()["count"] == 0, route
-    assert client.get("/api/v1/candidates/?external_id=ext-1").json()["count"] == 0
+        assert len(client.get(route).json()["results"]) == 0, route
+    assert len(client.get("/api/v1/candidates/?external_id=ext-1").json()["results"]) == 0
     for route in (
         f"/api/v1/candidates/{candidate.pk}/",
         f"/api/v1/question-sets/{question_set.pk}/",
@@ -111,7 +111,7 @@ def test_key_of_one_organisation_never_sees_another(organisation, other_organisa
     assert revoke.status_code == 404
     # The organisation header cannot move a key into another organisation.
     other = client.get("/api/v1/candidates/", HTTP_X_ORGANISATION=organisation.slug)
-    assert other.json()["count"] == 0
+    assert len(other.json()["results"]) == 0
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,162 @@
+"""Attempts and their results: /api/v1/attempts/ (organisation-scoped, read-only).
+
+What an ATS polls after sending an invitation: the attempt's status and timestamps, then, once it
+is graded (``complete``), the result: per-question scores, verdicts, rubric aggregates and the
+report's URL. Webhooks (``attempt.graded``) say when to look.
+"""
+
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assessments import selectors
+from assessments.models import Attempt, AttemptStatus
+from assessments.results import attempt_result
+from common.api import OrganisationApi, validated
+from common.pagination import KeysetPagination, ListQuerySerializer, paginate
+
+
+class AttemptOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    invitation_id = serializers.IntegerField()
+    candidate_id = serializers.IntegerField(source="invitation.candidate_id")
+    question_set_id = serializers.IntegerField(source="invitation.question_set_id")
+    stage_id = serializers.IntegerField(source="invitation.stage_id", allow_null=True)
+    status = serializers.ChoiceField(choices=AttemptStatus.choices)
+    started_at = serializers.DateTimeField()
+    deadline = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    finalised_by_deadline = serializers.BooleanField(help_text="Submitted by the server at the deadline.")
+    updated_at = serializers.DateTimeField()
+
+
+class CodingResultSerializer(serializers.Serializer):
+    submission_status = serializers.CharField(allow_null=True, help_text="queued, running, graded or failed.")
+    verdict = serializers.CharField(allow_null=True, help_text="The submission's overall verdict once graded.")
+    score = serializers.FloatField(allow_null=True, help_text="Weighted share of hidden tests passed, 0..1.")
+    tests_total = serializers.IntegerField()
+    tests_passed = serializers.IntegerField()
+    verdicts = serializers.DictField(child=serializers.IntegerField(), help_text="Tests per verdict.")
+
+
+class QuestionRubricSerializer(serializers.Serializer):
+    mean_rating = serializers.FloatField(help_text="Mean of submitted ratings on this question (1–4).")
+    ratings = serializers.IntegerField()
+
+
+class QuestionResultSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    question_id = serializers.IntegerField()
+    key = serializers.CharField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    section = serializers.CharField()
+    points = serializers.FloatField()
+    answered = serializers.BooleanField()
+    coding = CodingResultSerializer(allow_null=True)
+    rubric = QuestionRubricSerializer(allow_null=True)
+
+
+class StageScoreSerializer(serializers.Serializer):
+    stage_id = serializers.IntegerField()
+    title = serializers.CharField()
+    score = serializers.FloatField(allow_null=True)
+
+
+class RubricAggregateSerializer(serializers.Serializer):
+    scorecards_submitted = serializers.IntegerField()
+    overall = serializers.FloatField(allow_null=True, help_text="Stage-weighted mean rating (1–4).")
+    mean_rating = serializers.FloatField(allow_null=True, help_text="Criterion-weighted mean of every rating.")
+    stages = StageScoreSerializer(many=True)
+    recommendations = serializers.DictField(child=serializers.IntegerField())
+
+
+class AttemptResultSerializer(serializers.Serializer):
+    attempt_id = serializers.IntegerField()
+    candidate_id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=AttemptStatus.choices)
+    complete = serializers.BooleanField(help_text="Graded: every final submission has a result.")
+    score = serializers.FloatField(allow_null=True, help_text="Coding score 0–100, weighted by points.")
+    verdicts = serializers.DictField(child=serializers.IntegerField(), help_text="Hidden tests per verdict.")
+    questions = QuestionResultSerializer(many=True)
+    rubric = RubricAggregateSerializer(allow_null=True, help_text="Null when the attempt belongs to no loop.")
+    report_url = serializers.URLField()
+
+
+RESULT_EXAMPLE = OpenApiExample(
+    "A graded attempt",
+    response_only=True,
+    value={
+        "attempt_id": 812,
+        "candidate_id": 77,
+        "status": "graded",
+        "complete": True,
+        "score": 87.5,
+        "verdicts": {"accepted": 35, "wrong_answer": 2},
+        "questions": [
+            {
+                "position": 7,
+                "question_id": 31,
+                "key": "cosine-similarity",
+                "title": "Cosine similarity",
+                "kind": "coding",
+                "section": "Coding",
+                "points": 1.0,
+                "answered": True,
+                "coding": {
+                    "submission_status": "graded",
+                    "verdict": "wrong_answer",
+                    "score": 0.9,
+                    "tests_total": 20,
+                    "tests_passed": 18,
+                    "verdicts": {"accepted": 18, "wrong_answer": 2},
+                },
+                "rubric": None,
+            }
+        ],
+        "rubric": {
+            "scorecards_submitted": 2,
+            "overall": 3.25,
+            "mean_rating": 3.2,
+            "stages": [{"stage_id": 5, "title": "Technical interview", "score": 3.25}],
+            "recommendations": {"strong_no": 0, "no": 0, "yes": 1, "strong_yes": 1},
+        },
+        "report_url": "https://loopwright.example.com/manage/candidates/77/report/?loop=3",
+    },
+)
+
+
+class AttemptListApi(OrganisationApi):
+    pagination_class = KeysetPagination
+
+    class AttemptFilterSerializer(ListQuerySerializer):
+        status = serializers.ChoiceField(choices=AttemptStatus.choices, required=False, help_text="Only this status.")
+        candidate_id = serializers.IntegerField(required=False, min_value=1, help_text="Only this candidate's.")
+        invitation_id = serializers.IntegerField(required=False, min_value=1, help_text="Only this invitation's.")
+
+    @extend_schema(parameters=[AttemptFilterSerializer], responses=AttemptOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        query = validated(self.AttemptFilterSerializer, request.query_params)
+        queryset = selectors.attempt_list(organisation=self.organisation)
+        if query.get("status"):
+            queryset = queryset.filter(status=query["status"])
+        if query.get("candidate_id"):
+            queryset = queryset.filter(invitation__candidate_id=query["candidate_id"])
+        if query.get("invitation_id"):
+            queryset = queryset.filter(invitation_id=query["invitation_id"])
+        return paginate(request, queryset, AttemptOutputSerializer, query=query)
+
+
+class AttemptDetailApi(OrganisationApi):
+    @extend_schema(responses=AttemptOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        attempt: Attempt = selectors.attempt_get(organisation=self.organisation, pk=pk)
+        return Response(AttemptOutputSerializer(attempt).data)
+
+
+class AttemptResultApi(OrganisationApi):
+    @extend_schema(responses=AttemptResultSerializer, examples=[RESULT_EXAMPLE])
+    def get(self, request: Request, pk: int) -> Response:
+        attempt = selectors.attempt_get(organisation=self.organisation, pk=pk)
+        return Response(AttemptResultSerializer(attempt_result(attempt=attempt)).data)
