@@ -2,12 +2,13 @@
 
 The callback is recorded on the :class:`~integrations.models.GreenhouseInterview` row in the
 transaction that marks the attempt graded (never lost), then sent by a Celery task on the
-``webhooks`` queue: a PATCH with no body, retried with the webhook schedule on timeouts,
-connection errors, 408/429 and 5xx.
+``webhooks`` queue: a PATCH with no body (Greenhouse's "Mark Test as Completed"), retried with the
+webhook schedule on timeouts, connection errors, 408/429 and 5xx. It has no ``Authorization`` header:
+only a hash of the API key is kept (docs/greenhouse.md, "Not verified").
 """
 
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -19,17 +20,18 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.invitation_apis import candidate_url
 from assessments.models import (
+    Attempt,
     AttemptQuestion,
     AttemptStatus,
     Candidate,
+    Invitation,
     Organisation,
     QuestionSet,
     SubmissionPurpose,
     SubmissionStatus,
 )
-from assessments.services.attempts import invitation_create
+from assessments.services.attempts import LinkState, invitation_create, invitation_link_state
 from assessments.services.candidates import candidate_create
 from grading.models import GradingResult
 from integrations.models import GreenhouseCallbackStatus, GreenhouseInterview
@@ -38,9 +40,16 @@ from integrations.services.delivery import COUNTDOWN_MAX, attempt_outcome, retry
 
 DEFAULT_DURATION_MINUTES = 90
 DEFAULT_WINDOW = timedelta(days=7)
-# Greenhouse's partner_status vocabulary (docs/greenhouse.md): it shows results once COMPLETE.
-STATUS_PENDING = "PENDING"
-STATUS_COMPLETE = "COMPLETE"
+# Greenhouse defines one partner_status word, "complete" (lower case): it stops polling and shows the
+# results. Any other value means "not yet"; ours is "pending" (docs/greenhouse.md, "Verified against").
+STATUS_COMPLETE = "complete"
+STATUS_PENDING = "pending"
+LINK_STATE_LABELS = {
+    LinkState.OPEN: "Not started",
+    LinkState.NOT_OPEN: "Not open yet",
+    LinkState.EXPIRED: "Expired without starting",
+    LinkState.REVOKED: "Invitation revoked",
+}
 
 
 class GreenhouseError(Exception):
@@ -115,30 +124,35 @@ def attempt_score(attempt_id: int) -> float | None:
     return round(100 * sum(weights[pk] * score for pk, score in scores.items()) / total, 2)
 
 
-def profile_url(interview: GreenhouseInterview) -> str:
-    invitation = interview.invitation
-    if interview_complete(interview):
-        return settings.SITE_URL.rstrip("/") + reverse("manage-candidate-report", args=[invitation.candidate_id])
-    return candidate_url(invitation)
+def report_url(interview: GreenhouseInterview) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("manage-candidate-report", args=[interview.invitation.candidate_id])
 
 
-def interview_complete(interview: GreenhouseInterview) -> bool:
-    attempt = getattr(interview.invitation, "attempt", None)
-    return attempt is not None and attempt.status == AttemptStatus.GRADED
+def _display_time(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else None
+
+
+def _progress_label(invitation: Invitation, attempt: Attempt | None) -> str:
+    if attempt is not None:
+        return AttemptStatus(attempt.status).label
+    return LINK_STATE_LABELS.get(invitation_link_state(invitation), "Not started")
 
 
 def test_status(*, interview: GreenhouseInterview) -> dict[str, Any]:
+    """Greenhouse's test_status object: the profile URL and score once complete, null (not absent) before."""
     invitation = interview.invitation
-    attempt = getattr(invitation, "attempt", None)
-    complete = interview_complete(interview)
+    attempt: Attempt | None = getattr(invitation, "attempt", None)
+    complete = attempt is not None and attempt.status == AttemptStatus.GRADED
     return {
         "partner_status": STATUS_COMPLETE if complete else STATUS_PENDING,
-        "partner_profile_url": profile_url(interview),
+        "partner_profile_url": report_url(interview) if complete else None,
         "partner_score": attempt_score(attempt.pk) if complete and attempt else None,
+        # Shown by Greenhouse as label: value rows, so the keys are labels and the values primitives.
         "metadata": {
-            "attempt_status": attempt.status if attempt else "not_started",
-            "invitation_expires_at": invitation.expires_at.isoformat(),
-            "submitted_at": attempt.submitted_at.isoformat() if attempt and attempt.submitted_at else None,
+            "Status": _progress_label(invitation, attempt),
+            "Invitation expires": _display_time(invitation.expires_at),
+            "Started": _display_time(attempt.started_at if attempt else None),
+            "Submitted": _display_time(attempt.submitted_at if attempt else None),
         },
     }
 

@@ -1,12 +1,14 @@
 """The partner endpoints Greenhouse calls: HTTP Basic with the organisation's API key as the username.
 
-Errors are ``{"errors": [{"message": ...}]}`` with 400, 401 or 404 (docs/greenhouse.md); they are
-plain Django views, outside the REST API's error shape and schema, because Greenhouse defines them.
+Greenhouse documents 401 (authentication) and 404 (not found) and no error body; ours is
+``{"errors": [{"message": ...}]}``, and 400 for a request we cannot use (docs/greenhouse.md). These
+are plain Django views, outside the REST API's error shape and schema, because Greenhouse defines them.
 """
 
 import base64
 import binascii
 import json
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -23,7 +25,12 @@ from integrations.api_keys import InvalidApiKey, api_key_authenticate
 from integrations.greenhouse.services import GreenhouseError, interview_get, send_test, test_status
 from integrations.models import ApiKey
 
+logger = logging.getLogger(__name__)
 View = Callable[..., HttpResponse]
+# Column sizes: a longer value would fail in the database instead of answering 400.
+MAX_EMAIL_LENGTH = 254
+MAX_CALLBACK_URL_LENGTH = 2000
+CANDIDATE_TEXT_FIELDS = ("first_name", "last_name", "phone_number", "resume_url", "greenhouse_profile_url")
 
 
 def error(status: int, *messages: str) -> JsonResponse:
@@ -68,28 +75,49 @@ def list_tests(request: HttpRequest, api_key: ApiKey) -> HttpResponse:
     return JsonResponse(data, safe=False)
 
 
-def _send_test_input(request: HttpRequest) -> tuple[str, dict[str, Any], str]:
+def _json_object(request: HttpRequest) -> dict[str, Any]:
     try:
         body = json.loads(request.body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise GreenhouseError(400, "The body must be JSON.") from None
     if not isinstance(body, dict):
         raise GreenhouseError(400, "The body must be a JSON object.")
+    return body
+
+
+def _candidate_problems(candidate: dict[str, Any]) -> list[str]:
+    problems = [
+        f"candidate.{key} must be a string." for key in CANDIDATE_TEXT_FIELDS if not _text_or_null(candidate, key)
+    ]
+    email = candidate.get("email")
+    try:
+        EmailValidator()(email if isinstance(email, str) and len(email) <= MAX_EMAIL_LENGTH else "")
+    except ValidationError:
+        problems.append("candidate.email must be an email address.")
+    return problems
+
+
+def _text_or_null(data: dict[str, Any], key: str) -> bool:
+    return data.get(key) is None or isinstance(data[key], str)
+
+
+def _send_test_input(request: HttpRequest) -> tuple[str, dict[str, Any], str]:
+    body = _json_object(request)
     problems = []
     test_id, candidate, url = body.get("partner_test_id"), body.get("candidate"), body.get("url")
     if not isinstance(test_id, str | int) or isinstance(test_id, bool) or not str(test_id).strip():
         problems.append("partner_test_id is required.")
-    if not isinstance(candidate, dict):
-        problems.append("candidate is required: {first_name, last_name, email}.")
+    if isinstance(candidate, dict):
+        problems += _candidate_problems(candidate)
+    else:
+        problems.append("candidate is required: {first_name, last_name, email, ...}.")
         candidate = {}
     try:
-        EmailValidator()(candidate.get("email") if isinstance(candidate.get("email"), str) else "")
+        URLValidator(schemes=["http", "https"])(
+            url if isinstance(url, str) and len(url) <= MAX_CALLBACK_URL_LENGTH else ""
+        )
     except ValidationError:
-        problems.append("candidate.email must be an email address.")
-    try:
-        URLValidator(schemes=["http", "https"])(url if isinstance(url, str) else "")
-    except ValidationError:
-        problems.append("url must be the http(s) callback URL.")
+        problems.append(f"url must be the http(s) callback URL (at most {MAX_CALLBACK_URL_LENGTH} characters).")
     if problems:
         raise GreenhouseError(400, "; ".join(problems))
     return str(test_id).strip(), candidate, str(url)
@@ -115,3 +143,21 @@ def test_status_view(request: HttpRequest, api_key: ApiKey) -> HttpResponse:
         return error(400, "partner_interview_id is required.")
     interview = interview_get(organisation=api_key.organisation, partner_interview_id=interview_id)
     return JsonResponse(test_status(interview=interview))
+
+
+@require_POST
+@greenhouse_view
+def response_error_view(request: HttpRequest, api_key: ApiKey) -> HttpResponse:
+    """Greenhouse reports a response of ours it could not use; we log it for the operator and answer 200."""
+    body = _json_object(request)
+    api_call, errors = body.get("api_call"), body.get("errors")
+    if not isinstance(api_call, str) or not isinstance(errors, list):
+        raise GreenhouseError(400, "api_call (a string) and errors (an array) are required.")
+    logger.warning(
+        "Greenhouse rejected our %s response (organisation %s, partner_interview_id %s): %s",
+        api_call[:50],
+        api_key.organisation_id,
+        str(body.get("partner_interview_id") or "")[:60],
+        "; ".join(str(item) for item in errors[:20])[:2000],
+    )
+    return JsonResponse({"status": 200})

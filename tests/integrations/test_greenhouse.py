@@ -2,12 +2,15 @@
 
 import base64
 import json
+import logging
 import threading
 from collections.abc import Iterator
+from datetime import UTC
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 
 from assessments.models import Attempt, AttemptStatus, Candidate, CodeSubmission, CodingSpec, Invitation
@@ -101,9 +104,17 @@ def call(client, key: str, method: str, path: str, body: Any = None, **query: st
 
 
 def send_body(question_set, url: str = "https://app.greenhouse.io/callback/1", email: str = "ada@example.com"):
+    """Every field Greenhouse documents for send_test: the candidate nested, the PATCH url beside it."""
     return {
         "partner_test_id": str(question_set.pk),
-        "candidate": {"first_name": "Ada", "last_name": "Lovelace", "email": email, "resume_url": None},
+        "candidate": {
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "email": email,
+            "phone_number": "+44 20 7946 0000",
+            "resume_url": "https://files.example.com/resume/ada.pdf",
+            "greenhouse_profile_url": "https://app.greenhouse.io/people/1?application_id=2",
+        },
         "url": url,
     }
 
@@ -119,6 +130,15 @@ def test_auth_is_basic_with_the_api_key_as_username(client, header):
     assert response.json()["errors"][0]["message"]
 
 
+def test_auth_takes_the_key_as_username_with_a_blank_password_as_greenhouse_sends_it(client, organisation):
+    key = api_key_create(organisation=organisation, name="GH")[1]
+    assert len(key) < 171  # Greenhouse stores keys shorter than 171 characters
+    greenhouse_header = "Basic " + base64.b64encode(key.encode() + b":").decode()  # key, colon, nothing
+    assert client.get("/greenhouse/list_tests", HTTP_AUTHORIZATION=greenhouse_header).status_code == 200
+    as_password = "Basic " + base64.b64encode(b":" + key.encode()).decode()
+    assert client.get("/greenhouse/list_tests", HTTP_AUTHORIZATION=as_password).status_code == 401
+
+
 def test_list_tests_lists_the_organisations_question_sets(client, organisation, other_organisation, coding_set):
     theirs = api_key_create(organisation=other_organisation, name="GH")[1]
     read_key = api_key_create(organisation=organisation, name="GH")[1]
@@ -131,6 +151,7 @@ def test_list_tests_lists_the_organisations_question_sets(client, organisation, 
 def test_send_test_creates_candidate_and_invitation_and_is_idempotent(client, organisation, write_key, coding_set):
     first = call(client, write_key, "post", "send_test", send_body(coding_set))
     assert first.status_code == 200
+    assert list(first.json()) == ["partner_interview_id"] and isinstance(first.json()["partner_interview_id"], str)
     interview_id = first.json()["partner_interview_id"]
     interview = GreenhouseInterview.objects.get(public_id=interview_id)
     invitation = interview.invitation
@@ -149,8 +170,12 @@ def test_send_test_creates_candidate_and_invitation_and_is_idempotent(client, or
     assert Invitation.objects.count() == 2 and Candidate.objects.count() == 1
 
     status = call(client, write_key, "get", "test_status", partner_interview_id=interview_id).json()
-    assert status["partner_status"] == services.STATUS_PENDING and status["partner_score"] is None
-    assert invitation.token in status["partner_profile_url"]  # the candidate link until graded
+    # Not "complete", so Greenhouse keeps polling; the profile URL is only required once complete.
+    assert status["partner_status"] == "pending"
+    assert status["partner_profile_url"] is None and status["partner_score"] is None
+    assert status["metadata"]["Status"] == "Not started"
+    assert all(not isinstance(value, dict | list) for value in status["metadata"].values())
+    assert invitation.token not in json.dumps(status)  # the candidate's link is never shown to recruiters
 
 
 @pytest.mark.parametrize(
@@ -162,6 +187,10 @@ def test_send_test_creates_candidate_and_invitation_and_is_idempotent(client, or
         {"partner_test_id": "1", "candidate": {"email": "not-an-email"}, "url": "https://x.example/cb"},
         {"partner_test_id": "1", "candidate": {"email": "a@example.com"}, "url": "ftp://x.example/cb"},
         {"partner_test_id": "1", "url": "https://x.example/cb"},
+        {"partner_test_id": "1", "candidate": {"email": "a@example.com"}},
+        {"partner_test_id": "1", "candidate": {"email": "a@example.com", "first_name": 7}, "url": "https://x.example/"},
+        {"partner_test_id": "1", "candidate": {"email": "a" * 250 + "@x.example"}, "url": "https://x.example/cb"},
+        {"partner_test_id": "1", "candidate": {"email": "a@example.com"}, "url": "https://x.example/" + "c" * 2000},
     ],
 )
 def test_bad_input_is_400_with_errors(client, write_key, body):
@@ -193,6 +222,45 @@ def test_unknown_or_other_organisations_test_and_interview_are_404(
     missing = call(client, theirs, "get", "test_status", partner_interview_id=interview_id)
     assert missing.status_code == 404 and missing.json()["errors"]
     assert call(client, write_key, "get", "test_status").status_code == 400
+
+
+def test_test_status_is_complete_with_the_report_link_once_graded(client, organisation, write_key, coding_set, queued):
+    interview_id = call(client, write_key, "post", "send_test", send_body(coding_set)).json()["partner_interview_id"]
+    interview = GreenhouseInterview.objects.get(public_id=interview_id)
+    attempt = attempt_start(invitation=interview.invitation)
+    assert call(client, write_key, "get", "test_status", partner_interview_id=interview_id).json()["metadata"] == {
+        "Status": "In progress",
+        "Invitation expires": interview.invitation.expires_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "Started": attempt.started_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "Submitted": None,
+    }
+    attempt_submit(attempt=attempt)
+    CodeSubmission.objects.filter(attempt_question__attempt=attempt).update(status="graded")
+    assert attempt_mark_graded(attempt_id=attempt.pk)
+
+    status = call(client, write_key, "get", "test_status", partner_interview_id=interview_id).json()
+    assert status["partner_status"] == "complete"
+    assert status["partner_profile_url"] == (
+        f"{settings.SITE_URL.rstrip('/')}/manage/candidates/{interview.invitation.candidate_id}/report/"
+    )
+    assert "partner_score" in status  # a number, or null without graded code; never left out
+
+
+def test_response_error_accepts_greenhouses_report_and_logs_it(client, organisation, write_key, caplog):
+    report = {
+        "api_call": "test_status",
+        "errors": ["partner_score is not a number"],
+        "partner_test_id": "12",
+        "partner_test_name": "Screen",
+        "partner_interview_id": "ghi_x",
+        "candidate_email": "ada@example.com",
+    }
+    with caplog.at_level(logging.WARNING, logger="integrations.greenhouse.views"):
+        response = call(client, write_key, "post", "response_error", report)
+    assert response.status_code == 200
+    assert "test_status" in caplog.text and "partner_score is not a number" in caplog.text
+    assert call(client, write_key, "post", "response_error", {"errors": "x"}).status_code == 400
+    assert client.post("/greenhouse/response_error", report, content_type="application/json").status_code == 401
 
 
 def test_callback_is_recorded_with_grading_and_rolls_back_with_it(
@@ -264,10 +332,8 @@ def test_end_to_end_against_a_fake_greenhouse(
     spec = question.revision.coding_spec
     answer_save(attempt=attempt, attempt_question_id=question.pk, body=spec.reference_solution, version=0)
     (submission,) = attempt_submit(attempt=attempt).submissions
-    assert (
-        call(client, write_key, "get", "test_status", partner_interview_id=interview_id).json()["partner_status"]
-        == services.STATUS_PENDING
-    )
+    pending = call(client, write_key, "get", "test_status", partner_interview_id=interview_id).json()
+    assert pending["partner_status"] == "pending" and pending["metadata"]["Status"] == "Submitted"
 
     with django_capture_on_commit_callbacks(execute=True):  # after commit the task message is sent (recorded)
         assert submission_grade(submission_id=submission.pk) == GradeOutcome.GRADED
@@ -277,8 +343,15 @@ def test_end_to_end_against_a_fake_greenhouse(
     assert services.callback_deliver(interview_id=interview.pk) == "succeeded"
     assert greenhouse.requests == [("PATCH", "/v1/partner/interviews/42/callback", b"")]
 
-    status = call(client, write_key, "get", "test_status", partner_interview_id=interview_id).json()
-    assert status["partner_status"] == services.STATUS_COMPLETE
+    response = call(client, write_key, "get", "test_status", partner_interview_id=interview_id)
+    status = response.json()
+    assert response.status_code == 200 and set(status) == {
+        "partner_status",
+        "partner_profile_url",
+        "partner_score",
+        "metadata",
+    }
+    assert status["partner_status"] == "complete"  # Greenhouse's word, lower case: it stops polling and shows results
     assert status["partner_score"] == 100.0
     assert status["partner_profile_url"].endswith(f"/manage/candidates/{interview.invitation.candidate_id}/report/")
-    assert status["metadata"]["attempt_status"] == "graded"
+    assert status["metadata"]["Status"] == "Graded" and status["metadata"]["Submitted"].endswith(" UTC")
