@@ -195,7 +195,7 @@ class CandidateListApi(OrganisationApi):
     pagination_class = KeysetPagination
 
     class CandidateFilterSerializer(ListQuerySerializer):
-        external_id = serializers.CharField(required=False, max_length=200, help_text="The ATS's id for the person.")
+        external_id = serializers.CharField(required=False, max_length=128, help_text="The ATS's id for the person.")
         email = serializers.EmailField(required=False, help_text="Exact address, case-insensitive.")
 
     @extend_schema(parameters=[CandidateFilterSerializer], responses=CandidateSerializer(many=True))

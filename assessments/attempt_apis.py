@@ -156,6 +156,10 @@ class AttemptDetailApi(OrganisationApi):
 
 
 class AttemptResultApi(OrganisationApi):
+    """Managers and API keys only: the rubric aggregates would unblind scorecards for an interviewer."""
+
+    manager_only_methods = frozenset({"GET"})
+
     @extend_schema(responses=AttemptResultSerializer, examples=[RESULT_EXAMPLE])
     def get(self, request: Request, pk: int) -> Response:
         attempt = selectors.attempt_get(organisation=self.organisation, pk=pk)

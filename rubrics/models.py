@@ -94,6 +94,7 @@ class Scorecard(BaseModel):
 
     class Meta:
         ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["organisation", "updated_at", "id"], name="scorecard_org_updated")]
         constraints = [
             models.UniqueConstraint(fields=["candidate", "stage", "interviewer"], name="scorecard_unique"),
             models.CheckConstraint(

@@ -28,6 +28,7 @@ class Invitation(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "updated_at", "id"], name="invitation_org_updated")]
         constraints = [
             models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("opens_at")), name="invitation_window"),
             models.CheckConstraint(condition=models.Q(duration_minutes__gte=1), name="invitation_duration_positive"),
@@ -56,6 +57,7 @@ class Attempt(BaseModel):
 
     class Meta:
         ordering = ["-started_at"]
+        indexes = [models.Index(fields=["organisation", "updated_at", "id"], name="attempt_org_updated")]
         constraints = [
             models.CheckConstraint(condition=models.Q(deadline__gt=models.F("started_at")), name="attempt_deadline"),
             models.CheckConstraint(

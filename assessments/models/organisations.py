@@ -46,6 +46,7 @@ class Candidate(BaseModel):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["organisation", "updated_at", "id"], name="candidate_org_updated")]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "external_id"],
