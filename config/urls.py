@@ -11,6 +11,7 @@ urlpatterns = [
     path("manage/", include("assessments.manage_urls")),
     path("manage/", include("assessments.pipeline_urls")),
     path("manage/", include("assessments.loop_builder_urls")),
+    path("manage/integrations/", include("integrations.web_urls")),
     path("interviews/", include("rubrics.web_urls")),
     path("greenhouse/", include("integrations.greenhouse_urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,0 +1,91 @@
+"""Organisation admins' integration pages: API keys here; webhook endpoints and deliveries in web_webhook_views.
+
+Admins only (hiring managers and interviewers get 403); another organisation's objects answer 404.
+Secrets (a new API key, a webhook signing secret) are rendered in the POST's own response, once,
+with ``never_cache``: they are never stored in plaintext, in the session or in a message cookie.
+"""
+
+from typing import Any, cast
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from assessments.models import Membership, Role
+from assessments.selectors import membership_get
+from common.exceptions import ApplicationError
+from integrations import selectors
+from integrations.api_keys import api_key_create, api_key_revoke
+from integrations.forms import ApiKeyCreateForm
+
+
+def admin_membership(request: HttpRequest) -> Membership:
+    """The caller's admin membership (``?org=`` names the organisation); anyone else gets the 403 page."""
+    try:
+        membership = membership_get(user=request.user, organisation_slug=request.GET.get("org"))
+    except ApplicationError as exc:
+        raise PermissionDenied(exc.message) from exc
+    if membership.role != Role.ADMIN:
+        raise PermissionDenied("Only organisation admins can manage API keys and webhooks.")
+    return membership
+
+
+def org_query(request: HttpRequest, **extra: Any) -> str:
+    """``?org=…`` (kept across links, so admins of several organisations stay in theirs) plus ``extra``."""
+    params = {"org": request.GET.get("org", ""), **extra}
+    query = urlencode({key: value for key, value in params.items() if value not in ("", None)})
+    return f"?{query}" if query else ""
+
+
+def redirect_to(request: HttpRequest, name: str, *args: object) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse(name, args=args) + org_query(request))
+
+
+def page_context(request: HttpRequest, membership: Membership, **context: Any) -> dict[str, Any]:
+    return {"organisation": membership.organisation, "suffix": org_query(request), **context}
+
+
+@login_required
+def integrations_index_view(request: HttpRequest) -> HttpResponse:
+    admin_membership(request)
+    return redirect_to(request, "manage-api-keys")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def api_keys_view(request: HttpRequest) -> HttpResponse:
+    membership = admin_membership(request)
+    form = ApiKeyCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        api_key, plaintext = api_key_create(
+            organisation=membership.organisation,
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            created_by=cast(User, request.user),  # login_required: never anonymous
+        )
+        context = page_context(request, membership, api_key=api_key, plaintext=plaintext)
+        return render(request, "integrations/api_key_created.html", context)
+    api_keys = selectors.api_key_list(organisation=membership.organisation)
+    context = page_context(request, membership, form=form, api_keys=api_keys, page="api-keys")
+    return render(request, "integrations/api_keys.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST revokes (from then on the key gets ``401 api_key_revoked``)."""
+    membership = admin_membership(request)
+    api_key = selectors.api_key_get(organisation=membership.organisation, pk=pk)
+    if request.method == "POST":
+        api_key_revoke(api_key=api_key)
+        messages.success(request, f"API key “{api_key.name}” ({api_key.display_prefix}) revoked.")
+        return redirect_to(request, "manage-api-keys")
+    return render(request, "integrations/api_key_revoke.html", page_context(request, membership, api_key=api_key))
