@@ -1,0 +1,291 @@
+"""Organisation admins' webhook pages: endpoints (secret shown once, validation, edit, rotate), the delivery log."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from assessments.models import Role
+from integrations.models import (
+    WebhookAttemptOutcome,
+    WebhookDelivery,
+    WebhookDeliveryAttempt,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from integrations.services import webhook_endpoint_create
+from integrations.tasks import deliver_webhook
+from tests.factories import MembershipFactory
+from tests.integrations.conftest import invite
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/manage/integrations"
+SECRET = re.compile(r"whsec_[A-Za-z0-9+/=]{40,}")
+VALID = {
+    "url": "https://ats.example.test/hooks",
+    "description": "ATS",
+    "events": ["attempt.graded", "invitation.created"],
+    "is_active": "on",
+}
+
+
+@pytest.fixture
+def admin(organisation):
+    return MembershipFactory(organisation=organisation, role=Role.ADMIN).user
+
+
+@pytest.fixture
+def admin_client(client, admin) -> Client:
+    client.force_login(admin)
+    return client
+
+
+@pytest.fixture
+def hook(organisation) -> WebhookEndpoint:
+    return webhook_endpoint_create(organisation=organisation, url="https://a.example.test/", events=["attempt.graded"])
+
+
+def delivery_for(endpoint: WebhookEndpoint, status_code: int = 503, tries: int = 1) -> WebhookDelivery:
+    """A dead delivery with ``tries`` logged tries, written directly: the log pages only read them."""
+    now = timezone.now()
+    event = WebhookEvent.objects.create(
+        organisation=endpoint.organisation, type="attempt.graded", payload={"type": "attempt.graded"}, created_at=now
+    )
+    delivery = WebhookDelivery.objects.create(
+        event=event,
+        endpoint=endpoint,
+        status=WebhookDeliveryStatus.FAILED,
+        attempt_count=tries,
+        last_status_code=status_code,
+    )
+    WebhookDeliveryAttempt.objects.bulk_create(
+        WebhookDeliveryAttempt(
+            delivery=delivery,
+            number=number,
+            attempted_at=now + timedelta(seconds=number),
+            duration_ms=12,
+            status_code=status_code,
+            outcome=WebhookAttemptOutcome.FAILED,
+        )
+        for number in range(1, tries + 1)
+    )
+    return delivery
+
+
+def test_a_new_endpoint_shows_its_secret_once(admin_client, organisation):
+    response = admin_client.post(f"{BASE}/webhooks/new/", VALID)
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    endpoint = WebhookEndpoint.objects.get(organisation=organisation)
+    assert SECRET.findall(response.content.decode()) == [endpoint.secret]
+    assert (endpoint.url, endpoint.description, endpoint.is_active) == (VALID["url"], "ATS", True)
+    assert endpoint.events == ["attempt.graded", "invitation.created"]
+    for page in (f"{BASE}/webhooks/", f"{BASE}/webhooks/{endpoint.pk}/"):
+        content = admin_client.get(page).content.decode()
+        assert VALID["url"] in content and endpoint.secret not in content
+    assert endpoint.secret_hint in admin_client.get(f"{BASE}/webhooks/{endpoint.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"url": "ftp://ats.example.test/"}, "Enter a valid URL."),
+        ({"url": "not a url"}, "Enter a valid URL."),
+        ({"url": ""}, "This field is required."),
+        ({"events": []}, "This field is required."),
+        ({"events": ["attempt.graded", "candidate.hired"]}, "Select a valid choice."),
+        ({"description": "x" * 201}, "at most 200 characters"),
+    ],
+)
+def test_an_invalid_endpoint_is_shown_with_its_errors_and_not_saved(admin_client, change, error):
+    response = admin_client.post(f"{BASE}/webhooks/new/", {**VALID, **change})
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert not SECRET.search(response.content.decode())
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_editing_changes_url_events_description_and_state(admin_client, hook):
+    secret = hook.secret
+    changed = {"url": "https://b.example.test/in", "description": "New", "events": ["invitation.created"]}
+    response = admin_client.post(f"{BASE}/webhooks/{hook.pk}/", changed, follow=True)
+    assert response.redirect_chain[-1][0] == f"{BASE}/webhooks/{hook.pk}/" and b"saved" in response.content
+    hook.refresh_from_db()
+    assert (hook.url, hook.description, hook.events, hook.is_active) == (*changed.values(), False)
+    assert hook.secret == secret  # editing never changes the secret
+
+
+def test_an_invalid_edit_is_shown_and_nothing_changes(admin_client, hook):
+    response = admin_client.post(f"{BASE}/webhooks/{hook.pk}/", {**VALID, "url": "javascript:alert(1)", "events": []})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Enter a valid URL." in content and "This field is required." in content
+    hook.refresh_from_db()
+    assert (hook.url, hook.events, hook.is_active) == ("https://a.example.test/", ["attempt.graded"], True)
+
+
+def test_rotating_the_secret_asks_first_and_shows_the_new_one_once(admin_client, hook):
+    old = hook.secret
+    assert b"Rotate the secret" in admin_client.get(f"{BASE}/webhooks/{hook.pk}/rotate-secret/").content
+    hook.refresh_from_db()
+    assert hook.secret == old
+    response = admin_client.post(f"{BASE}/webhooks/{hook.pk}/rotate-secret/")
+    hook.refresh_from_db()
+    assert hook.secret != old and SECRET.findall(response.content.decode()) == [hook.secret]
+    assert hook.secret not in admin_client.get(f"{BASE}/webhooks/{hook.pk}/").content.decode()
+
+
+def test_deactivating_stops_new_events(admin_client, organisation, hook):
+    admin_client.post(f"{BASE}/webhooks/{hook.pk}/deactivate/")
+    hook.refresh_from_db()
+    assert hook.is_active is False
+    assert b"Inactive" in admin_client.get(f"{BASE}/webhooks/{hook.pk}/").content
+
+
+def test_the_delivery_log_shows_response_codes_and_each_try(
+    admin_client, organisation, question_set, endpoint, receiver, sent
+):
+    receiver.script = lambda number, msg_id: (503, 0.0) if number == 1 else (410, 0.0)
+    invite(organisation, question_set)
+    delivery = WebhookDelivery.objects.get()
+    deliver_webhook(delivery.pk)  # 503: retry later
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    deliver_webhook(delivery.pk)  # 410: failed, no retry
+    for page in (f"{BASE}/deliveries/", f"{BASE}/webhooks/{endpoint.pk}/deliveries/"):
+        row = re.search(rf'<tr data-delivery="{delivery.pk}">(.*?)</tr>', admin_client.get(page).content.decode(), re.S)
+        assert row and "invitation.created" in row[1] and delivery.event_id in row[1]
+        assert '<span data-testid="status-code">410</span>' in row[1] and "Failed (dead)" in row[1]
+    detail = admin_client.get(f"{BASE}/deliveries/{delivery.pk}/").content.decode()
+    tries = dict(re.findall(r'<tr data-attempt="(\d)">\s*<td>\d</td>\s*<td>.*?</td>\s*<td>(\d+)</td>', detail, re.S))
+    assert tries == {"1": "503", "2": "410"}
+    assert "Failed, will retry" in detail and "Failed, no retry" in detail and " ms</td>" in detail
+
+
+def test_replay_requeues_a_delivery(admin_client, hook, sent, django_capture_on_commit_callbacks):
+    delivery = delivery_for(hook)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"{BASE}/deliveries/{delivery.pk}/replay/", follow=True)
+    assert response.redirect_chain[-1][0] == f"{BASE}/deliveries/{delivery.pk}/" and b"queued again" in response.content
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDeliveryStatus.PENDING and delivery.cycle_start_count == 1
+    assert sent == [(delivery.pk, None)]
+
+
+def test_replay_to_an_inactive_endpoint_is_refused_with_a_message(admin_client, hook, sent):
+    delivery = delivery_for(hook)
+    admin_client.post(f"{BASE}/webhooks/{hook.pk}/deactivate/")
+    response = admin_client.post(f"{BASE}/deliveries/{delivery.pk}/replay/", follow=True)
+    assert b"activate it before replaying" in response.content
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDeliveryStatus.FAILED and sent == []
+
+
+def test_the_log_is_paginated_and_filtered(admin_client, hook):
+    for _ in range(55):
+        delivery_for(hook)
+    WebhookDelivery.objects.filter(pk=delivery_for(hook, status_code=200).pk).update(
+        status=WebhookDeliveryStatus.SUCCEEDED, delivered_at=timezone.now()
+    )
+    first = admin_client.get(f"{BASE}/deliveries/").content.decode()
+    assert first.count("<tr data-delivery=") == 50 and 'href="?page=2" rel="next"' in first
+    assert admin_client.get(f"{BASE}/deliveries/?page=2").content.decode().count("<tr data-delivery=") == 6
+    succeeded = admin_client.get(f"{BASE}/deliveries/?status=succeeded").content.decode()
+    assert succeeded.count("<tr data-delivery=") == 1 and "Page 1 of" not in succeeded
+
+
+def test_log_pages_take_the_same_queries_however_many_rows(admin_client, hook):
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(path).status_code == 200
+        return len(captured)
+
+    delivery = delivery_for(hook, tries=1)
+    few = [queries(f"{BASE}/deliveries/"), queries(f"{BASE}/webhooks/"), queries(f"{BASE}/deliveries/{delivery.pk}/")]
+    second = webhook_endpoint_create(
+        organisation=hook.organisation, url="https://b.example.test/", events=["attempt.graded"]
+    )
+    for endpoint in (hook, second):
+        for _ in range(30):
+            delivery_for(endpoint, tries=3)
+    many_tries = delivery_for(hook, tries=11)
+    many = [
+        queries(f"{BASE}/deliveries/"),
+        queries(f"{BASE}/webhooks/"),
+        queries(f"{BASE}/deliveries/{many_tries.pk}/"),
+    ]
+    assert many == few
+    assert max(many) <= 10
+
+
+@pytest.mark.parametrize("role", [Role.HIRING_MANAGER, Role.INTERVIEWER])
+def test_only_admins_see_or_change_webhooks(client, organisation, hook, role, sent):
+    delivery = delivery_for(hook)
+    client.force_login(MembershipFactory(organisation=organisation, role=role).user)
+    for path in ("webhooks/", "webhooks/new/", f"webhooks/{hook.pk}/", f"webhooks/{hook.pk}/rotate-secret/"):
+        assert client.get(f"{BASE}/{path}").status_code == 403, path
+    for path in ("deliveries/", f"deliveries/{delivery.pk}/", f"webhooks/{hook.pk}/deliveries/"):
+        assert client.get(f"{BASE}/{path}").status_code == 403, path
+    assert client.post(f"{BASE}/webhooks/new/", VALID).status_code == 403
+    for path in ("", "rotate-secret/", "deactivate/"):
+        assert client.post(f"{BASE}/webhooks/{hook.pk}/{path}", VALID).status_code == 403
+    assert client.post(f"{BASE}/deliveries/{delivery.pk}/replay/").status_code == 403
+    assert_unchanged(hook, delivery)
+
+
+def assert_unchanged(hook: WebhookEndpoint, delivery: WebhookDelivery) -> None:
+    saved = WebhookEndpoint.objects.get(pk=hook.pk)
+    assert (saved.url, saved.secret, saved.is_active) == (hook.url, hook.secret, True)
+    assert WebhookEndpoint.objects.count() == 1
+    assert WebhookDelivery.objects.get(pk=delivery.pk).status == WebhookDeliveryStatus.FAILED
+
+
+def test_another_organisations_endpoints_and_deliveries_are_not_found(admin_client, other_organisation, sent):
+    theirs = webhook_endpoint_create(
+        organisation=other_organisation, url="https://t.example.test/", events=["attempt.graded"]
+    )
+    delivery = delivery_for(theirs)
+    for path in (f"webhooks/{theirs.pk}/", f"webhooks/{theirs.pk}/rotate-secret/", f"webhooks/{theirs.pk}/deliveries/"):
+        assert admin_client.get(f"{BASE}/{path}").status_code == 404, path
+    assert admin_client.get(f"{BASE}/deliveries/{delivery.pk}/").status_code == 404
+    for path in (f"webhooks/{theirs.pk}/", f"webhooks/{theirs.pk}/rotate-secret/", f"webhooks/{theirs.pk}/deactivate/"):
+        assert admin_client.post(f"{BASE}/{path}", VALID).status_code == 404, path
+    assert admin_client.post(f"{BASE}/deliveries/{delivery.pk}/replay/").status_code == 404
+    for path in ("webhooks/", "deliveries/"):
+        assert "t.example.test" not in admin_client.get(f"{BASE}/{path}").content.decode()
+    assert_unchanged(theirs, delivery)
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, hook):
+    delivery = delivery_for(hook)
+    for path in ("webhooks/", f"webhooks/{hook.pk}/", f"deliveries/{delivery.pk}/"):
+        response = client.get(f"{BASE}/{path}")
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.post(f"{BASE}/deliveries/{delivery.pk}/replay/").status_code == 302
+    assert_unchanged(hook, delivery)
+
+
+def test_posts_need_the_csrf_token(organisation, admin, hook, sent):
+    delivery = delivery_for(hook)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(admin)
+    assert browser.post(f"{BASE}/webhooks/new/", VALID).status_code == 403
+    for path in ("", "rotate-secret/", "deactivate/"):
+        assert browser.post(f"{BASE}/webhooks/{hook.pk}/{path}", VALID).status_code == 403
+    assert browser.post(f"{BASE}/deliveries/{delivery.pk}/replay/").status_code == 403
+    assert_unchanged(hook, delivery)
+    token = browser.get(f"{BASE}/webhooks/new/").cookies["csrftoken"].value
+    assert browser.post(f"{BASE}/webhooks/new/", {**VALID, "csrfmiddlewaretoken": token}).status_code == 200
+    assert WebhookEndpoint.objects.count() == 2
+
+
+def test_a_fresh_secret_signs_the_next_try(admin_client, organisation, question_set, endpoint, receiver, sent):
+    response = admin_client.post(f"{BASE}/webhooks/{endpoint.pk}/rotate-secret/")
+    receiver.secret = SECRET.findall(response.content.decode())[0]
+    invite(organisation, question_set)
+    deliver_webhook(WebhookDelivery.objects.get().pk)
+    assert [item.verified for item in receiver.received] == [True]
