@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "common.throttling.RateLimitHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -108,9 +109,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "common.exceptions.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.KeysetPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["common.throttling.ApiRateThrottle"],
 }
+# Requests per window, per API key and per signed-in person ("<n>/<second|minute|hour|day>"; "off").
+API_KEY_RATE_LIMIT = env.str("API_KEY_RATE_LIMIT", default="600/minute")
+API_USER_RATE_LIMIT = env.str("API_USER_RATE_LIMIT", default="1200/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Loopwright API",
     "DESCRIPTION": "Interview loops, question sets, candidates, timed assessments and grading.",
@@ -125,6 +129,7 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: tasks are idempotent and acknowledged late so a lost worker never loses a job.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+RATE_LIMIT_REDIS_URL = env.str("RATE_LIMIT_REDIS_URL", default=CELERY_BROKER_URL)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
