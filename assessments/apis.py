@@ -192,6 +192,7 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 class CandidateListApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
+    conflict_methods = frozenset({"POST"})  # duplicate external id
     pagination_class = KeysetPagination
 
     class CandidateFilterSerializer(ListQuerySerializer):
@@ -217,6 +218,7 @@ class CandidateListApi(OrganisationApi):
 
 class CandidateDetailApi(OrganisationApi):
     manager_only_methods = WRITE_METHODS
+    conflict_methods = frozenset({"PATCH", "DELETE"})  # duplicate external id; has invitations
 
     @extend_schema(responses=CandidateSerializer)
     def get(self, request: Request, pk: int) -> Response:

@@ -70,6 +70,7 @@ LINK_STATES = [LinkState.OPEN, LinkState.STARTED, LinkState.NOT_OPEN, LinkState.
 
 class InvitationListApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
+    conflict_methods = frozenset({"POST"})  # unpublished coding questions
     pagination_class = KeysetPagination
 
     class InvitationFilterSerializer(ListQuerySerializer):
@@ -112,6 +113,7 @@ class InvitationDetailApi(OrganisationApi):
 
 class InvitationRevokeApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
+    conflict_methods = frozenset({"POST"})  # already started
 
     @extend_schema(request=None, responses=InvitationOutputSerializer)
     def post(self, request: Request, pk: int) -> Response:

@@ -66,6 +66,7 @@ class RubricListApi(OrganisationApi):
 
 class RubricDetailApi(OrganisationApi):
     manager_only_methods = WRITE_METHODS
+    conflict_methods = frozenset({"DELETE"})  # in use
 
     @extend_schema(responses=RubricSerializer)
     def get(self, request: Request, pk: int) -> Response:

@@ -98,6 +98,7 @@ class ScorecardListApi(ScorecardApi):
     """List the scorecards visible to the caller, or start (or resume) the caller's own for a candidate and stage."""
 
     pagination_class = KeysetPagination  # read by drf-spectacular: the schema shows the page envelope
+    lookup_in_query = frozenset({"GET"})  # candidate_id and stage_id must exist
 
     class ScorecardFilterSerializer(ListQuerySerializer):
         candidate_id = serializers.IntegerField(required=False, min_value=1, help_text="Only this candidate's.")
@@ -138,6 +139,8 @@ class ScorecardListApi(ScorecardApi):
 class ScorecardDetailApi(ScorecardApi):
     """Read a visible scorecard; PATCH autosaves the caller's own draft (optimistic ``version``)."""
 
+    conflict_methods = frozenset({"PATCH"})  # stale version; already submitted
+
     class ScorecardSaveDraftInputSerializer(ScorecardContentInputSerializer):
         version = serializers.IntegerField(min_value=0, help_text="Required: the version the client last saw.")
 
@@ -156,6 +159,8 @@ class ScorecardDetailApi(ScorecardApi):
 class ScorecardSubmitApi(ScorecardApi):
     """Submit the caller's own draft: every assigned criterion rated and a recommendation given. Locks it."""
 
+    conflict_methods = frozenset({"POST"})  # already submitted
+
     @extend_schema(request=None, responses=ScorecardOutputSerializer)
     def post(self, request: Request, pk: int) -> Response:
         scorecard = scorecard_get_visible(membership=self.membership, pk=pk)
@@ -164,6 +169,8 @@ class ScorecardSubmitApi(ScorecardApi):
 
 class ScorecardAmendApi(ScorecardApi):
     """Change the caller's own submitted scorecard with a reason; the previous content is kept."""
+
+    conflict_methods = frozenset({"POST"})  # not submitted yet
 
     class ScorecardAmendInputSerializer(ScorecardContentInputSerializer):
         # Blank passes here so that the service's ``reason_required`` is the one answer to a missing reason.

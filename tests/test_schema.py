@@ -15,3 +15,79 @@ def test_openapi_schema_generates_without_warnings(tmp_path):
 def test_schema_and_swagger_ui_are_served(client):
     assert client.get("/api/schema/").status_code == 200
     assert b"swagger" in client.get("/api/docs/").content.lower()
+
+
+@pytest.fixture(scope="module")
+def schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _api_operations(schema):
+    for path, operations in schema["paths"].items():
+        if path.startswith("/api/v1/"):
+            for method, operation in operations.items():
+                yield method.upper(), path, operation
+
+
+def test_every_api_operation_documents_the_errors_the_base_classes_can_answer(schema):
+    operations = list(_api_operations(schema))
+    assert len(operations) >= 30
+    for method, path, operation in operations:
+        codes = set(operation["responses"])
+        assert {"401", "403", "429"} <= codes, (method, path)
+        assert ("404" in codes) == ("{id}" in path or method != "GET" or path == "/api/v1/scorecards/"), (method, path)
+        assert ("422" in codes) == (method == "POST"), (method, path)
+        if method != "GET" and method != "DELETE":
+            assert "400" in codes, (method, path)
+        for code in codes - {"200", "201", "204"}:
+            content = operation["responses"][code]["content"]["application/json"]
+            assert content["schema"] == {"$ref": "#/components/schemas/Error"}, (method, path, code)
+            assert next(iter(content["examples"].values()))["value"]["error"]["code"], (method, path, code)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/api/v1/invitations/"),
+        ("POST", "/api/v1/invitations/{id}/revoke/"),
+        ("POST", "/api/v1/candidates/"),
+        ("DELETE", "/api/v1/candidates/{id}/"),
+        ("PATCH", "/api/v1/scorecards/{id}/"),
+        ("POST", "/api/v1/scorecards/{id}/submit/"),
+    ],
+)
+def test_conflicts_are_documented_where_services_raise_them(schema, method, path):
+    assert "409" in schema["paths"][path][method.lower()]["responses"]
+
+
+def test_success_and_429_document_the_rate_limit_headers_and_posts_the_replay_header(schema):
+    listing = schema["paths"]["/api/v1/attempts/"]["get"]["responses"]
+    assert set(listing["200"]["headers"]) == {
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "RateLimit-Reset",
+        "RateLimit-Policy",
+    }
+    assert "Retry-After" in listing["429"]["headers"]
+    assert "headers" not in listing["401"]
+    created = schema["paths"]["/api/v1/invitations/"]["post"]
+    assert "Idempotent-Replayed" in created["responses"]["201"]["headers"]
+    assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in created["parameters"])
+
+
+def test_lists_document_the_cursor_page_and_their_filters(schema):
+    operation = schema["paths"]["/api/v1/attempts/"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert {"limit", "cursor", "updated_since", "status", "candidate_id"} <= names
+    ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    page = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert set(page["properties"]) == {"results", "next_cursor", "next"}
+    assert page["properties"]["results"]["items"] == {"$ref": "#/components/schemas/AttemptOutput"}
+
+
+def test_results_have_an_example(schema):
+    content = schema["paths"]["/api/v1/attempts/{id}/result/"]["get"]["responses"]["200"]["content"]
+    example = next(iter(content["application/json"]["examples"].values()))["value"]
+    assert example["complete"] is True and example["questions"][0]["coding"]["tests_total"] == 20

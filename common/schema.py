@@ -1,0 +1,127 @@
+"""The OpenAPI schema's shared parts: every error an /api/v1/ operation can answer, and the headers.
+
+drf-spectacular describes each view's success response from its serializers; this AutoSchema adds
+what the base classes do to every request — authentication (401), scope and role checks (403),
+rate limits (429 and the ``RateLimit-*`` headers), ``Idempotency-Key`` (422 on POST), validation
+(400), lookups (404) and the conflicts a view declares in ``conflict_methods`` (409) — all in
+the one error shape, each with an example.
+"""
+
+from typing import Any, Literal
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework import serializers
+
+API_PREFIX = "/api/v1/"
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, machine-readable: branch on this, not on the message.")
+    message = serializers.CharField(help_text="For people; may change.")
+    details = serializers.JSONField(help_text="Field errors (400) or facts about the refusal; {} when none.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorBodySerializer()
+
+
+def _example(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details if details is not None else {}}}
+
+
+ERRORS: dict[int, tuple[str, dict[str, Any]]] = {
+    400: (
+        "The request is invalid: `details` names each field and what is wrong with it.",
+        _example("invalid", "The request is invalid.", {"expires_at": ["This field is required."]}),
+    ),
+    401: (
+        "No credentials, or an API key that is unknown or revoked.",
+        _example("api_key_revoked", "The API key has been revoked."),
+    ),
+    403: (
+        "Authenticated, but not allowed: a read-only key writing, or a role that may not do this.",
+        _example("scope_forbidden", "This API key may only read."),
+    ),
+    404: (
+        "No such object in your organisation (another organisation's objects look the same).",
+        _example("not_found", "No candidate with id 42."),
+    ),
+    409: (
+        "The object's state does not allow this now; `code` says why.",
+        _example("already_started", "The candidate has started; an attempt cannot be revoked."),
+    ),
+    422: (
+        "This Idempotency-Key was used for a different request.",
+        _example(
+            "idempotency_key_reused",
+            "This Idempotency-Key was used for a different request; use a new key for a new request.",
+            {"method": "POST", "path": "/api/v1/invitations/"},
+        ),
+    ),
+    429: (
+        "Too many requests for this key in the current window; retry after `Retry-After` seconds.",
+        _example("throttled", "Request was throttled. Expected available in 12 seconds."),
+    ),
+}
+
+_INTEGER = {"type": "integer"}
+RATE_LIMIT_HEADERS = {
+    "RateLimit-Limit": {"schema": _INTEGER, "description": "Requests allowed per window."},
+    "RateLimit-Remaining": {"schema": _INTEGER, "description": "Requests left in this window."},
+    "RateLimit-Reset": {"schema": _INTEGER, "description": "Seconds until the window resets."},
+    "RateLimit-Policy": {"schema": {"type": "string"}, "description": "`<limit>;w=<window seconds>`."},
+}
+RETRY_AFTER = {"Retry-After": {"schema": _INTEGER, "description": "Seconds to wait before retrying."}}
+REPLAYED = {
+    "Idempotent-Replayed": {
+        "schema": {"type": "string", "enum": ["true"]},
+        "description": "Present when this is the stored answer to an earlier request with the same key.",
+    }
+}
+
+
+def error_response(status: int) -> OpenApiResponse:
+    description, example = ERRORS[status]
+    return OpenApiResponse(
+        ErrorSerializer,
+        description=description,
+        examples=[OpenApiExample(f"{status} {example['error']['code']}", value=example, status_codes=[str(status)])],
+    )
+
+
+class LoopwrightAutoSchema(AutoSchema):
+    def _is_api(self) -> bool:
+        return self.path.startswith(API_PREFIX)
+
+    def error_statuses(self) -> list[int]:
+        statuses = [401, 403, 429]
+        has_query = self.method == "GET" and self._is_list_view()
+        if self.method in ("POST", "PUT", "PATCH") or has_query:
+            statuses.append(400)
+        if "{" in self.path or self.method != "GET" or self.method in getattr(self.view, "lookup_in_query", ()):
+            statuses.append(404)
+        if self.method in getattr(self.view, "conflict_methods", ()):
+            statuses.append(409)
+        if self.method == "POST":
+            statuses.append(422)
+        return sorted(statuses)
+
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        if not self._is_api():
+            return responses
+        for status in self.error_statuses():
+            responses.setdefault(str(status), self._get_response_for_code(error_response(status), str(status)))
+        return responses
+
+    def _get_response_headers_for_code(self, status_code: Any, direction: str = "response") -> dict[str, Any]:
+        headers = dict(super()._get_response_headers_for_code(status_code, direction))
+        if not self._is_api() or str(status_code) == "401":
+            return headers
+        headers.update(RATE_LIMIT_HEADERS)
+        if str(status_code) == "429":
+            headers.update(RETRY_AFTER)
+        if self.method == "POST" and str(status_code).startswith("2"):
+            headers.update(REPLAYED)
+        return headers
