@@ -56,7 +56,7 @@ def _endpoint_form_page(
 @require_http_methods(["GET", "POST"])
 def webhook_endpoint_new_view(request: HttpRequest) -> HttpResponse:
     membership = admin_membership(request)
-    form = WebhookEndpointForm(request.POST or None, initial={"is_active": True})
+    form = WebhookEndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             endpoint = webhook_endpoint_create(organisation=membership.organisation, **form.cleaned_data)

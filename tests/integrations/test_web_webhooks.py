@@ -4,12 +4,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import Role
+from integrations.forms import WebhookEndpointForm, add_service_errors
 from integrations.models import (
     WebhookAttemptOutcome,
     WebhookDelivery,
@@ -19,6 +21,7 @@ from integrations.models import (
     WebhookEvent,
 )
 from integrations.services import webhook_endpoint_create
+from integrations.services.endpoints import webhook_endpoint_update
 from integrations.tasks import deliver_webhook
 from tests.factories import MembershipFactory
 from tests.integrations.conftest import invite
@@ -289,3 +292,21 @@ def test_a_fresh_secret_signs_the_next_try(admin_client, organisation, question_
     invite(organisation, question_set)
     deliver_webhook(WebhookDelivery.objects.get().pk)
     assert [item.verified for item in receiver.received] == [True]
+
+
+def test_the_update_service_validates_before_saving(hook):
+    with pytest.raises(ValidationError, match="Unknown event types"):
+        webhook_endpoint_update(
+            endpoint=hook, url="https://b.example.test/", events=["candidate.hired"], description="", is_active=False
+        )
+    hook.refresh_from_db()
+    assert (hook.url, hook.events, hook.is_active) == ("https://a.example.test/", ["attempt.graded"], True)
+
+
+def test_service_errors_land_beside_their_field_or_above_the_form():
+    form = WebhookEndpointForm(VALID)
+    assert form.is_valid()
+    add_service_errors(form, ValidationError({"events": "Unknown event types: x.", "secret": "Bad secret."}))
+    add_service_errors(form, ValidationError("Something else."))
+    assert form.errors["events"] == ["Unknown event types: x."]
+    assert form.non_field_errors() == ["Bad secret.", "Something else."]
