@@ -1,0 +1,176 @@
+"""The API benchmark's run: database, in-process check, gunicorn, wrk, report (see bench/api.py)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import time
+from pathlib import Path
+
+import django
+
+django.setup()
+
+import rest_framework  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connections  # noqa: E402
+
+from assessments.models import Organisation  # noqa: E402
+from bench import api_report  # noqa: E402
+from bench.api_database import ORGANISATION_SLUG, database_prepare, postgres_version, seed_signature  # noqa: E402
+from bench.api_endpoints import BARE, BARE_KEY, Endpoint, Seeded, endpoints_for, load_for, sample_request  # noqa: E402
+from bench.api_inprocess import measure, profile  # noqa: E402
+from bench.api_report import Row  # noqa: E402
+from bench.api_server import ServerConfig, gunicorn, request  # noqa: E402
+from bench.api_wrk import WrkResult, ensure_wrk, run_wrk, wrk_version  # noqa: E402
+from integrations.api_keys import api_key_create  # noqa: E402
+from integrations.models import ApiKeyScope  # noqa: E402
+
+
+def run(args: argparse.Namespace, *, counts: list[int], folder: Path, rng: random.Random) -> int:
+    load_before = api_report.load_average()
+    wrk = ensure_wrk()
+    seeded, authorization = _database(args, folder, rng)
+    endpoints, notes = endpoints_for(seeded)
+    endpoints = _selected(endpoints, args.only)
+    config = ServerConfig(args.workers, args.threads, args.worker_class)
+    _facts(wrk, config, load_before, args)
+    for note in notes:
+        print(f"note: {note}")
+    _in_process(endpoints, seeded, authorization, args.profile)
+    connections.close_all()
+    env = {key: os.environ[key] for key in ("DJANGO_SETTINGS_MODULE", "DJANGO_SECRET_KEY", "BENCH_DATABASE_URL")}
+    with gunicorn(config, {**env, "DJANGO_SECURE_SSL_REDIRECT": "0"}) as port:
+        if not _preflight(port, endpoints, seeded, authorization):
+            return 1
+        rows = _measure(wrk, port, endpoints, seeded, authorization, counts, args)
+    return _report(rows)
+
+
+def _database(args: argparse.Namespace, folder: Path, rng: random.Random) -> tuple[Seeded, str]:
+    signature = seed_signature(args.size, _seed_version())
+    started = time.monotonic()
+    fresh = database_prepare(url=os.environ["BENCH_DATABASE_URL"], signature=signature, reseed=args.reseed)
+    call_command("migrate", verbosity=0, interactive=False)
+    if fresh:
+        from bench.api_seed import seed
+
+        print(f"seeding {args.size} candidates ...", flush=True)
+        seed(size=args.size, signature=signature, rng=rng)
+        print(f"seeded in {time.monotonic() - started:.0f} s", flush=True)
+    else:
+        print(f"reusing the database seeded as {signature!r}", flush=True)
+    organisation = Organisation.objects.get(slug=ORGANISATION_SLUG)
+    _, plaintext = api_key_create(organisation=organisation, name=f"bench {time.time():.0f}", scope=ApiKeyScope.WRITE)
+    from bench.api_endpoints import seeded_ids_write
+
+    return seeded_ids_write(folder, organisation), f"Api-Key {plaintext}"
+
+
+def _seed_version() -> int:
+    from bench.api import SEED_VERSION
+
+    return SEED_VERSION
+
+
+def _selected(endpoints: list[Endpoint], only: str) -> list[Endpoint]:
+    wanted = {name.strip() for name in only.split(",") if name.strip()}
+    return [e for e in endpoints if not wanted or e.name in wanted or e.name in (BARE, BARE_KEY)]
+
+
+def _facts(wrk: str, config: ServerConfig, load_before: str, args: argparse.Namespace) -> None:
+    print(f"cores: {os.cpu_count()} ({api_report.cpu_model()}); kernel {platform.release()}")
+    print(f"load average at start: {load_before}")
+    print(
+        f"Python {platform.python_version()}, Django {django.get_version()}, DRF {rest_framework.VERSION}, "
+        f"{postgres_version(os.environ['BENCH_DATABASE_URL'])}, {wrk_version(wrk)}"
+    )
+    print(
+        f"server: {config.describe()}; seeded candidates: {args.size}; "
+        f"{args.duration} s per load, {args.rounds} round(s)"
+    )
+
+
+def _in_process(endpoints: list[Endpoint], seeded: Seeded, authorization: str, profiled: str) -> None:
+    print("\nin process (Django test client, one core, no network): status, SQL queries, median time, share in DB")
+    for endpoint in endpoints:
+        found = measure(endpoint, seeded, authorization)
+        print(
+            f"  {found.endpoint:<26} {found.status}  {found.queries:>3} queries  {found.median_ms:6.2f} ms"
+            f"  {found.db_share:4.0%} in DB"
+        )
+        if endpoint.name == profiled:
+            print("\n".join(f"      {sql[:200]}" for sql in found.sql))
+            print(profile(endpoint, seeded, authorization))
+
+
+def _preflight(port: int, endpoints: list[Endpoint], seeded: Seeded, authorization: str) -> bool:
+    """One request per endpoint through gunicorn: anything but 2xx stops the run before it measures errors."""
+    ok = True
+    for endpoint in endpoints:
+        method, path, body = sample_request(endpoint, seeded)
+        headers = {"Authorization": authorization} if endpoint.authenticated else {}
+        if method == "POST":
+            headers["Idempotency-Key"] = f"bench-preflight-{time.time_ns()}"
+        status, answer = request(port, method, path, body=body, headers=headers)
+        if not 200 <= status < 300:
+            print(f"preflight: {method} {path} answered {status}: {answer[:300]!r}")
+            ok = False
+    return ok
+
+
+def _measure(
+    wrk: str,
+    port: int,
+    endpoints: list[Endpoint],
+    seeded: Seeded,
+    authorization: str,
+    counts: list[int],
+    args: argparse.Namespace,
+) -> list[Row]:
+    base_url = f"http://127.0.0.1:{port}"
+
+    def load(endpoint: Endpoint, connections_: int, seconds: int) -> WrkResult:
+        spec = load_for(
+            endpoint,
+            base_url=base_url,
+            seeded=seeded,
+            authorization=authorization,
+            connections=connections_,
+            seconds=seconds,
+        )
+        return run_wrk(wrk, spec)[0]
+
+    for endpoint in endpoints:
+        load(endpoint, max(counts), args.warmup)
+    results: dict[tuple[str, int], list[WrkResult]] = {}
+    for round_number in range(args.rounds):
+        order = endpoints if round_number % 2 == 0 else endpoints[::-1]  # alternate the order round by round
+        for count in counts:
+            for endpoint in order:
+                results.setdefault((endpoint.name, count), []).append(load(endpoint, count, args.duration))
+        print(f"round {round_number + 1}/{args.rounds} done; load average {api_report.load_average()}", flush=True)
+    return [
+        Row(e.name, e.label, e.targeted, count, api_report.median_result(results[(e.name, count)]))
+        for count in counts
+        for e in endpoints
+    ]
+
+
+def _report(rows: list[Row]) -> int:
+    print()
+    print(api_report.table(rows, bare=BARE, bare_key=BARE_KEY))
+    print("(x bare, x key: requests/s as a share of the bare endpoint's, without and with the API key, same conns)")
+    print()
+    for line in api_report.targets(rows, bare=BARE):
+        print(line)
+    print(f"\nload average after: {api_report.load_average()}")
+    invalid = [row for row in rows if not row.result.valid]
+    for row in invalid:
+        print(
+            f"INVALID: {row.endpoint} at {row.connections} conns: {row.result.non_2xx} non-2xx, "
+            f"{row.result.socket_errors} socket errors; first: {row.result.first_non_2xx}"
+        )
+    return 1 if invalid else 0
