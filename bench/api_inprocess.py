@@ -1,4 +1,4 @@
-"""In-process look at one request per endpoint: SQL queries, time in the database, and a cProfile on demand.
+"""In-process look at one request per endpoint: SQL queries, time in the database, time per layer.
 
 Runs the same requests as the load through Django's test client (the full middleware stack, no
 network, no gunicorn), so it tells how much of a request is Django, DRF and the ORM on one core.
@@ -6,11 +6,9 @@ network, no gunicorn), so it tells how much of a request is Django, DRF and the 
 
 from __future__ import annotations
 
-import cProfile
-import io
-import pstats
 import statistics
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.api_endpoints import Endpoint, Seeded, sample_request
+from bench.api_profile import layer_shares, profiled, top_functions
 
 REPEAT = 60
 
@@ -29,16 +28,18 @@ class InProcess:
     endpoint: str
     status: int
     queries: int
+    rows: int  # returned or changed, all queries together
     median_ms: float
     db_share: float  # of the median request's time, spent waiting on the database
     sql: tuple[str, ...]
 
 
 class _DatabaseTimer:
-    """A ``connection.execute_wrapper`` adding up the time spent in the database driver."""
+    """A ``connection.execute_wrapper`` adding up the time spent in the database driver, and the rows."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
+        self.rows = 0
 
     def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
         started = time.perf_counter()
@@ -46,6 +47,7 @@ class _DatabaseTimer:
             return execute(sql, params, many, context)
         finally:
             self.seconds += time.perf_counter() - started
+            self.rows += max(context["cursor"].rowcount, 0)
 
 
 def _caller(endpoint: Endpoint, seeded: Seeded, authorization: str) -> Callable[[], Any]:
@@ -53,9 +55,9 @@ def _caller(endpoint: Endpoint, seeded: Seeded, authorization: str) -> Callable[
     method, path, body = sample_request(endpoint, seeded)
     if method == "GET":
         return lambda: client.get(path)
-    counter = iter(range(10**9))
+    counter, run = iter(range(10**9)), uuid.uuid4().hex[:12]  # new keys every run: a reused key is a replay
     return lambda: client.post(
-        path, body, content_type="application/json", headers={"Idempotency-Key": f"bench-inprocess-{next(counter)}"}
+        path, body, content_type="application/json", headers={"Idempotency-Key": f"bench-{run}-{next(counter)}"}
     )
 
 
@@ -78,21 +80,17 @@ def measure(endpoint: Endpoint, seeded: Seeded, authorization: str) -> InProcess
         endpoint=endpoint.name,
         status=response.status_code,
         queries=len(sql),
+        rows=timer.rows,
         median_ms=median * 1000,
         db_share=statistics.median(db_seconds) / median if median else 0.0,
         sql=sql,
     )
 
 
-def profile(endpoint: Endpoint, seeded: Seeded, authorization: str, *, requests: int = 300, top: int = 30) -> str:
-    """cProfile of ``requests`` calls; the top functions by cumulative time, as text."""
-    call = _caller(endpoint, seeded, authorization)
-    call()
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(requests):
-        call()
-    profiler.disable()
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
-    return out.getvalue()
+def layers(endpoint: Endpoint, seeded: Seeded, authorization: str, *, requests: int = 150) -> dict[str, float]:
+    return layer_shares(profiled(_caller(endpoint, seeded, authorization), requests))
+
+
+def profile_text(endpoint: Endpoint, seeded: Seeded, authorization: str, *, requests: int = 300) -> str:
+    """The functions with the most own time over ``requests`` calls, as pstats prints them."""
+    return top_functions(profiled(_caller(endpoint, seeded, authorization), requests))

@@ -8,6 +8,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.api_cpu import CpuPerRequest
 from bench.api_wrk import WrkResult
 
 TARGET_CONNECTIONS = 8
@@ -22,6 +23,7 @@ class Row:
     targeted: bool
     connections: int
     result: WrkResult
+    cpu: CpuPerRequest | None = None
 
 
 def median_result(results: list[WrkResult]) -> WrkResult:
@@ -43,6 +45,14 @@ def median_result(results: list[WrkResult]) -> WrkResult:
     )
 
 
+def median_cpu(samples: list[CpuPerRequest]) -> CpuPerRequest:
+    return CpuPerRequest(
+        app_ms=statistics.median(sample.app_ms for sample in samples),
+        database_ms=statistics.median(sample.database_ms for sample in samples),
+        load_generator_ms=statistics.median(sample.load_generator_ms for sample in samples),
+    )
+
+
 def _bare_rate(rows: list[Row], connections: int, bare: str) -> float:
     return next(
         (row.result.requests_per_s for row in rows if row.endpoint == bare and row.connections == connections), 0
@@ -51,7 +61,7 @@ def _bare_rate(rows: list[Row], connections: int, bare: str) -> float:
 
 def table(rows: list[Row], *, bare: str, bare_key: str) -> str:
     header = f"{'endpoint':<26} {'conns':>5} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}"
-    header += f" {'x bare':>6} {'x key':>6}"
+    header += f" {'x bare':>6} {'x key':>6}  {'app':>5} {'db':>5} {'wrk':>5}"
     lines = [header, "-" * len(header)]
     for row in rows:
         result = row.result
@@ -62,9 +72,15 @@ def table(rows: list[Row], *, bare: str, bare_key: str) -> str:
         errors = f"{result.non_2xx}" + (f"+{result.socket_errors}s" if result.socket_errors else "")
         lines.append(
             f"{row.endpoint:<26} {row.connections:>5} {result.requests_per_s:>8.0f} {result.p50_ms:>7.2f} "
-            f"{result.p99_ms:>7.2f} {errors:>7} {ratios[0]:>6.2f} {ratios[1]:>6.2f}"
+            f"{result.p99_ms:>7.2f} {errors:>7} {ratios[0]:>6.2f} {ratios[1]:>6.2f}  {_cpu_columns(row.cpu)}"
         )
     return "\n".join(lines)
+
+
+def _cpu_columns(cpu: CpuPerRequest | None) -> str:
+    if cpu is None:
+        return ""
+    return f"{cpu.app_ms:>5.2f} {cpu.database_ms:>5.2f} {cpu.load_generator_ms:>5.2f}"
 
 
 def targets(rows: list[Row], *, bare: str) -> list[str]:

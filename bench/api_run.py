@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import django
+import psycopg
 
 django.setup()
 
@@ -18,12 +19,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 
 from assessments.models import Organisation  # noqa: E402
+from bench import api_cpu as cpu  # noqa: E402
 from bench import api_report  # noqa: E402
+from bench.api_cpu import CpuPerRequest  # noqa: E402
 from bench.api_database import ORGANISATION_SLUG, database_prepare, postgres_version, seed_signature  # noqa: E402
 from bench.api_endpoints import BARE, BARE_KEY, Endpoint, Seeded, endpoints_for, load_for, sample_request  # noqa: E402
-from bench.api_inprocess import measure, profile  # noqa: E402
+from bench.api_inprocess import layers, measure, profile_text  # noqa: E402
 from bench.api_report import Row  # noqa: E402
-from bench.api_server import ServerConfig, gunicorn, request  # noqa: E402
+from bench.api_server import Server, ServerConfig, gunicorn, request  # noqa: E402
 from bench.api_wrk import WrkResult, ensure_wrk, run_wrk, wrk_version  # noqa: E402
 from integrations.api_keys import api_key_create  # noqa: E402
 from integrations.models import ApiKeyScope  # noqa: E402
@@ -42,10 +45,14 @@ def run(args: argparse.Namespace, *, counts: list[int], folder: Path, rng: rando
     _in_process(endpoints, seeded, authorization, args.profile)
     connections.close_all()
     env = {key: os.environ[key] for key in ("DJANGO_SETTINGS_MODULE", "DJANGO_SECRET_KEY", "BENCH_DATABASE_URL")}
-    with gunicorn(config, {**env, "DJANGO_SECURE_SSL_REDIRECT": "0"}) as port:
-        if not _preflight(port, endpoints, seeded, authorization):
+    with gunicorn(config, {**env, "DJANGO_SECURE_SSL_REDIRECT": "0"}) as server:
+        if not _preflight(server.port, endpoints, seeded, authorization):
             return 1
-        rows = _measure(wrk, port, endpoints, seeded, authorization, counts, args)
+        loader = Loader(wrk, server, seeded, authorization)
+        try:
+            rows = _measure(loader, endpoints, counts, args)
+        finally:
+            loader.database.close()
     return _report(rows)
 
 
@@ -94,16 +101,21 @@ def _facts(wrk: str, config: ServerConfig, load_before: str, args: argparse.Name
 
 
 def _in_process(endpoints: list[Endpoint], seeded: Seeded, authorization: str, profiled: str) -> None:
-    print("\nin process (Django test client, one core, no network): status, SQL queries, median time, share in DB")
+    print("\nin process (Django test client, one core, no network): status, SQL queries and rows, median time,")
+    print("  share of it in the database driver (incl. the wait for PostgreSQL);")
+    print("  then where the time goes by layer (cProfile own time, approximate)")
     for endpoint in endpoints:
         found = measure(endpoint, seeded, authorization)
         print(
-            f"  {found.endpoint:<26} {found.status}  {found.queries:>3} queries  {found.median_ms:6.2f} ms"
+            f"  {found.endpoint:<26} {found.status}  {found.queries:>3} queries {found.rows:>4} rows"
+            f"  {found.median_ms:6.2f} ms"
             f"  {found.db_share:4.0%} in DB"
         )
+        shares = layers(endpoint, seeded, authorization)
+        print("      " + "; ".join(f"{layer} {share:.0%}" for layer, share in shares.items() if share >= 0.03))
         if endpoint.name == profiled:
-            print("\n".join(f"      {sql[:200]}" for sql in found.sql))
-            print(profile(endpoint, seeded, authorization))
+            print("\n".join(f"      {sql[:300]}" for sql in found.sql))
+            print(profile_text(endpoint, seeded, authorization))
 
 
 def _preflight(port: int, endpoints: list[Endpoint], seeded: Seeded, authorization: str) -> bool:
@@ -121,42 +133,48 @@ def _preflight(port: int, endpoints: list[Endpoint], seeded: Seeded, authorizati
     return ok
 
 
-def _measure(
-    wrk: str,
-    port: int,
-    endpoints: list[Endpoint],
-    seeded: Seeded,
-    authorization: str,
-    counts: list[int],
-    args: argparse.Namespace,
-) -> list[Row]:
-    base_url = f"http://127.0.0.1:{port}"
+class Loader:
+    """Runs wrk against the server and accounts the CPU each process group spent on the load."""
 
-    def load(endpoint: Endpoint, connections_: int, seconds: int) -> WrkResult:
+    def __init__(self, wrk: str, server: Server, seeded: Seeded, authorization: str) -> None:
+        self.wrk, self.server, self.seeded, self.authorization = wrk, server, seeded, authorization
+        self.database_url = os.environ["BENCH_DATABASE_URL"]
+        self.database = psycopg.connect(self.database_url, autocommit=True)
+
+    def load(self, endpoint: Endpoint, connections_: int, seconds: int) -> tuple[WrkResult, CpuPerRequest]:
         spec = load_for(
             endpoint,
-            base_url=base_url,
-            seeded=seeded,
-            authorization=authorization,
+            base_url=f"http://127.0.0.1:{self.server.port}",
+            seeded=self.seeded,
+            authorization=self.authorization,
             connections=connections_,
             seconds=seconds,
         )
-        return run_wrk(wrk, spec)[0]
+        name = self.database_url.rsplit("/", 1)[1]
+        before = cpu.snapshot(self.server.pid, self.database, name)
+        result = run_wrk(self.wrk, spec)[0]
+        after = cpu.snapshot(self.server.pid, self.database, name)
+        return result, cpu.per_request(before, after, result.requests)
 
+
+def _measure(loader: Loader, endpoints: list[Endpoint], counts: list[int], args: argparse.Namespace) -> list[Row]:
     for endpoint in endpoints:
-        load(endpoint, max(counts), args.warmup)
-    results: dict[tuple[str, int], list[WrkResult]] = {}
+        loader.load(endpoint, max(counts), args.warmup)
+    results: dict[tuple[str, int], list[tuple[WrkResult, CpuPerRequest]]] = {}
     for round_number in range(args.rounds):
         order = endpoints if round_number % 2 == 0 else endpoints[::-1]  # alternate the order round by round
         for count in counts:
             for endpoint in order:
-                results.setdefault((endpoint.name, count), []).append(load(endpoint, count, args.duration))
+                results.setdefault((endpoint.name, count), []).append(loader.load(endpoint, count, args.duration))
         print(f"round {round_number + 1}/{args.rounds} done; load average {api_report.load_average()}", flush=True)
-    return [
-        Row(e.name, e.label, e.targeted, count, api_report.median_result(results[(e.name, count)]))
-        for count in counts
-        for e in endpoints
-    ]
+    rows = []
+    for count in counts:
+        for endpoint in endpoints:
+            measured = results[(endpoint.name, count)]
+            result = api_report.median_result([wrk_result for wrk_result, _ in measured])
+            cpu_used = api_report.median_cpu([cpu_used for _, cpu_used in measured])
+            rows.append(Row(endpoint.name, endpoint.label, endpoint.targeted, count, result, cpu_used))
+    return rows
 
 
 def _report(rows: list[Row]) -> int:

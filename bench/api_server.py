@@ -68,14 +68,20 @@ def _wait_ready(process: subprocess.Popen, port: int) -> None:
     raise RuntimeError(f"gunicorn did not answer /bench/bare/ within {READY_TIMEOUT_S:.0f} s")
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    pid: int  # gunicorn's master
+
+
 @contextlib.contextmanager
-def gunicorn(config: ServerConfig, env: dict[str, str]) -> Iterator[int]:
-    """Run gunicorn for the duration of the block; yields its port."""
+def gunicorn(config: ServerConfig, env: dict[str, str]) -> Iterator[Server]:
+    """Run gunicorn for the duration of the block."""
     port = free_port()
     process = subprocess.Popen(gunicorn_command(config, port), cwd=ROOT, env={**os.environ, **env})
     try:
         _wait_ready(process, port)
-        yield port
+        yield Server(port, process.pid)
     finally:
         process.send_signal(signal.SIGTERM)  # gunicorn's graceful stop: the master ends its workers
         try:
