@@ -99,11 +99,8 @@ class QuestionDetailApi(OrganisationApi):
         if "rubric_id" in changes:
             rubric_id = changes.pop("rubric_id")
             changes["rubric"] = rubric_get(organisation=self.organisation, pk=rubric_id) if rubric_id else None
-        if not changes:
-            raise ApplicationError(
-                "Nothing to change.", details={"fields": ["prompt", "interviewer_notes", "rubric_id"]}
-            )
-        question_revise(question=question, **changes)
+        if changes:  # an empty PATCH changes nothing and answers with the question as it is
+            question_revise(question=question, **changes)
         return Response(QuestionOutputSerializer(selectors.question_get(organisation=self.organisation, pk=pk)).data)
 
     @extend_schema(responses={204: None})

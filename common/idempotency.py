@@ -30,6 +30,7 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_MAX_LENGTH = 255
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     IDEMPOTENCY_HEADER,
+    type={"type": "string", "minLength": 1, "maxLength": KEY_MAX_LENGTH, "pattern": r"\S"},
     location=OpenApiParameter.HEADER,
     required=False,
     description="Up to 255 characters. A retry with the same key and body returns the first answer (docs/api.md).",

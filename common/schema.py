@@ -9,11 +9,17 @@ the one error shape, each with an example.
 
 from typing import Any, Literal
 
+from django.core.validators import RegexValidator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 
 API_PREFIX = "/api/v1/"
+# What DRF's CharField accepts, as JSON Schema (ECMA-262) patterns: never a NUL character, and when
+# blank is refused, at least one character that DRF's trimming (Python's wider idea of whitespace
+# than ECMA's \s) leaves in place.
+NO_NUL = r"^[^\u0000]*$"
+NOT_BLANK = r"^[^\u0000]*[^\s\u0000\u001c-\u001f\u0085][^\u0000]*$"
 
 
 class ErrorBodySerializer(serializers.Serializer):
@@ -93,6 +99,31 @@ def error_response(status: int) -> OpenApiResponse:
 class LoopwrightAutoSchema(AutoSchema):
     def _is_api(self) -> bool:
         return self.path.startswith(API_PREFIX)
+
+    def _get_request_for_media_type(self, serializer: Any, direction: Any = "request") -> Any:
+        # drf-spectacular documents every PATCH body as partial (nothing required); a view whose PATCH
+        # requires fields (an optimistic ``version``) says so with ``partial_patch = False``.
+        if self.method != "PATCH" or getattr(self.view, "partial_patch", True):
+            return super()._get_request_for_media_type(serializer, direction)
+        self.method = "PUT"
+        try:
+            return super()._get_request_for_media_type(serializer, direction)
+        finally:
+            self.method = "PATCH"
+
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> dict[str, Any]:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(field, serializers.ListSerializer) and schema.get("type") == "array":
+            bounds = (
+                ("minItems", getattr(field, "min_length", None)),
+                ("maxItems", getattr(field, "max_length", None)),
+            )
+            schema.update({name: value for name, value in bounds if value})
+        is_text = isinstance(field, serializers.CharField) and schema.get("type") == "string"
+        has_regex = any(isinstance(validator, RegexValidator) for validator in field.validators)
+        if direction == "request" and is_text and not has_regex and not {"pattern", "format", "enum"} & set(schema):
+            schema["pattern"] = NOT_BLANK if field.trim_whitespace and not field.allow_blank else NO_NUL
+        return schema
 
     def error_statuses(self) -> list[int]:
         statuses = [401, 403, 429]

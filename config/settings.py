@@ -111,6 +111,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "common.exceptions.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "common.pagination.KeysetPagination",
     "DEFAULT_THROTTLE_CLASSES": ["common.throttling.ApiRateThrottle"],
+    # The API speaks JSON only (forms are the web pages' business): other bodies get a 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # Requests per window, per API key and per signed-in person ("<n>/<second|minute|hour|day>"; "off").
 API_KEY_RATE_LIMIT = env.str("API_KEY_RATE_LIMIT", default="600/minute")

@@ -25,7 +25,7 @@ class CriterionSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
     weight = serializers.FloatField(min_value=0.001, default=1.0)
-    levels = LevelSerializer(many=True)
+    levels = LevelSerializer(many=True, min_length=4, max_length=4)  # type: ignore[call-arg]  # 1 per score
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -39,7 +39,7 @@ class RubricSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=RubricKind.choices, default=RubricKind.QUESTION)
     description = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
-    criteria = CriterionSerializer(many=True)
+    criteria = CriterionSerializer(many=True, min_length=1, max_length=50)  # type: ignore[call-arg]
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -50,6 +50,7 @@ class RubricSerializer(serializers.Serializer):
 
 class RubricListApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
+    conflict_methods = frozenset({"POST"})  # the key is taken
     pagination_class = KeysetPagination
 
     @extend_schema(parameters=[ListQuerySerializer], responses=RubricSerializer(many=True))

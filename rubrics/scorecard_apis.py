@@ -140,6 +140,7 @@ class ScorecardDetailApi(ScorecardApi):
     """Read a visible scorecard; PATCH autosaves the caller's own draft (optimistic ``version``)."""
 
     conflict_methods = frozenset({"PATCH"})  # stale version; already submitted
+    partial_patch = False  # ``version`` is required
 
     class ScorecardSaveDraftInputSerializer(ScorecardContentInputSerializer):
         version = serializers.IntegerField(min_value=0, help_text="Required: the version the client last saw.")

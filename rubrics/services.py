@@ -18,6 +18,8 @@ def rubric_create(
     """Create a rubric with its criteria and exactly four anchored levels per criterion."""
     if not criteria:
         raise ApplicationError("A rubric needs at least one criterion.", details={"criteria": ["empty"]})
+    if Rubric.objects.filter(organisation=organisation, key=key).exists():
+        raise ConflictError(f"A rubric with key {key!r} already exists.", code="duplicate_key")
     rubric = Rubric(organisation=organisation, key=key, title=title, kind=kind, description=description)
     rubric.full_clean()
     rubric.save()
@@ -32,6 +34,7 @@ def _criterion_create(rubric: Rubric, position: int, data: dict[str, Any]) -> Cr
     if tuple(scores) != LEVEL_SCORES:
         raise ApplicationError(
             f"Criterion {data.get('name')!r} needs exactly one anchor for each level {list(LEVEL_SCORES)}.",
+            code="levels_incomplete",
             details={"levels": scores},
         )
     criterion = Criterion(

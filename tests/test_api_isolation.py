@@ -97,7 +97,7 @@ def _api_routes() -> set[str]:
             route = prefix + str(pattern.pattern)
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, route)
-            elif isinstance(pattern, URLPattern) and route.startswith("api/v1/"):
+            elif isinstance(pattern, URLPattern) and route.startswith("api/v1/") and pattern.name:
                 found.add("/" + route.replace("<int:pk>", "{}"))
 
     walk(get_resolver().url_patterns, "")
@@ -182,3 +182,14 @@ def test_anonymous_gets_stable_error_shape(client):
     response = client.get("/api/v1/questions/")
     assert response.status_code in (401, 403)
     assert set(response.json()["error"]) == {"code", "message", "details"}
+
+
+def test_unknown_api_paths_are_a_json_404_in_the_stable_shape(manager_client):
+    for path in ("/api/v1/attempts/-3/result/", "/api/v1/nothing-here/"):
+        response = manager_client.get(path)
+        assert response.status_code == 404
+        assert response.json()["error"] == {
+            "code": "not_found",
+            "message": f"No API endpoint at {path}.",
+            "details": {},
+        }

@@ -19,6 +19,15 @@ def question_key_for(prompt: str) -> str:
     return f"{slugify(prompt)[:80].strip('-')}-{digest}"
 
 
+def _free_key(organisation: Organisation, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``…: two questions with one prompt are two questions (imports pass keys)."""
+    taken = set(Question.objects.filter(organisation=organisation, key__startswith=base).values_list("key", flat=True))
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}-{number}", number + 1
+    return key
+
+
 def title_for(prompt: str) -> str:
     first_line = prompt.strip().splitlines()[0] if prompt.strip() else ""
     return first_line if len(first_line) <= TITLE_MAX else first_line[: TITLE_MAX - 1].rstrip() + "…"
@@ -39,7 +48,7 @@ def question_create(
     question = Question(
         organisation=organisation,
         kind=kind,
-        key=key or question_key_for(prompt),
+        key=key or _free_key(organisation, question_key_for(prompt)),
         title=title or title_for(prompt),
         difficulty=difficulty,
         tags=tags or [],

@@ -71,3 +71,17 @@ def test_database_refuses_non_positive_weight(organisation):
     _, spec = _coding_question(organisation)
     with pytest.raises(IntegrityError):
         TestCase.objects.create(spec=spec, position=9, name="x", args=[], weight=0)
+
+
+def test_two_questions_with_one_prompt_get_distinct_keys(manager_client, organisation):
+    first = manager_client.post("/api/v1/questions/", {"kind": "conceptual", "prompt": "Why?"}, format="json")
+    second = manager_client.post("/api/v1/questions/", {"kind": "conceptual", "prompt": "Why?"}, format="json")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json()["key"] == first.json()["key"] + "-2"
+
+
+def test_an_empty_patch_changes_nothing_and_answers_200(manager_client, organisation):
+    created = manager_client.post("/api/v1/questions/", {"kind": "conceptual", "prompt": "Why?"}, format="json").json()
+    response = manager_client.patch(f"/api/v1/questions/{created['id']}/", {}, format="json")
+    assert response.status_code == 200
+    assert response.json()["revision"] == created["revision"] == 1
