@@ -293,6 +293,11 @@ class GreenhouseInterview(BaseModel):
         "assessments.Invitation", on_delete=models.CASCADE, related_name="greenhouse_interview"
     )
     callback_url = models.URLField(max_length=2000)
+    callback_credential = models.TextField(
+        blank=True,
+        default="",
+        help_text="Greenhouse's Authorization header from send_test, sealed (integrations.sealing).",
+    )
     callback_status = models.CharField(
         max_length=12, choices=GreenhouseCallbackStatus.choices, default=GreenhouseCallbackStatus.NONE
     )

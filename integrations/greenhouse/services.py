@@ -35,6 +35,7 @@ from assessments.services.attempts import LinkState, invitation_create, invitati
 from assessments.services.candidates import candidate_create
 from grading.models import GradingResult
 from integrations.models import GreenhouseCallbackStatus, GreenhouseInterview
+from integrations.sealing import seal, unseal
 from integrations.services import http
 from integrations.services.delivery import COUNTDOWN_MAX, attempt_outcome, retry_delay
 
@@ -65,7 +66,12 @@ def _name(candidate: dict[str, Any]) -> str:
 
 @transaction.atomic
 def send_test(
-    *, organisation: Organisation, partner_test_id: str, candidate: dict[str, Any], callback_url: str
+    *,
+    organisation: Organisation,
+    partner_test_id: str,
+    candidate: dict[str, Any],
+    callback_url: str,
+    authorization: str = "",
 ) -> GreenhouseInterview:
     """Invite the candidate; a retry with the same callback URL returns the first interview."""
     existing = GreenhouseInterview.objects.filter(organisation=organisation, callback_url=callback_url).first()
@@ -90,7 +96,10 @@ def send_test(
     try:
         with transaction.atomic():
             return GreenhouseInterview.objects.create(
-                organisation=organisation, invitation=invitation, callback_url=callback_url
+                organisation=organisation,
+                invitation=invitation,
+                callback_url=callback_url,
+                callback_credential=seal(authorization),  # the PATCH sends it back, as Greenhouse's example does
             )
     except IntegrityError:  # a concurrent retry won: answer with its interview, keep nothing of ours
         transaction.set_rollback(True)
@@ -188,7 +197,7 @@ def callback_enqueue_on_commit(interview_id: int, countdown: float | None = None
     transaction.on_commit(partial(callback_enqueue, interview_id, countdown), robust=True)
 
 
-def patch(url: str) -> http.PostResult:
+def patch(url: str, authorization: str | None = None) -> http.PostResult:
     started = time.monotonic()
     timeout = (settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT)
 
@@ -198,7 +207,8 @@ def patch(url: str) -> http.PostResult:
     try:
         with requests.Session() as session:
             session.trust_env = False
-            response = session.patch(url, timeout=timeout, allow_redirects=False)
+            headers = {"Authorization": authorization} if authorization else {}
+            response = session.patch(url, headers=headers, timeout=timeout, allow_redirects=False)
             return http.PostResult(response.status_code, elapsed(), excerpt=response.text[: http.EXCERPT_BYTES])
     except http.PERMANENT_ERRORS as exc:
         return http.PostResult(None, elapsed(), error=f"invalid URL: {exc}", permanent=True)
@@ -223,7 +233,7 @@ def callback_deliver(*, interview_id: int, now: datetime | None = None) -> str:
     if not claimed:
         return "not_claimed"
     interview = GreenhouseInterview.objects.get(pk=interview_id)
-    result = patch(interview.callback_url)
+    result = patch(interview.callback_url, unseal(interview.callback_credential))
     return _callback_record_result(interview, result)
 
 

@@ -130,7 +130,11 @@ def send_test_view(request: HttpRequest, api_key: ApiKey) -> HttpResponse:
         return error(401, "This API key is read-only; send_test needs a write key.")
     test_id, candidate, url = _send_test_input(request)
     interview = send_test(
-        organisation=api_key.organisation, partner_test_id=test_id, candidate=candidate, callback_url=url
+        organisation=api_key.organisation,
+        partner_test_id=test_id,
+        candidate=candidate,
+        callback_url=url,
+        authorization=request.headers.get("Authorization", ""),
     )
     return JsonResponse({"partner_interview_id": interview.public_id})
 

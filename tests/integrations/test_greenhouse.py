@@ -39,12 +39,14 @@ class FakeGreenhouse:
     def __init__(self) -> None:
         self.requests: list[tuple[str, str, bytes]] = []
         self.statuses: list[int] = []
+        self.authorizations: list[str | None] = []
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_PATCH(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 fake.requests.append((self.command, self.path, body))
+                fake.authorizations.append(self.headers.get("Authorization"))
                 self.send_response(fake.statuses.pop(0) if fake.statuses else 200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -342,6 +344,7 @@ def test_end_to_end_against_a_fake_greenhouse(
 
     assert services.callback_deliver(interview_id=interview.pk) == "succeeded"
     assert greenhouse.requests == [("PATCH", "/v1/partner/interviews/42/callback", b"")]
+    assert greenhouse.authorizations == [basic(write_key)]  # Greenhouse's own credentials, as its example shows
 
     response = call(client, write_key, "get", "test_status", partner_interview_id=interview_id)
     status = response.json()
@@ -355,3 +358,19 @@ def test_end_to_end_against_a_fake_greenhouse(
     assert status["partner_score"] == 100.0
     assert status["partner_profile_url"].endswith(f"/manage/candidates/{interview.invitation.candidate_id}/report/")
     assert status["metadata"]["Status"] == "Graded" and status["metadata"]["Submitted"].endswith(" UTC")
+
+
+def test_the_callback_credential_is_sealed_and_unreadable_under_another_secret_key(
+    client, organisation, write_key, coding_set, greenhouse, settings
+):
+    body = send_body(coding_set, url=greenhouse.url("/cb"))
+    interview_id = call(client, write_key, "post", "send_test", body).json()["partner_interview_id"]
+    interview = GreenhouseInterview.objects.get(public_id=interview_id)
+    assert interview.callback_credential and write_key not in interview.callback_credential
+    assert basic(write_key) not in interview.callback_credential
+    GreenhouseInterview.objects.filter(pk=interview.pk).update(
+        callback_status=GreenhouseCallbackStatus.PENDING, callback_next_at=interview.created_at
+    )
+    settings.SECRET_KEY = "rotated-" + settings.SECRET_KEY
+    assert services.callback_deliver(interview_id=interview.pk) == "succeeded"
+    assert greenhouse.authorizations == [None]  # sent without credentials rather than not at all
