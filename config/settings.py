@@ -178,6 +178,8 @@ GRADING_REQUEUE_AFTER_SECONDS = env.int("GRADING_REQUEUE_AFTER_SECONDS", default
 SUBMISSION_MAX_SOURCE_BYTES = env.int("SUBMISSION_MAX_SOURCE_BYTES", default=64 * 1024)
 
 # Webhooks (docs/webhooks.md): per-try timeouts; the lease outlives the task's hard time limit.
+# Outgoing calls only to public addresses unless this is set (receivers on a private network; tests).
+WEBHOOK_ALLOW_PRIVATE_DESTINATIONS = env.bool("WEBHOOK_ALLOW_PRIVATE_DESTINATIONS", default=False)
 WEBHOOK_CONNECT_TIMEOUT = env.float("WEBHOOK_CONNECT_TIMEOUT", default=5.0)
 WEBHOOK_READ_TIMEOUT = env.float("WEBHOOK_READ_TIMEOUT", default=10.0)
 WEBHOOK_TASK_SOFT_TIME_LIMIT = env.int("WEBHOOK_TASK_SOFT_TIME_LIMIT", default=30)

@@ -7,6 +7,12 @@ from tests.sandbox.conftest import docker_engine  # noqa: F401 - shared with gra
 
 
 @pytest.fixture(autouse=True)
+def _loopback_receivers(settings):
+    # Test receivers (webhooks, a fake Greenhouse) listen on 127.0.0.1, which production refuses.
+    settings.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS = True
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Tests make many users; the production hasher would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -38,6 +38,7 @@ from integrations.models import GreenhouseCallbackStatus, GreenhouseInterview
 from integrations.sealing import seal, unseal
 from integrations.services import http
 from integrations.services.delivery import COUNTDOWN_MAX, attempt_outcome, retry_delay
+from integrations.services.destinations import destination_refusal
 
 DEFAULT_DURATION_MINUTES = 90
 DEFAULT_WINDOW = timedelta(days=7)
@@ -203,6 +204,10 @@ def patch(url: str, authorization: str | None = None) -> http.PostResult:
 
     def elapsed() -> int:
         return int((time.monotonic() - started) * 1000)
+
+    refusal = destination_refusal(url)
+    if refusal:
+        return http.PostResult(None, elapsed(), error=refusal, permanent=True)
 
     try:
         with requests.Session() as session:

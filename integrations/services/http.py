@@ -8,6 +8,8 @@ import urllib3
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
+from integrations.services.destinations import destination_refusal
+
 EXCERPT_BYTES = 1000
 PERMANENT_ERRORS = (
     requests.exceptions.InvalidURL,
@@ -29,6 +31,9 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> PostResult:
     """POST without following redirects or reading proxies and credentials from the environment."""
     started = time.monotonic()
     timeout = (settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT)
+    refusal = destination_refusal(url)
+    if refusal:
+        return PostResult(None, _elapsed(started), error=refusal, permanent=True)
     try:
         with requests.Session() as session:
             session.trust_env = False

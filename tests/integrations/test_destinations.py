@@ -1,0 +1,59 @@
+"""Outgoing calls go only to public addresses unless private receivers are allowed."""
+
+import pytest
+
+from integrations.greenhouse import services as greenhouse
+from integrations.services import http
+from integrations.ids import new_webhook_secret
+from integrations.services.destinations import destination_refusal
+from integrations.services.signing import signed_headers
+
+
+@pytest.fixture
+def public_only(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS = False
+
+
+@pytest.mark.usefixtures("public_only")
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hook",
+        "http://localhost/hook",
+        "https://10.1.2.3/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:9000/",
+        "http://192.168.0.10/",
+        "http://0.0.0.0/",
+    ],
+)
+def test_private_loopback_and_link_local_addresses_are_refused(url):
+    assert "not a public address" in destination_refusal(url)
+
+
+@pytest.mark.usefixtures("public_only")
+def test_a_refused_webhook_is_never_sent_and_fails_permanently(receiver):
+    result = http.post(url=receiver.url, body=b"{}", headers={})
+    assert (result.status_code, result.permanent) == (None, True)
+    assert "WEBHOOK_ALLOW_PRIVATE_DESTINATIONS" in result.error
+    assert receiver.received == []
+
+
+@pytest.mark.usefixtures("public_only")
+def test_a_greenhouse_callback_to_a_private_address_is_refused():
+    result = greenhouse.patch("http://127.0.0.1:9/cb")
+    assert result.permanent and "not a public address" in result.error
+
+
+@pytest.mark.usefixtures("public_only")
+def test_public_addresses_pass():
+    assert destination_refusal("https://93.184.216.34/hook") is None
+    assert destination_refusal("https://[2606:4700::1111]/hook") is None
+
+
+def test_allowed_private_receivers_get_their_deliveries(receiver):
+    receiver.secret = new_webhook_secret()
+    headers = signed_headers(secret=receiver.secret, msg_id="msg_destination", body=b"{}")
+    assert destination_refusal(receiver.url) is None
+    assert http.post(url=receiver.url, body=b"{}", headers=headers).status_code == 200
+    assert [r.msg_id for r in receiver.received] == ["msg_destination"]
