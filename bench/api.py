@@ -8,12 +8,15 @@ What it does, in order:
   1. installs wrk from Debian's packages if it is missing;
   2. makes its own PostgreSQL database (``loopwright_bench``; reused when seeded with the same size,
      else dropped and made anew), migrates it and seeds it (``bench/api_seed.py``);
-  3. issues a write-scoped API key, checks one request per endpoint in process (status, SQL query
-     count, time, share in the database; ``--profile NAME`` adds a cProfile);
-  4. starts gunicorn with ``bench.settings`` (the project's settings, DEBUG off, ``bench.urls``:
-     the project's URLs plus ``/bench/bare/`` and ``/bench/bare-key/``), sends one request per
-     endpoint (any non-2xx stops the run), warms every endpoint, then loads each one with wrk for
-     ``--duration`` seconds per connection count, endpoints interleaved over ``--rounds`` rounds.
+  3. issues a write-scoped API key and checks one request per endpoint in process: status, SQL
+     queries and rows, time, share in the database driver, time per layer (``--profile NAME``
+     adds that endpoint's SQL and its top functions);
+  4. starts gunicorn (sync workers, two per core; ``--worker-class gthread`` to compare) with
+     ``bench.settings``: the project's settings, DEBUG off, ``bench.urls`` (the project's URLs plus
+     ``/bench/bare/`` and ``/bench/bare-key/``);
+  5. sends one request per endpoint (any non-2xx stops the run), warms every endpoint, then loads
+     each one with wrk for ``--duration`` seconds per connection count, endpoints interleaved over
+     ``--rounds`` rounds, and accounts the CPU time gunicorn, PostgreSQL and wrk spent per request.
 Targets (at 8 connections): every real read ≥ 50 % of the bare endpoint's requests/s, p99 < 20 ms.
 """
 
@@ -44,8 +47,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds; the table shows their medians")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of unmeasured load per endpoint first")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers")
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"], help="see docs/benchmarks.md")
     parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
-    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--only", default="", help="comma-separated endpoint names to load (bare ones always)")
     parser.add_argument("--profile", default="", help="cProfile this endpoint in process (e.g. 'attempt result')")
     parser.add_argument("--reseed", action="store_true", help="drop and seed the database even if it fits")

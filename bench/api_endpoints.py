@@ -7,10 +7,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db.models import Count
 from django.urls import Resolver404, resolve
 
-from assessments.models import Attempt, AttemptStatus, Candidate, Invitation, Organisation, QuestionSet
+from assessments.models import Answer, Attempt, AttemptStatus, Candidate, Invitation, Organisation, QuestionSet
 from bench.api_wrk import Load
+from grading.models import TestResult
+from rubrics.models import Rating, Scorecard
 
 BARE, BARE_KEY = "bare", "bare + API key"
 INVITATION_BODY = {"expires_at": "2099-01-01T00:00:00Z", "duration_minutes": 90}
@@ -60,6 +63,23 @@ def seeded_ids_write(folder: Path, organisation: Organisation) -> Seeded:
     question_set = QuestionSet.objects.filter(organisation=organisation).order_by("pk").first()
     assert question_set is not None
     return Seeded(folder, question_set.pk)
+
+
+def data_summary(organisation: Organisation) -> str:
+    """How much data the reads run against, in one line."""
+    attempts = Attempt.objects.filter(organisation=organisation)
+    statuses = dict(attempts.values_list("status").annotate(n=Count("pk")).order_by())
+    counts = {
+        "candidates": Candidate.objects.filter(organisation=organisation).count(),
+        "invitations": Invitation.objects.filter(organisation=organisation).count(),
+        "attempts": attempts.count(),
+        "answers": Answer.objects.filter(attempt_question__attempt__organisation=organisation).count(),
+        "test results": TestResult.objects.filter(result__submission__attempt_question__attempt__in=attempts).count(),
+        "submitted scorecards": Scorecard.objects.filter(organisation=organisation, status="submitted").count(),
+        "ratings": Rating.objects.filter(scorecard__organisation=organisation).count(),
+    }
+    by_status = ", ".join(f"{status} {n}" for status, n in sorted(statuses.items()))
+    return ", ".join(f"{n} {name}" for name, n in counts.items()) + f" (attempts: {by_status})"
 
 
 def _routed(path: str) -> bool:

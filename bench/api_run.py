@@ -71,8 +71,9 @@ def _database(args: argparse.Namespace, folder: Path, rng: random.Random) -> tup
         print(f"reusing the database seeded as {signature!r}", flush=True)
     organisation = Organisation.objects.get(slug=ORGANISATION_SLUG)
     _, plaintext = api_key_create(organisation=organisation, name=f"bench {time.time():.0f}", scope=ApiKeyScope.WRITE)
-    from bench.api_endpoints import seeded_ids_write
+    from bench.api_endpoints import data_summary, seeded_ids_write
 
+    print(f"data: {data_summary(organisation)}")
     return seeded_ids_write(folder, organisation), f"Api-Key {plaintext}"
 
 

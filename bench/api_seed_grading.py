@@ -51,21 +51,30 @@ def final_submissions_create(
     pinned: list[Pinned], attempts: list[Attempt], rows: list[AttemptQuestion], rng: random.Random
 ) -> None:
     """A final submission per coding question of every finished attempt; graded ones get their results."""
-    per_attempt = len(pinned)
     submissions, specs = [], []
     for index, attempt in enumerate(attempts):
         if attempt.status == AttemptStatus.IN_PROGRESS:
             continue
-        status = SubmissionStatus.GRADED if attempt.status == AttemptStatus.GRADED else SubmissionStatus.QUEUED
-        for p, row in zip(pinned, rows[index * per_attempt : (index + 1) * per_attempt], strict=True):
-            if p.spec is not None:
-                source = p.spec.reference_solution
-                submissions.append(CodeSubmission(attempt_question=row, purpose=SubmissionPurpose.FINAL, source=source))
-                submissions[-1].status, submissions[-1].delivery_count = status, int(status == SubmissionStatus.GRADED)
-                specs.append(p.spec)
+        graded = attempt.status == AttemptStatus.GRADED
+        attempt_rows = rows[index * len(pinned) : (index + 1) * len(pinned)]
+        for p, row in zip(pinned, attempt_rows, strict=True):
+            if p.spec is None:
+                continue
+            submissions.append(
+                CodeSubmission(
+                    attempt_question=row,
+                    purpose=SubmissionPurpose.FINAL,
+                    source=p.spec.reference_solution,
+                    status=SubmissionStatus.GRADED if graded else SubmissionStatus.QUEUED,
+                    delivery_count=int(graded),
+                )
+            )
+            specs.append(p.spec)
     submissions = CodeSubmission.objects.bulk_create(submissions, batch_size=BATCH)
-    graded = [(s, spec) for s, spec in zip(submissions, specs, strict=True) if s.status == SubmissionStatus.GRADED]
-    _results_create(graded, rng)
+    graded_pairs = [
+        (s, spec) for s, spec in zip(submissions, specs, strict=True) if s.status == SubmissionStatus.GRADED
+    ]
+    _results_create(graded_pairs, rng)
 
 
 def _results_create(graded: list[tuple[CodeSubmission, CodingSpec]], rng: random.Random) -> None:
