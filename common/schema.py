@@ -57,6 +57,10 @@ ERRORS: dict[int, tuple[str, dict[str, Any]]] = {
         "The object's state does not allow this now; `code` says why.",
         _example("already_started", "The candidate has started; an attempt cannot be revoked."),
     ),
+    415: (
+        "The body is not JSON: send `Content-Type: application/json`.",
+        _example("unsupported_media_type", 'Unsupported media type "text/plain" in request.'),
+    ),
     422: (
         "This Idempotency-Key was used for a different request.",
         _example(
@@ -130,6 +134,8 @@ class LoopwrightAutoSchema(AutoSchema):
         has_query = self.method == "GET" and self._is_list_view()
         if self.method in ("POST", "PUT", "PATCH") or has_query:
             statuses.append(400)
+        if self.method in ("POST", "PUT", "PATCH"):
+            statuses.append(415)
         if "{" in self.path or self.method != "GET" or self.method in getattr(self.view, "lookup_in_query", ()):
             statuses.append(404)
         if self.method in getattr(self.view, "conflict_methods", ()):

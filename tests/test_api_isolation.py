@@ -193,3 +193,9 @@ def test_unknown_api_paths_are_a_json_404_in_the_stable_shape(manager_client):
             "message": f"No API endpoint at {path}.",
             "details": {},
         }
+
+
+def test_a_body_that_is_not_json_is_a_415_in_the_stable_shape(manager_client):
+    response = manager_client.post("/api/v1/candidates/", "name=Ann", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
