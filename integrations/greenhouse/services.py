@@ -22,18 +22,15 @@ from django.utils import timezone
 
 from assessments.models import (
     Attempt,
-    AttemptQuestion,
     AttemptStatus,
     Candidate,
     Invitation,
     Organisation,
     QuestionSet,
-    SubmissionPurpose,
-    SubmissionStatus,
 )
+from assessments.results import attempt_score
 from assessments.services.attempts import LinkState, invitation_create, invitation_link_state
 from assessments.services.candidates import candidate_create
-from grading.models import GradingResult
 from integrations.models import GreenhouseCallbackStatus, GreenhouseInterview
 from integrations.sealing import seal, unseal
 from integrations.services import http
@@ -118,22 +115,6 @@ def interview_get(*, organisation: Organisation, partner_interview_id: str) -> G
     return interview
 
 
-def attempt_score(attempt_id: int) -> float | None:
-    """Weighted (by points) mean of the final coding submissions' scores, 0–100; None without any."""
-    questions = AttemptQuestion.objects.filter(attempt_id=attempt_id).values_list("pk", "points")
-    weights = dict(questions)
-    results = GradingResult.objects.filter(
-        submission__attempt_question_id__in=weights,
-        submission__purpose=SubmissionPurpose.FINAL,
-        submission__status=SubmissionStatus.GRADED,
-    ).values_list("submission__attempt_question_id", "score")
-    scores = dict(results)
-    total = sum(weights[pk] for pk in scores)
-    if not scores or total <= 0:
-        return None
-    return round(100 * sum(weights[pk] * score for pk, score in scores.items()) / total, 2)
-
-
 def report_url(interview: GreenhouseInterview) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("manage-candidate-report", args=[interview.invitation.candidate_id])
 
@@ -156,7 +137,7 @@ def test_status(*, interview: GreenhouseInterview) -> dict[str, Any]:
     return {
         "partner_status": STATUS_COMPLETE if complete else STATUS_PENDING,
         "partner_profile_url": report_url(interview) if complete else None,
-        "partner_score": attempt_score(attempt.pk) if complete and attempt else None,
+        "partner_score": attempt_score(attempt) if complete and attempt else None,
         # Shown by Greenhouse as label: value rows, so the keys are labels and the values primitives.
         "metadata": {
             "Status": _progress_label(invitation, attempt),
