@@ -1,6 +1,6 @@
 """Question bank, question sets and candidates: /api/v1/ (organisation-scoped)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -206,7 +206,17 @@ class CandidateListApi(OrganisationApi):
             queryset = queryset.filter(email__iexact=query["email"])
         return paginate(request, queryset, CandidateSerializer, query=query)
 
-    @extend_schema(request=CandidateSerializer, responses={201: CandidateSerializer})
+    @extend_schema(
+        request=CandidateSerializer,
+        responses={201: CandidateSerializer},
+        examples=[
+            OpenApiExample(
+                "A candidate with the ATS's id",
+                request_only=True,
+                value={"name": "Ada Lovelace", "email": "ada@example.com", "external_id": "gh-app-93812"},
+            )
+        ],
+    )
     def post(self, request: Request) -> Response:
         data = validated(CandidateSerializer, request.data)
         candidate = candidate_create(organisation=self.organisation, **data)

@@ -149,7 +149,28 @@ class AttemptListApi(OrganisationApi):
 
 
 class AttemptDetailApi(OrganisationApi):
-    @extend_schema(responses=AttemptOutputSerializer)
+    @extend_schema(
+        responses=AttemptOutputSerializer,
+        examples=[
+            OpenApiExample(
+                "Submitted, waiting for grading",
+                response_only=True,
+                value={
+                    "id": 812,
+                    "invitation_id": 501,
+                    "candidate_id": 77,
+                    "question_set_id": 3,
+                    "stage_id": None,
+                    "status": "submitted",
+                    "started_at": "2026-11-26T09:02:11Z",
+                    "deadline": "2026-11-26T10:32:11Z",
+                    "submitted_at": "2026-11-26T10:14:52Z",
+                    "finalised_by_deadline": False,
+                    "updated_at": "2026-11-26T10:14:52Z",
+                },
+            )
+        ],
+    )
     def get(self, request: Request, pk: int) -> Response:
         attempt: Attempt = selectors.attempt_get(organisation=self.organisation, pk=pk)
         return Response(AttemptOutputSerializer(attempt).data)

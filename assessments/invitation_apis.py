@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -65,6 +65,28 @@ class InvitationCreateInputSerializer(serializers.Serializer):
     duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
 
 
+INVITE_REQUEST_EXAMPLE = OpenApiExample(
+    "Invite to a question set for 90 minutes within a week",
+    request_only=True,
+    value={"candidate_id": 77, "question_set_id": 3, "expires_at": "2026-12-02T17:00:00Z", "duration_minutes": 90},
+)
+INVITE_RESPONSE_EXAMPLE = OpenApiExample(
+    "The new invitation with the candidate's link",
+    response_only=True,
+    status_codes=["201"],
+    value={
+        "id": 501,
+        "candidate_id": 77,
+        "question_set_id": 3,
+        "stage_id": None,
+        "opens_at": "2026-11-25T14:00:00Z",
+        "expires_at": "2026-12-02T17:00:00Z",
+        "duration_minutes": 90,
+        "state": "open",
+        "url": "https://loopwright.example.com/take/0rX6o2bV…/",
+        "attempt": None,
+    },
+)
 LINK_STATES = [LinkState.OPEN, LinkState.STARTED, LinkState.NOT_OPEN, LinkState.EXPIRED, LinkState.REVOKED]
 
 
@@ -87,7 +109,11 @@ class InvitationListApi(OrganisationApi):
             queryset = queryset.filter(candidate_id=query["candidate_id"])
         return paginate(request, queryset, InvitationOutputSerializer, query=query)
 
-    @extend_schema(request=InvitationCreateInputSerializer, responses={201: InvitationOutputSerializer})
+    @extend_schema(
+        request=InvitationCreateInputSerializer,
+        responses={201: InvitationOutputSerializer},
+        examples=[INVITE_REQUEST_EXAMPLE, INVITE_RESPONSE_EXAMPLE],
+    )
     def post(self, request: Request) -> Response:
         data = validated(InvitationCreateInputSerializer, request.data)
         stage_id = data.get("stage_id")
