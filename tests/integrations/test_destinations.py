@@ -3,8 +3,8 @@
 import pytest
 
 from integrations.greenhouse import services as greenhouse
-from integrations.services import http
 from integrations.ids import new_webhook_secret
+from integrations.services import http
 from integrations.services.destinations import destination_refusal
 from integrations.services.signing import signed_headers
 
