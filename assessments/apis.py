@@ -13,7 +13,7 @@ from assessments.services.importing import question_set_import
 from assessments.services.questions import question_archive, question_create, question_revise
 from common.api import WRITE_METHODS, OrganisationApi, validated
 from common.exceptions import ApplicationError
-from common.pagination import KeysetPagination, ListQuerySerializer, paginate
+from common.pagination import KeysetPagination, ListQuerySerializer, filtered, paginate
 from rubrics.selectors import rubric_get
 
 
@@ -62,11 +62,8 @@ class QuestionListApi(OrganisationApi):
     @extend_schema(parameters=[QuestionFilterSerializer], responses=QuestionOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         query = validated(self.QuestionFilterSerializer, request.query_params)
-        queryset = selectors.question_list(organisation=self.organisation)
-        if query.get("kind"):
-            queryset = queryset.filter(kind=query["kind"])
-        if query.get("archived") is not None:
-            queryset = queryset.filter(is_archived=query["archived"])
+        lookups = {"kind": "kind", "archived": "is_archived"}
+        queryset = filtered(selectors.question_list(organisation=self.organisation), query, lookups)
         return paginate(request, queryset, QuestionOutputSerializer, query=query)
 
     @extend_schema(request=QuestionCreateInputSerializer, responses={201: QuestionOutputSerializer})
@@ -199,11 +196,8 @@ class CandidateListApi(OrganisationApi):
     @extend_schema(parameters=[CandidateFilterSerializer], responses=CandidateSerializer(many=True))
     def get(self, request: Request) -> Response:
         query = validated(self.CandidateFilterSerializer, request.query_params)
-        queryset = selectors.candidate_list(organisation=self.organisation)
-        if query.get("external_id"):
-            queryset = queryset.filter(external_id=query["external_id"])
-        if query.get("email"):
-            queryset = queryset.filter(email__iexact=query["email"])
+        lookups = {"external_id": "external_id", "email": "email__iexact"}
+        queryset = filtered(selectors.candidate_list(organisation=self.organisation), query, lookups)
         return paginate(request, queryset, CandidateSerializer, query=query)
 
     @extend_schema(

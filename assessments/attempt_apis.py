@@ -14,7 +14,7 @@ from assessments import selectors
 from assessments.models import Attempt, AttemptStatus
 from assessments.results import attempt_result
 from common.api import OrganisationApi, validated
-from common.pagination import KeysetPagination, ListQuerySerializer, paginate
+from common.pagination import KeysetPagination, ListQuerySerializer, filtered, paginate
 
 
 class AttemptOutputSerializer(serializers.Serializer):
@@ -138,13 +138,8 @@ class AttemptListApi(OrganisationApi):
     @extend_schema(parameters=[AttemptFilterSerializer], responses=AttemptOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         query = validated(self.AttemptFilterSerializer, request.query_params)
-        queryset = selectors.attempt_list(organisation=self.organisation)
-        if query.get("status"):
-            queryset = queryset.filter(status=query["status"])
-        if query.get("candidate_id"):
-            queryset = queryset.filter(invitation__candidate_id=query["candidate_id"])
-        if query.get("invitation_id"):
-            queryset = queryset.filter(invitation_id=query["invitation_id"])
+        lookups = {"status": "status", "candidate_id": "invitation__candidate_id", "invitation_id": "invitation_id"}
+        queryset = filtered(selectors.attempt_list(organisation=self.organisation), query, lookups)
         return paginate(request, queryset, AttemptOutputSerializer, query=query)
 
 

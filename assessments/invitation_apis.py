@@ -19,7 +19,7 @@ from assessments.services.attempts import (
     invitation_revoke,
 )
 from common.api import OrganisationApi, validated
-from common.pagination import KeysetPagination, ListQuerySerializer, paginate
+from common.pagination import KeysetPagination, ListQuerySerializer, filtered, paginate
 
 
 def candidate_url(invitation: Invitation) -> str:
@@ -102,11 +102,11 @@ class InvitationListApi(OrganisationApi):
     @extend_schema(parameters=[InvitationFilterSerializer], responses=InvitationOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         query = validated(self.InvitationFilterSerializer, request.query_params)
-        queryset = selectors.invitation_list(organisation=self.organisation)
+        queryset = filtered(
+            selectors.invitation_list(organisation=self.organisation), query, {"candidate_id": "candidate_id"}
+        )
         if query.get("state"):
             queryset = queryset.filter(selectors.invitation_state_q(query["state"]))
-        if query.get("candidate_id"):
-            queryset = queryset.filter(candidate_id=query["candidate_id"])
         return paginate(request, queryset, InvitationOutputSerializer, query=query)
 
     @extend_schema(

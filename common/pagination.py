@@ -60,6 +60,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     return updated_at, pk
 
 
+def filtered(queryset: QuerySet, query: dict[str, Any], lookups: dict[str, str]) -> QuerySet:
+    """Apply each filter the client gave: ``lookups`` maps a query parameter to its ORM lookup."""
+    given = {lookup: query[name] for name, lookup in lookups.items() if query.get(name) not in (None, "")}
+    return queryset.filter(**given)
+
+
 def keyset_page(queryset: QuerySet, query: dict[str, Any]) -> tuple[list[Any], str | None]:
     """The page of ``queryset`` that ``query`` (a validated ListQuerySerializer) asks for, and the next cursor."""
     queryset = queryset.order_by("updated_at", "pk")

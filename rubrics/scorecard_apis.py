@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from assessments.selectors import MANAGER_ROLES, candidate_get, stage_get
 from common.api import OrganisationApi, validated
-from common.pagination import KeysetPagination, ListQuerySerializer, paginate
+from common.pagination import KeysetPagination, ListQuerySerializer, filtered, paginate
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, Recommendation, Scorecard, ScorecardStatus
 from rubrics.scorecard_selectors import scorecard_get_visible, scorecard_list_visible
 from rubrics.scorecards import scorecard_amend, scorecard_save_draft, scorecard_start, scorecard_submit
@@ -120,8 +120,7 @@ class ScorecardListApi(ScorecardApi):
             candidate=candidate_get(organisation=self.organisation, pk=candidate_id) if candidate_id else None,
             stage=stage_get(organisation=self.organisation, pk=stage_id) if stage_id else None,
         )
-        if filters.get("status"):
-            scorecards = scorecards.filter(status=filters["status"])
+        scorecards = filtered(scorecards, filters, {"status": "status"})
         context = {"membership": self.membership}
         return paginate(request, scorecards, ScorecardOutputSerializer, query=filters, context=context)
 

@@ -4,11 +4,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments.models import Invitation, QuestionSet, Section, SectionItem
+from assessments.models import Invitation, QuestionSet, Role, Section, SectionItem
 from assessments.services.attempts import invitation_create
 from integrations.models import WebhookEndpoint
 from integrations.services import webhook_endpoint_create
-from tests.factories import CandidateFactory, QuestionFactory
+from tests.factories import CandidateFactory, MembershipFactory, QuestionFactory
 from tests.integrations.receiver import Receiver
 
 ALL_EVENTS = ["invitation.created", "attempt.started", "attempt.submitted", "attempt.graded"]
@@ -59,3 +59,15 @@ def invite(organisation, question_set: QuestionSet, external_id: str = "") -> In
         duration_minutes=60,
         expires_at=timezone.now() + timedelta(days=2),
     )
+
+
+@pytest.fixture
+def org_admin(organisation):
+    """An organisation admin: the one role that manages keys and endpoints in the web app."""
+    return MembershipFactory(organisation=organisation, role=Role.ADMIN).user
+
+
+@pytest.fixture
+def org_admin_client(client, org_admin):
+    client.force_login(org_admin)
+    return client

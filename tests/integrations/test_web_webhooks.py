@@ -39,17 +39,6 @@ VALID = {
 
 
 @pytest.fixture
-def admin(organisation):
-    return MembershipFactory(organisation=organisation, role=Role.ADMIN).user
-
-
-@pytest.fixture
-def admin_client(client, admin) -> Client:
-    client.force_login(admin)
-    return client
-
-
-@pytest.fixture
 def hook(organisation) -> WebhookEndpoint:
     return webhook_endpoint_create(organisation=organisation, url="https://a.example.test/", events=["attempt.graded"])
 
@@ -81,17 +70,17 @@ def delivery_for(endpoint: WebhookEndpoint, status_code: int = 503, tries: int =
     return delivery
 
 
-def test_a_new_endpoint_shows_its_secret_once(admin_client, organisation):
-    response = admin_client.post(f"{BASE}/webhooks/new/", VALID)
+def test_a_new_endpoint_shows_its_secret_once(org_admin_client, organisation):
+    response = org_admin_client.post(f"{BASE}/webhooks/new/", VALID)
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     endpoint = WebhookEndpoint.objects.get(organisation=organisation)
     assert SECRET.findall(response.content.decode()) == [endpoint.secret]
     assert (endpoint.url, endpoint.description, endpoint.is_active) == (VALID["url"], "ATS", True)
     assert endpoint.events == ["attempt.graded", "invitation.created"]
     for page in (f"{BASE}/webhooks/", f"{BASE}/webhooks/{endpoint.pk}/"):
-        content = admin_client.get(page).content.decode()
+        content = org_admin_client.get(page).content.decode()
         assert VALID["url"] in content and endpoint.secret not in content
-    assert endpoint.secret_hint in admin_client.get(f"{BASE}/webhooks/{endpoint.pk}/").content.decode()
+    assert endpoint.secret_hint in org_admin_client.get(f"{BASE}/webhooks/{endpoint.pk}/").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -105,26 +94,28 @@ def test_a_new_endpoint_shows_its_secret_once(admin_client, organisation):
         ({"description": "x" * 201}, "at most 200 characters"),
     ],
 )
-def test_an_invalid_endpoint_is_shown_with_its_errors_and_not_saved(admin_client, change, error):
-    response = admin_client.post(f"{BASE}/webhooks/new/", {**VALID, **change})
+def test_an_invalid_endpoint_is_shown_with_its_errors_and_not_saved(org_admin_client, change, error):
+    response = org_admin_client.post(f"{BASE}/webhooks/new/", {**VALID, **change})
     assert response.status_code == 400
     assert error in response.content.decode()
     assert not SECRET.search(response.content.decode())
     assert not WebhookEndpoint.objects.exists()
 
 
-def test_editing_changes_url_events_description_and_state(admin_client, hook):
+def test_editing_changes_url_events_description_and_state(org_admin_client, hook):
     secret = hook.secret
     changed = {"url": "https://b.example.test/in", "description": "New", "events": ["invitation.created"]}
-    response = admin_client.post(f"{BASE}/webhooks/{hook.pk}/", changed, follow=True)
+    response = org_admin_client.post(f"{BASE}/webhooks/{hook.pk}/", changed, follow=True)
     assert response.redirect_chain[-1][0] == f"{BASE}/webhooks/{hook.pk}/" and b"saved" in response.content
     hook.refresh_from_db()
     assert (hook.url, hook.description, hook.events, hook.is_active) == (*changed.values(), False)
     assert hook.secret == secret  # editing never changes the secret
 
 
-def test_an_invalid_edit_is_shown_and_nothing_changes(admin_client, hook):
-    response = admin_client.post(f"{BASE}/webhooks/{hook.pk}/", {**VALID, "url": "javascript:alert(1)", "events": []})
+def test_an_invalid_edit_is_shown_and_nothing_changes(org_admin_client, hook):
+    response = org_admin_client.post(
+        f"{BASE}/webhooks/{hook.pk}/", {**VALID, "url": "javascript:alert(1)", "events": []}
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert "Enter a valid URL." in content and "This field is required." in content
@@ -132,26 +123,26 @@ def test_an_invalid_edit_is_shown_and_nothing_changes(admin_client, hook):
     assert (hook.url, hook.events, hook.is_active) == ("https://a.example.test/", ["attempt.graded"], True)
 
 
-def test_rotating_the_secret_asks_first_and_shows_the_new_one_once(admin_client, hook):
+def test_rotating_the_secret_asks_first_and_shows_the_new_one_once(org_admin_client, hook):
     old = hook.secret
-    assert b"Rotate the secret" in admin_client.get(f"{BASE}/webhooks/{hook.pk}/rotate-secret/").content
+    assert b"Rotate the secret" in org_admin_client.get(f"{BASE}/webhooks/{hook.pk}/rotate-secret/").content
     hook.refresh_from_db()
     assert hook.secret == old
-    response = admin_client.post(f"{BASE}/webhooks/{hook.pk}/rotate-secret/")
+    response = org_admin_client.post(f"{BASE}/webhooks/{hook.pk}/rotate-secret/")
     hook.refresh_from_db()
     assert hook.secret != old and SECRET.findall(response.content.decode()) == [hook.secret]
-    assert hook.secret not in admin_client.get(f"{BASE}/webhooks/{hook.pk}/").content.decode()
+    assert hook.secret not in org_admin_client.get(f"{BASE}/webhooks/{hook.pk}/").content.decode()
 
 
-def test_deactivating_stops_new_events(admin_client, organisation, hook):
-    admin_client.post(f"{BASE}/webhooks/{hook.pk}/deactivate/")
+def test_deactivating_stops_new_events(org_admin_client, organisation, hook):
+    org_admin_client.post(f"{BASE}/webhooks/{hook.pk}/deactivate/")
     hook.refresh_from_db()
     assert hook.is_active is False
-    assert b"Inactive" in admin_client.get(f"{BASE}/webhooks/{hook.pk}/").content
+    assert b"Inactive" in org_admin_client.get(f"{BASE}/webhooks/{hook.pk}/").content
 
 
 def test_the_delivery_log_shows_response_codes_and_each_try(
-    admin_client, organisation, question_set, endpoint, receiver, sent
+    org_admin_client, organisation, question_set, endpoint, receiver, sent
 ):
     receiver.script = lambda number, msg_id: (503, 0.0) if number == 1 else (410, 0.0)
     invite(organisation, question_set)
@@ -160,51 +151,53 @@ def test_the_delivery_log_shows_response_codes_and_each_try(
     WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
     deliver_webhook(delivery.pk)  # 410: failed, no retry
     for page in (f"{BASE}/deliveries/", f"{BASE}/webhooks/{endpoint.pk}/deliveries/"):
-        row = re.search(rf'<tr data-delivery="{delivery.pk}">(.*?)</tr>', admin_client.get(page).content.decode(), re.S)
+        row = re.search(
+            rf'<tr data-delivery="{delivery.pk}">(.*?)</tr>', org_admin_client.get(page).content.decode(), re.S
+        )
         assert row and "invitation.created" in row[1] and delivery.event_id in row[1]
         assert '<span data-testid="status-code">410</span>' in row[1] and "Failed (dead)" in row[1]
-    detail = admin_client.get(f"{BASE}/deliveries/{delivery.pk}/").content.decode()
+    detail = org_admin_client.get(f"{BASE}/deliveries/{delivery.pk}/").content.decode()
     tries = dict(re.findall(r'<tr data-attempt="(\d)">\s*<td>\d</td>\s*<td>.*?</td>\s*<td>(\d+)</td>', detail, re.S))
     assert tries == {"1": "503", "2": "410"}
     assert "Failed, will retry" in detail and "Failed, no retry" in detail and " ms</td>" in detail
 
 
-def test_replay_requeues_a_delivery(admin_client, hook, sent, django_capture_on_commit_callbacks):
+def test_replay_requeues_a_delivery(org_admin_client, hook, sent, django_capture_on_commit_callbacks):
     delivery = delivery_for(hook)
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(f"{BASE}/deliveries/{delivery.pk}/replay/", follow=True)
+        response = org_admin_client.post(f"{BASE}/deliveries/{delivery.pk}/replay/", follow=True)
     assert response.redirect_chain[-1][0] == f"{BASE}/deliveries/{delivery.pk}/" and b"queued again" in response.content
     delivery.refresh_from_db()
     assert delivery.status == WebhookDeliveryStatus.PENDING and delivery.cycle_start_count == 1
     assert sent == [(delivery.pk, None)]
 
 
-def test_replay_to_an_inactive_endpoint_is_refused_with_a_message(admin_client, hook, sent):
+def test_replay_to_an_inactive_endpoint_is_refused_with_a_message(org_admin_client, hook, sent):
     delivery = delivery_for(hook)
-    admin_client.post(f"{BASE}/webhooks/{hook.pk}/deactivate/")
-    response = admin_client.post(f"{BASE}/deliveries/{delivery.pk}/replay/", follow=True)
+    org_admin_client.post(f"{BASE}/webhooks/{hook.pk}/deactivate/")
+    response = org_admin_client.post(f"{BASE}/deliveries/{delivery.pk}/replay/", follow=True)
     assert b"activate it before replaying" in response.content
     delivery.refresh_from_db()
     assert delivery.status == WebhookDeliveryStatus.FAILED and sent == []
 
 
-def test_the_log_is_paginated_and_filtered(admin_client, hook):
+def test_the_log_is_paginated_and_filtered(org_admin_client, hook):
     for _ in range(55):
         delivery_for(hook)
     WebhookDelivery.objects.filter(pk=delivery_for(hook, status_code=200).pk).update(
         status=WebhookDeliveryStatus.SUCCEEDED, delivered_at=timezone.now()
     )
-    first = admin_client.get(f"{BASE}/deliveries/").content.decode()
+    first = org_admin_client.get(f"{BASE}/deliveries/").content.decode()
     assert first.count("<tr data-delivery=") == 50 and 'href="?page=2" rel="next"' in first
-    assert admin_client.get(f"{BASE}/deliveries/?page=2").content.decode().count("<tr data-delivery=") == 6
-    succeeded = admin_client.get(f"{BASE}/deliveries/?status=succeeded").content.decode()
+    assert org_admin_client.get(f"{BASE}/deliveries/?page=2").content.decode().count("<tr data-delivery=") == 6
+    succeeded = org_admin_client.get(f"{BASE}/deliveries/?status=succeeded").content.decode()
     assert succeeded.count("<tr data-delivery=") == 1 and "Page 1 of" not in succeeded
 
 
-def test_log_pages_take_the_same_queries_however_many_rows(admin_client, hook):
+def test_log_pages_take_the_same_queries_however_many_rows(org_admin_client, hook):
     def queries(path: str) -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert admin_client.get(path).status_code == 200
+            assert org_admin_client.get(path).status_code == 200
         return len(captured)
 
     delivery = delivery_for(hook, tries=1)
@@ -247,19 +240,19 @@ def assert_unchanged(hook: WebhookEndpoint, delivery: WebhookDelivery) -> None:
     assert WebhookDelivery.objects.get(pk=delivery.pk).status == WebhookDeliveryStatus.FAILED
 
 
-def test_another_organisations_endpoints_and_deliveries_are_not_found(admin_client, other_organisation, sent):
+def test_another_organisations_endpoints_and_deliveries_are_not_found(org_admin_client, other_organisation, sent):
     theirs = webhook_endpoint_create(
         organisation=other_organisation, url="https://t.example.test/", events=["attempt.graded"]
     )
     delivery = delivery_for(theirs)
     for path in (f"webhooks/{theirs.pk}/", f"webhooks/{theirs.pk}/rotate-secret/", f"webhooks/{theirs.pk}/deliveries/"):
-        assert admin_client.get(f"{BASE}/{path}").status_code == 404, path
-    assert admin_client.get(f"{BASE}/deliveries/{delivery.pk}/").status_code == 404
+        assert org_admin_client.get(f"{BASE}/{path}").status_code == 404, path
+    assert org_admin_client.get(f"{BASE}/deliveries/{delivery.pk}/").status_code == 404
     for path in (f"webhooks/{theirs.pk}/", f"webhooks/{theirs.pk}/rotate-secret/", f"webhooks/{theirs.pk}/deactivate/"):
-        assert admin_client.post(f"{BASE}/{path}", VALID).status_code == 404, path
-    assert admin_client.post(f"{BASE}/deliveries/{delivery.pk}/replay/").status_code == 404
+        assert org_admin_client.post(f"{BASE}/{path}", VALID).status_code == 404, path
+    assert org_admin_client.post(f"{BASE}/deliveries/{delivery.pk}/replay/").status_code == 404
     for path in ("webhooks/", "deliveries/"):
-        assert "t.example.test" not in admin_client.get(f"{BASE}/{path}").content.decode()
+        assert "t.example.test" not in org_admin_client.get(f"{BASE}/{path}").content.decode()
     assert_unchanged(theirs, delivery)
 
 
@@ -272,10 +265,10 @@ def test_anonymous_visitors_are_sent_to_log_in(client, hook):
     assert_unchanged(hook, delivery)
 
 
-def test_posts_need_the_csrf_token(organisation, admin, hook, sent):
+def test_posts_need_the_csrf_token(organisation, org_admin, hook, sent):
     delivery = delivery_for(hook)
     browser = Client(enforce_csrf_checks=True)
-    browser.force_login(admin)
+    browser.force_login(org_admin)
     assert browser.post(f"{BASE}/webhooks/new/", VALID).status_code == 403
     for path in ("", "rotate-secret/", "deactivate/"):
         assert browser.post(f"{BASE}/webhooks/{hook.pk}/{path}", VALID).status_code == 403
@@ -286,8 +279,8 @@ def test_posts_need_the_csrf_token(organisation, admin, hook, sent):
     assert WebhookEndpoint.objects.count() == 2
 
 
-def test_a_fresh_secret_signs_the_next_try(admin_client, organisation, question_set, endpoint, receiver, sent):
-    response = admin_client.post(f"{BASE}/webhooks/{endpoint.pk}/rotate-secret/")
+def test_a_fresh_secret_signs_the_next_try(org_admin_client, organisation, question_set, endpoint, receiver, sent):
+    response = org_admin_client.post(f"{BASE}/webhooks/{endpoint.pk}/rotate-secret/")
     receiver.secret = SECRET.findall(response.content.decode())[0]
     invite(organisation, question_set)
     deliver_webhook(WebhookDelivery.objects.get().pk)
