@@ -83,19 +83,31 @@ def _cpu_columns(cpu: CpuPerRequest | None) -> str:
     return f"{cpu.app_ms:>5.2f} {cpu.database_ms:>5.2f} {cpu.load_generator_ms:>5.2f}"
 
 
+def _cpu_total(cpu: CpuPerRequest | None) -> float:
+    return cpu.app_ms + cpu.database_ms + cpu.load_generator_ms if cpu else 0.0
+
+
 def targets(rows: list[Row], *, bare: str) -> list[str]:
-    """One line per real read at the target concurrency: throughput share of bare and p99, met or not."""
-    bare_rate = _bare_rate(rows, TARGET_CONNECTIONS, bare)
+    """One line per real read at the target concurrency: throughput share of bare and p99, met or not.
+
+    Each line also gives the share that CPU time per request predicts (bare's CPU / the read's):
+    what a machine busy with nothing else would show once the server saturates the cores.
+    """
+    bare_row = next((r for r in rows if r.endpoint == bare and r.connections == TARGET_CONNECTIONS), None)
+    bare_rate = bare_row.result.requests_per_s if bare_row else 0.0
     lines = []
     for row in rows:
         if not row.targeted or row.connections != TARGET_CONNECTIONS:
             continue
         share = row.result.requests_per_s / bare_rate if bare_rate else 0.0
         share_ok, p99_ok = share >= TARGET_SHARE_OF_BARE, row.result.p99_ms < TARGET_P99_MS
+        by_cpu = _cpu_total(bare_row.cpu if bare_row else None) / (_cpu_total(row.cpu) or 1.0)
         lines.append(
             f"{row.endpoint:<26} throughput {share:4.0%} of bare (≥ {TARGET_SHARE_OF_BARE:.0%}): "
             f"{'met' if share_ok else 'NOT met'}; p99 {row.result.p99_ms:.1f} ms (< {TARGET_P99_MS:.0f} ms): "
-            f"{'met' if p99_ok else 'NOT met'}" + ("" if row.result.valid else "  [INVALID: errors]")
+            f"{'met' if p99_ok else 'NOT met'}"
+            + (f"; by CPU per request {by_cpu:.0%} of bare" if row.cpu else "")
+            + ("" if row.result.valid else "  [INVALID: errors]")
         )
     return lines
 

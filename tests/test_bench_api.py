@@ -6,6 +6,7 @@ No wrk, no server, no timing: what the benchmark prints must follow from what wr
 import pytest
 
 from bench.api import connection_counts
+from bench.api_cpu import CpuPerRequest
 from bench.api_report import Row, median_result, table, targets
 from bench.api_wrk import WRK_DIR, Load, WrkResult, parse_latency_distribution, parse_wrk_output, wrk_command
 
@@ -95,9 +96,9 @@ def test_wrk_command_sends_the_key_and_never_uses_more_threads_than_connections(
 
 def test_targets_compare_each_real_read_with_bare_at_eight_connections():
     rows = [
-        Row("bare", "GET /bench/bare/", False, 8, _result(2000, 5)),
+        Row("bare", "GET /bench/bare/", False, 8, _result(2000, 5), CpuPerRequest(0.5, 0.0, 0.1)),
         Row("bare + API key", "GET /bench/bare-key/", False, 8, _result(1200, 8)),
-        Row("attempt status", "GET /api/v1/attempts/{id}/", True, 8, _result(1100, 19)),
+        Row("attempt status", "GET /api/v1/attempts/{id}/", True, 8, _result(1100, 19), CpuPerRequest(3.5, 0.4, 0.1)),
         Row("attempt result", "GET /api/v1/attempts/{id}/result/", True, 8, _result(300, 45)),
         Row("attempt result", "GET /api/v1/attempts/{id}/result/", True, 32, _result(310, 150)),
         Row("invitation create", "POST /api/v1/invitations/", False, 8, _result(200, 60, non_2xx=3)),
@@ -107,7 +108,8 @@ def test_targets_compare_each_real_read_with_bare_at_eight_connections():
 
     assert len(lines) == 2
     assert "55% of bare" in lines[0] and "(≥ 50%): met" in lines[0] and "p99 19.0 ms (< 20 ms): met" in lines[0]
-    assert "15% of bare" in lines[1] and lines[1].count("NOT met") == 2
+    assert lines[0].endswith("by CPU per request 15% of bare")  # (0.5 + 0.1) / (3.5 + 0.4 + 0.1)
+    assert "15% of bare" in lines[1] and lines[1].count("NOT met") == 2 and "by CPU" not in lines[1]
     printed = table(rows, bare="bare", bare_key="bare + API key")
     assert "  0.55   0.92" in printed.splitlines()[4]  # attempt status: x bare, x key
     assert "      3   0.10" in printed.splitlines()[7]  # invitation create: non-2xx shown
