@@ -107,6 +107,7 @@ def scorecard_submit(*, scorecard: Scorecard, actor: AbstractBaseUser) -> Scorec
 
 def _event_scorecard_submitted(scorecard: Scorecard) -> None:
     from integrations.services import event_record
+    from integrations.services.events import iso
 
     stage = scorecard.stage
     event_record(
@@ -119,7 +120,7 @@ def _event_scorecard_submitted(scorecard: Scorecard) -> None:
             "stage_id": stage.pk,
             "loop_id": stage.loop_id,
             "recommendation": scorecard.recommendation,
-            "submitted_at": scorecard.submitted_at.isoformat() if scorecard.submitted_at else None,
+            "submitted_at": iso(scorecard.submitted_at),
         },
     )
 

@@ -113,6 +113,8 @@ def attempt_data(attempt: Attempt) -> dict[str, Any]:
         "question_set_id": invitation.question_set_id,
         "stage_id": invitation.stage_id,
         "invitation_url": api_url("invitation-detail", invitation.pk),
+        "attempt_url": api_url("attempt-detail", attempt.pk),
+        "result_url": api_url("attempt-result", attempt.pk),
     }
 
 

@@ -103,6 +103,8 @@ def test_attempt_flow_emits_started_once_then_submitted_then_graded(organisation
     assert graded["status"] == "graded"
     assert graded["attempt_id"] == attempt.pk and graded["invitation_id"] == invitation.pk
     assert graded["finalised_by_deadline"] is False
+    assert graded["result_url"] == f"http://127.0.0.1:8000/api/v1/attempts/{attempt.pk}/result/"
+    assert graded["attempt_url"] == f"http://127.0.0.1:8000/api/v1/attempts/{attempt.pk}/"
     assert "MY-PRIVATE-ANSWER" not in json.dumps([event.payload for event in events])
     assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == 4
 

@@ -526,3 +526,4 @@ def test_submitting_a_scorecard_records_a_webhook_event():
     event = WebhookEvent.objects.get()
     assert event.type == "scorecard.submitted"
     assert event.payload["data"]["scorecard_id"] == card.pk and event.payload["data"]["recommendation"] == "yes"
+    assert event.payload["data"]["submitted_at"].endswith("Z")  # one time format in every payload
