@@ -1,14 +1,16 @@
 """An attempt's results as an ATS reads them: per-question scores, the verdict summary, rubric aggregates.
 
-Read in a fixed number of queries whatever the number of questions, tests or scorecards. Scorecards
-count only once submitted (a manager's view: drafts are nobody's result yet).
+Read as plain rows (``values()``), not model instances, in a fixed number of queries whatever the
+number of questions, tests or scorecards: this is the read an ATS polls most. Scorecards count
+only once submitted (a manager's view: drafts are nobody's result yet).
 """
 
 from collections import Counter, defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models.functions import Length, Trim
 from django.urls import reverse
 
 from assessments.models import (
@@ -17,23 +19,26 @@ from assessments.models import (
     AttemptStatus,
     CodeSubmission,
     QuestionKind,
+    Stage,
     SubmissionPurpose,
     SubmissionStatus,
 )
-from assessments.report.selectors import stage_aggregate, weighted_rating
 from grading.models import GradingResult, TestResult
 from rubrics.models import Rating, Recommendation, Scorecard, ScorecardStatus
 
-
-def attempt_questions(attempt: Attempt) -> list[AttemptQuestion]:
-    finals = CodeSubmission.objects.filter(purpose=SubmissionPurpose.FINAL).prefetch_related(
-        Prefetch("results", GradingResult.objects.order_by("-created_at", "-pk"))
-    )
-    return list(
-        attempt.questions.select_related("revision__question", "answer")
-        .prefetch_related(Prefetch("submissions", finals))
-        .order_by("position")
-    )
+Row = dict[str, Any]
+QUESTION_FIELDS = (
+    "pk",
+    "position",
+    "section_title",
+    "points",
+    "answered",
+    "revision__question_id",
+    "revision__question__key",
+    "revision__question__title",
+    "revision__question__kind",
+)
+RATING_FIELDS = ("scorecard__stage_id", "question_id", "score", "criterion__weight")
 
 
 def weighted_score(scored: list[tuple[float, float]]) -> float | None:
@@ -46,16 +51,15 @@ def weighted_score(scored: list[tuple[float, float]]) -> float | None:
 
 def attempt_score(attempt: Attempt) -> float | None:
     """The attempt's coding score, 0–100, weighted by points; None until a final submission is graded."""
-    return weighted_score([(q.points, r.score) for q in attempt_questions(attempt) if (r := _graded_result(q))])
+    questions = _questions(attempt)
+    return weighted_score([(q["points"], q["result"]["score"]) for q in questions if q["result"]])
 
 
 def attempt_result(*, attempt: Attempt) -> dict[str, Any]:
-    questions = attempt_questions(attempt)
-    verdicts = _verdict_counts([r.pk for q in questions if (r := _graded_result(q))])
-    cards = _submitted_scorecards(attempt)
-    ratings = _question_ratings(cards)
+    questions = _questions(attempt)
+    verdicts = _verdict_counts([q["result"]["pk"] for q in questions if q["result"]])
+    ratings = _submitted_ratings(attempt)
     rows = [_question_row(q, verdicts, ratings) for q in questions]
-    scored = [(q.points, r.score) for q in questions if (r := _graded_result(q))]
     summary: Counter[str] = Counter()
     for row in rows:
         summary.update(row["coding"]["verdicts"] if row["coding"] else {})
@@ -64,10 +68,10 @@ def attempt_result(*, attempt: Attempt) -> dict[str, Any]:
         "candidate_id": attempt.invitation.candidate_id,
         "status": attempt.status,
         "complete": attempt.status == AttemptStatus.GRADED,
-        "score": weighted_score(scored),
+        "score": weighted_score([(q["points"], q["result"]["score"]) for q in questions if q["result"]]),
         "verdicts": dict(sorted(summary.items())),
         "questions": rows,
-        "rubric": _rubric(attempt, cards),
+        "rubric": _rubric(attempt, ratings),
         "report_url": report_url(attempt),
     }
 
@@ -78,11 +82,38 @@ def report_url(attempt: Attempt) -> str:
     return f"{url}?loop={stage.loop_id}" if stage else url
 
 
-def _graded_result(question: AttemptQuestion) -> GradingResult | None:
-    final = next(iter(question.submissions.all()), None)  # at most one final per question (a constraint)
-    if final is None or final.status != SubmissionStatus.GRADED:
-        return None
-    return next(iter(final.results.all()), None)
+# --- coding and written answers ------------------------------------------------------------------
+
+
+def _questions(attempt: Attempt) -> list[Row]:
+    """One row per question with its final submission and that submission's latest graded result."""
+    questions = list(
+        AttemptQuestion.objects.filter(attempt=attempt)
+        .annotate(answer_length=Length(Trim("answer__body")))
+        .annotate(answered=ExpressionWrapper(Q(answer_length__gt=0), output_field=BooleanField()))
+        .order_by("position")
+        .values(*QUESTION_FIELDS)
+    )
+    finals = {
+        row["attempt_question_id"]: row
+        for row in CodeSubmission.objects.filter(
+            attempt_question__attempt=attempt, purpose=SubmissionPurpose.FINAL
+        ).values("pk", "attempt_question_id", "status")
+    }
+    results = _latest_results([row["pk"] for row in finals.values() if row["status"] == SubmissionStatus.GRADED])
+    for question in questions:
+        final = finals.get(question["pk"])
+        question["final"] = final
+        question["result"] = results.get(final["pk"]) if final else None
+    return questions
+
+
+def _latest_results(submission_ids: list[int]) -> dict[int, Row]:
+    latest: dict[int, Row] = {}
+    rows = GradingResult.objects.filter(submission_id__in=submission_ids).order_by("-created_at", "-pk")
+    for row in rows.values("pk", "submission_id", "verdict", "score"):
+        latest.setdefault(row["submission_id"], dict(row))
+    return latest
 
 
 def _verdict_counts(result_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -93,78 +124,79 @@ def _verdict_counts(result_ids: list[int]) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _question_row(
-    question: AttemptQuestion, verdicts: dict[int, dict[str, int]], ratings: dict[int, list[int]]
-) -> dict[str, Any]:
-    revision = question.revision
-    answer = getattr(question, "answer", None)
-    scores = ratings.get(revision.question_id, [])
+def _question_row(question: Row, verdicts: dict[int, dict[str, int]], ratings: list[Row]) -> dict[str, Any]:
+    is_coding = question["revision__question__kind"] == QuestionKind.CODING
+    scores = [r["score"] for r in ratings if r["question_id"] == question["revision__question_id"]]
     return {
-        "position": question.position,
-        "question_id": revision.question_id,
-        "key": revision.question.key,
-        "title": revision.question.title,
-        "kind": revision.question.kind,
-        "section": question.section_title,
-        "points": question.points,
-        "answered": bool(answer and answer.body.strip()),
-        "coding": _coding(question, verdicts) if revision.question.kind == QuestionKind.CODING else None,
+        "position": question["position"],
+        "question_id": question["revision__question_id"],
+        "key": question["revision__question__key"],
+        "title": question["revision__question__title"],
+        "kind": question["revision__question__kind"],
+        "section": question["section_title"],
+        "points": question["points"],
+        "answered": bool(question["answered"]),
+        "coding": _coding(question, verdicts) if is_coding else None,
         "rubric": {"mean_rating": round(sum(scores) / len(scores), 3), "ratings": len(scores)} if scores else None,
     }
 
 
-def _coding(question: AttemptQuestion, verdicts: dict[int, dict[str, int]]) -> dict[str, Any]:
-    final = next(iter(question.submissions.all()), None)
-    result = _graded_result(question)
-    counts = verdicts.get(result.pk, {}) if result else {}
+def _coding(question: Row, verdicts: dict[int, dict[str, int]]) -> dict[str, Any]:
+    final, result = question["final"], question["result"]
+    counts = verdicts.get(result["pk"], {}) if result else {}
     return {
-        "submission_status": final.status if final else None,
-        "verdict": result.verdict if result else None,
-        "score": result.score if result else None,
+        "submission_status": final["status"] if final else None,
+        "verdict": result["verdict"] if result else None,
+        "score": result["score"] if result else None,
         "tests_total": sum(counts.values()),
         "tests_passed": counts.get("accepted", 0),
         "verdicts": dict(sorted(counts.items())),
     }
 
 
-def _submitted_scorecards(attempt: Attempt) -> list[Scorecard]:
+# --- scorecards ----------------------------------------------------------------------------------
+
+
+def _submitted_scorecards(attempt: Attempt) -> Q:
     stage = attempt.invitation.stage
-    if stage is None:
-        return []
-    return list(
-        Scorecard.objects.filter(
-            organisation_id=attempt.organisation_id,
-            candidate_id=attempt.invitation.candidate_id,
-            stage__loop_id=stage.loop_id,
-            status=ScorecardStatus.SUBMITTED,
-        ).prefetch_related(Prefetch("ratings", Rating.objects.select_related("criterion")))
+    return Q(
+        organisation_id=attempt.organisation_id,
+        candidate_id=attempt.invitation.candidate_id,
+        stage__loop_id=stage.loop_id if stage else None,
+        status=ScorecardStatus.SUBMITTED,
     )
 
 
-def _question_ratings(cards: list[Scorecard]) -> dict[int, list[int]]:
-    by_question: defaultdict[int, list[int]] = defaultdict(list)
-    for card in cards:
-        for rating in card.ratings.all():
-            by_question[rating.question_id].append(rating.score)
-    return by_question
+def _submitted_ratings(attempt: Attempt) -> list[Row]:
+    if attempt.invitation.stage is None:
+        return []
+    cards = Scorecard.objects.filter(_submitted_scorecards(attempt)).values("pk")
+    return [dict(row) for row in Rating.objects.filter(scorecard__in=cards).values(*RATING_FIELDS)]
 
 
-def _rubric(attempt: Attempt, cards: list[Scorecard]) -> dict[str, Any] | None:
+def weighted_mean(ratings: list[Row]) -> float | None:
+    """Criterion-weighted mean rating (1–4) of rating rows; None without any."""
+    total = sum(r["criterion__weight"] for r in ratings)
+    return sum(r["criterion__weight"] * r["score"] for r in ratings) / total if total else None
+
+
+def _rubric(attempt: Attempt, ratings: list[Row]) -> dict[str, Any] | None:
     stage = attempt.invitation.stage
     if stage is None:
         return None
-    submitted: list[dict[str, Any]] = [{"scorecard": card, "ratings": list(card.ratings.all())} for card in cards]
-    aggregate = stage_aggregate(list(stage.loop.stages.order_by("position")), submitted)
-    counts = Counter(card.recommendation for card in cards)
+    stages = list(Stage.objects.filter(loop_id=stage.loop_id).order_by("position").values("pk", "title", "weight"))
+    recommendations = Counter(
+        Scorecard.objects.filter(_submitted_scorecards(attempt)).values_list("recommendation", flat=True)
+    )
+    by_stage = [(row, weighted_mean([r for r in ratings if r["scorecard__stage_id"] == row["pk"]])) for row in stages]
+    scored = [(row["weight"], score) for row, score in by_stage if score is not None and row["weight"] > 0]
+    total = sum(weight for weight, _ in scored)
     return {
-        "scorecards_submitted": len(cards),
-        "overall": _rounded(aggregate["overall"]),
-        "stages": [
-            {"stage_id": row["stage"].pk, "title": row["stage"].title, "score": _rounded(row["score"])}
-            for row in aggregate["stages"]
-        ],
-        "recommendations": {value: counts[value] for value in Recommendation.values},
-        "mean_rating": _rounded(weighted_rating([r for card in submitted for r in card["ratings"]])),
+        "scorecards_submitted": sum(recommendations.values()),
+        "overall": _rounded(sum(w * s for w, s in scored) / total if total else None),
+        "stages": [{"stage_id": row["pk"], "title": row["title"], "score": _rounded(score)} for row, score in by_stage],
+        "recommendations": {value: recommendations[value] for value in Recommendation.values},
+        "mean_rating": _rounded(weighted_mean(ratings)),
     }
 
 
