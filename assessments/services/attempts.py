@@ -74,6 +74,8 @@ def invitation_create(
         raise ApplicationError("Candidate and question set must belong to your organisation.", code="not_found")
     if stage is not None and stage.loop.organisation_id != organisation.pk:
         raise ApplicationError("The stage must belong to your organisation.", code="not_found")
+    if expires_at <= (opens_at or timezone.now()):
+        raise ApplicationError("The invitation must expire after it opens.", code="invalid_window")
     unpublished = _unpublished_coding_titles(question_set)
     if unpublished:
         raise ConflictError(
@@ -91,7 +93,11 @@ def invitation_create(
         duration_minutes=duration_minutes,
         created_by=created_by if isinstance(created_by, User) else None,
     )
-    invitation.full_clean()
+    # The related objects were just read and checked above, and the token is 256 random bits (the
+    # database's unique index stays the guard): skip the five existence and uniqueness queries.
+    invitation.full_clean(
+        exclude=["organisation", "candidate", "question_set", "stage", "created_by"], validate_unique=False
+    )
     invitation.save()
     invitation_event_record(invitation=invitation, type="invitation.created")
     return invitation

@@ -47,7 +47,7 @@ def test_revoke_and_extend(manager_client, payload):
 def test_window_must_be_valid(manager_client, payload):
     payload["expires_at"] = (timezone.now() - timedelta(days=1)).isoformat()
     response = manager_client.post("/api/v1/invitations/", payload, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_window"
     assert not Invitation.objects.exists()
 
 
