@@ -91,7 +91,11 @@ def _invite(request: HttpRequest, membership: Membership, data: dict) -> str:
 def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _manager_membership(request)
     try:
-        invitation_revoke(invitation=selectors.invitation_get(organisation=membership.organisation, pk=pk))
+        invitation = selectors.invitation_get(organisation=membership.organisation, pk=pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc  # like every other page: another organisation's is not found
+    try:
+        invitation_revoke(invitation=invitation)
         messages.success(request, "Invitation withdrawn.")
     except ApplicationError as exc:
         messages.error(request, exc.message)
