@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # DRF imports this module while it builds APIView: no runtime
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
+    from integrations.models import ApiKey
+
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "lw:ratelimit"
@@ -92,6 +94,24 @@ def hit(identity: str, rate: Rate, now: float | None = None) -> tuple[RateLimitS
     count = int(pipe.execute()[0])
     reset = max(1, math.ceil(window_start + rate.window - now))
     return RateLimitState(rate=rate, remaining=max(0, rate.limit - count), reset=reset), count
+
+
+def key_hit(request: HttpRequest, api_key: "ApiKey") -> RateLimitState | None:
+    """Count a request by ``api_key`` outside DRF (the Greenhouse endpoints); None when not over the limit.
+
+    The state is left on the request for :class:`RateLimitHeadersMiddleware`; the caller answers
+    429 with ``Retry-After: state.reset`` when this returns a state.
+    """
+    rate = parse_rate(settings.API_KEY_RATE_LIMIT)
+    if rate is None:
+        return None
+    try:
+        state, count = hit(f"key:{api_key.prefix}", rate)
+    except redis.RedisError as exc:
+        logger.warning("Rate limiter unreachable, request let through: %s", exc)
+        return None
+    setattr(request, STATE_ATTRIBUTE, state)
+    return state if count > rate.limit else None
 
 
 class ApiRateThrottle(BaseThrottle):

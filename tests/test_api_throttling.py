@@ -1,5 +1,6 @@
 """Per-key (and per-person) rate limits in Redis, with the standard headers and a 429 in the stable shape."""
 
+import base64
 import logging
 import uuid
 
@@ -116,3 +117,15 @@ def test_off_means_no_limit_and_no_headers(organisation, settings):
     responses = [client.get("/api/v1/candidates/") for _ in range(5)]
     assert {r.status_code for r in responses} == {200}
     assert "RateLimit-Limit" not in responses[-1]
+
+
+def test_greenhouse_calls_share_the_keys_budget(client, organisation):
+    _, key = api_key_create(organisation=organisation, name="Greenhouse", scope=ApiKeyScope.WRITE)
+    basic = "Basic " + base64.b64encode(f"{key}:".encode()).decode()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    assert api.get("/api/v1/candidates/").status_code == 200
+    answers = [client.get("/greenhouse/list_tests", HTTP_AUTHORIZATION=basic) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert [a["RateLimit-Remaining"] for a in answers] == ["1", "0", "0"]
+    assert 1 <= int(answers[-1]["Retry-After"]) <= 60 and answers[-1].json()["errors"][0]["message"]

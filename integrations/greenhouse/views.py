@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import QuestionSet
 from common.exceptions import ApplicationError
+from common.throttling import key_hit
 from integrations.api_keys import InvalidApiKey, api_key_authenticate
 from integrations.greenhouse.services import GreenhouseError, interview_get, send_test, test_status
 from integrations.models import ApiKey
@@ -57,6 +58,11 @@ def greenhouse_view(view: Callable[[HttpRequest, ApiKey], HttpResponse]) -> View
         api_key = basic_api_key(request)
         if api_key is None:
             return error(401, "Authenticate with HTTP Basic: a Loopwright API key as the username, no password.")
+        over = key_hit(request, api_key)  # one budget per key, shared with /api/v1/
+        if over is not None:
+            response = error(429, f"Too many requests for this API key; retry in {over.reset} seconds.")
+            response["Retry-After"] = str(over.reset)
+            return response
         try:
             return view(request, api_key)
         except GreenhouseError as exc:
