@@ -96,17 +96,16 @@ def hit(identity: str, rate: Rate, now: float | None = None) -> tuple[RateLimitS
     return RateLimitState(rate=rate, remaining=max(0, rate.limit - count), reset=reset), count
 
 
-def key_hit(request: HttpRequest, api_key: "ApiKey") -> RateLimitState | None:
-    """Count a request by ``api_key`` outside DRF (the Greenhouse endpoints); None when not over the limit.
+def count_request(request: HttpRequest, identity: str, rate: Rate | None) -> RateLimitState | None:
+    """Count a request against ``identity``; the state when it is over the limit, else None.
 
-    The state is left on the request for :class:`RateLimitHeadersMiddleware`; the caller answers
-    429 with ``Retry-After: state.reset`` when this returns a state.
+    The state is left on the request for :class:`RateLimitHeadersMiddleware`. With no rate, or with
+    Redis out of reach (a warning is logged), the request is let through.
     """
-    rate = parse_rate(settings.API_KEY_RATE_LIMIT)
     if rate is None:
         return None
     try:
-        state, count = hit(f"key:{api_key.prefix}", rate)
+        state, count = hit(identity, rate)
     except redis.RedisError as exc:
         logger.warning("Rate limiter unreachable, request let through: %s", exc)
         return None
@@ -114,19 +113,17 @@ def key_hit(request: HttpRequest, api_key: "ApiKey") -> RateLimitState | None:
     return state if count > rate.limit else None
 
 
+def key_hit(request: HttpRequest, api_key: "ApiKey") -> RateLimitState | None:
+    """:func:`count_request` for ``api_key`` outside DRF (the Greenhouse endpoints): one budget per key."""
+    return count_request(request, f"key:{api_key.prefix}", parse_rate(settings.API_KEY_RATE_LIMIT))
+
+
 class ApiRateThrottle(BaseThrottle):
     def allow_request(self, request: "Request", view: "APIView") -> bool:
         identity, rate = _caller(request) or ("", None)
-        if rate is None:
-            return True
-        try:
-            state, count = hit(identity, rate)
-        except redis.RedisError as exc:
-            logger.warning("Rate limiter unreachable, request let through: %s", exc)
-            return True
-        setattr(request._request, STATE_ATTRIBUTE, state)
-        self._wait = state.reset
-        return count <= rate.limit
+        over = count_request(request._request, identity, rate)
+        self._wait = over.reset if over else None
+        return over is None
 
     def wait(self) -> float | None:
         return getattr(self, "_wait", None)
