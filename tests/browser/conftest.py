@@ -17,10 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
 
+from assessments.services.demo import DEMO_PASSWORD
 from config.celery import app
 from tests.grading.processes import CeleryProcesses, RedisServer, celery_app_pointed_at, worker_env
 
@@ -169,3 +171,53 @@ def save_screenshot(page: Any, grader: Grading, name: str) -> Path:
     path = grader.screenshots / name
     page.screenshot(path=str(path))
     return path
+
+
+# --- pages without the grader: a fresh context per page, JavaScript errors fail the test ------------
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """docs/screenshots/ with LOOPWRIGHT_UPDATE_SCREENSHOTS=1 (as the shared conftest does), else a temp folder."""
+    if os.environ.get("LOOPWRIGHT_UPDATE_SCREENSHOTS") == "1":
+        return REPO_ROOT / "docs" / "screenshots"
+    return tmp_path
+
+
+@pytest.fixture
+def open_page(browser: Any, live_server: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A page in a fresh context (own cookies). Uncaught JavaScript errors fail the test."""
+    contexts: list[Any] = []
+    errors: list[str] = []
+
+    def open_one() -> Any:
+        context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url, locale="en-GB")
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield open_one
+
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    for index, context in enumerate(contexts):
+        if failed:
+            for page in context.pages:
+                with contextlib.suppress(Exception):
+                    page.screenshot(path=str(tmp_path / f"failure-{index}.png"))
+        with contextlib.suppress(Exception):
+            context.close()
+    if failed:
+        print(f"screenshots of the failure: {tmp_path}")
+    if errors and not failed:
+        pytest.fail(f"uncaught JavaScript errors: {errors}", pytrace=False)
+
+
+def log_in(page: Any, username: str, next_url: str) -> None:
+    """Log in through the login page as a demo user and land on ``next_url``."""
+    page.goto(f"/accounts/login/?next={quote(next_url)}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: url.endswith(next_url))

@@ -8,13 +8,9 @@ and finds Ira's submitted scorecard. No sandbox or grader: only Chromium against
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -22,57 +18,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import Candidate, Invitation, Loop, Stage, StageKind
-from assessments.services.demo import DEMO_PASSWORD, LOOP_TITLE
+from assessments.services.demo import LOOP_TITLE
 from rubrics.models import Scorecard, ScorecardStatus
-from tests.browser.conftest import REPO_ROOT, VIEWPORT
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def screenshots(tmp_path: Path) -> Path:
-    """docs/screenshots/ with LOOPWRIGHT_UPDATE_SCREENSHOTS=1 (as the shared conftest does), else a temp folder."""
-    if os.environ.get("LOOPWRIGHT_UPDATE_SCREENSHOTS") == "1":
-        return REPO_ROOT / "docs" / "screenshots"
-    return tmp_path
-
-
-@pytest.fixture
-def open_page(browser: Any, live_server: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    """A page in a fresh context (own cookies). Uncaught JavaScript errors fail the test."""
-    contexts: list[Any] = []
-    errors: list[str] = []
-
-    def open_one() -> Any:
-        context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url, locale="en-GB")
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        return page
-
-    yield open_one
-
-    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
-    for index, context in enumerate(contexts):
-        if failed:
-            for page in context.pages:
-                with contextlib.suppress(Exception):
-                    page.screenshot(path=str(tmp_path / f"failure-{index}.png"))
-        with contextlib.suppress(Exception):
-            context.close()
-    if failed:
-        print(f"screenshots of the failure: {tmp_path}")
-    if errors and not failed:
-        pytest.fail(f"uncaught JavaScript errors: {errors}", pytrace=False)
-
-
-def log_in(page: Any, username: str, next_url: str) -> None:
-    page.goto(f"/accounts/login/?next={quote(next_url)}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: url.endswith(next_url))
 
 
 def test_interviewer_fills_and_submits_and_manager_reads_it(open_page: Any, screenshots: Path) -> None:
