@@ -37,19 +37,8 @@ from bench.api_seed_grading import Pinned, attempt_extras_create, final_submissi
 BATCH = 2000
 STARTED_SHARE = 0.85
 STATUS_WEIGHTS = {AttemptStatus.IN_PROGRESS: 0.2, AttemptStatus.SUBMITTED: 0.25, AttemptStatus.GRADED: 0.55}
-WORDS: tuple[str, ...] = (
-    "token",
-    "attention",
-    "softmax",
-    "gradient",
-    "embedding",
-    "beam",
-    "decoder",
-    "corpus",
-    "loss",
-    "batch",
-)
-WORDS += ("dropout", "the", "a", "of", "to", "and", "because", "so", "which", "we", "it", "is", "then", "with")
+VOCABULARY = "token attention softmax gradient embedding beam decoder corpus loss batch dropout the a of to and so we"
+WORDS = VOCABULARY.split()  # written answers: a few hundred of these, in random order
 
 
 @dataclass(frozen=True)
