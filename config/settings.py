@@ -118,6 +118,9 @@ REST_FRAMEWORK = {
 # Requests per window, per API key and per signed-in person ("<n>/<second|minute|hour|day>"; "off").
 API_KEY_RATE_LIMIT = env.str("API_KEY_RATE_LIMIT", default="600/minute")
 API_USER_RATE_LIMIT = env.str("API_USER_RATE_LIMIT", default="1200/minute")
+# A verified API key is remembered this long per process (a query saved per request); a revocation
+# reaches the other processes within it. 0 turns the memory off.
+API_KEY_CACHE_SECONDS = env.float("API_KEY_CACHE_SECONDS", default=5.0)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Loopwright API",
     "DESCRIPTION": "Interview loops, question sets, candidates, timed assessments and grading.",

@@ -4,8 +4,10 @@ import hashlib
 import hmac
 import secrets
 import string
+import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
@@ -19,6 +21,9 @@ PREFIX_LENGTH = 8
 SECRET_BYTES = 32
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 _PREFIX_ALPHABET = string.ascii_letters + string.digits
+_CACHE_MAX_KEYS = 1000
+# prefix → (verified until (monotonic), the key with its organisation): saves a query per request.
+_verified: dict[str, tuple[float, ApiKey]] = {}
 
 
 class InvalidApiKey(Exception):
@@ -60,6 +65,7 @@ def api_key_create(
 
 
 def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    _verified.pop(api_key.prefix, None)  # this process at once; others within API_KEY_CACHE_SECONDS
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
@@ -67,17 +73,44 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
 
 
 def api_key_authenticate(*, raw_key: str) -> ApiKey:
-    """The active key for ``raw_key``: one indexed lookup by prefix, then a constant-time hash comparison."""
+    """The active key for ``raw_key``: one indexed lookup by prefix, then a constant-time hash comparison.
+
+    A key verified in the last ``API_KEY_CACHE_SECONDS`` is taken from this process's memory (the
+    secret is still compared): revoking takes effect at once in the process that revokes and
+    within that many seconds in the others.
+    """
     prefix, dot, secret = raw_key.removeprefix(KEY_PREFIX).partition(".")
     if not raw_key.startswith(KEY_PREFIX) or not dot or len(prefix) != PREFIX_LENGTH or not secret:
         raise InvalidApiKey("invalid_api_key")
+    cached = _cached(prefix, _hash_secret(secret))
+    if cached is not None:
+        api_key_touch(api_key=cached)
+        return cached
     api_key = ApiKey.objects.select_related("organisation").filter(prefix=prefix).first()
     if api_key is None or not hmac.compare_digest(api_key.hashed_secret, _hash_secret(secret)):
         raise InvalidApiKey("invalid_api_key")
     if api_key.revoked_at is not None:
         raise InvalidApiKey("api_key_revoked")
+    _remember(api_key)
     api_key_touch(api_key=api_key)
     return api_key
+
+
+def _cached(prefix: str, hashed_secret: str) -> ApiKey | None:
+    entry = _verified.get(prefix)
+    if entry is None or entry[0] < time.monotonic():
+        return None
+    api_key = entry[1]
+    return api_key if hmac.compare_digest(api_key.hashed_secret, hashed_secret) else None
+
+
+def _remember(api_key: ApiKey) -> None:
+    seconds = settings.API_KEY_CACHE_SECONDS
+    if seconds <= 0:
+        return
+    if len(_verified) >= _CACHE_MAX_KEYS:
+        _verified.clear()
+    _verified[api_key.prefix] = (time.monotonic() + seconds, api_key)
 
 
 def api_key_touch(*, api_key: ApiKey) -> None:

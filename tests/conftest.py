@@ -7,6 +7,14 @@ from tests.sandbox.conftest import docker_engine  # noqa: F401 - shared with gra
 
 
 @pytest.fixture(autouse=True)
+def _forget_verified_api_keys():
+    # The per-process memory of verified keys must not carry one test's keys into the next.
+    from integrations import api_keys
+
+    api_keys._verified.clear()
+
+
+@pytest.fixture(autouse=True)
 def _loopback_receivers(settings):
     # Test receivers (webhooks, a fake Greenhouse) listen on 127.0.0.1, which production refuses.
     settings.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS = True

@@ -141,7 +141,8 @@ def test_revoked_key_is_401(organisation, read_key):
     assert response.json()["error"]["code"] == "api_key_revoked"
 
 
-def test_last_used_is_recorded_at_most_once_a_minute(read_key):
+def test_last_used_is_recorded_at_most_once_a_minute(read_key, settings):
+    settings.API_KEY_CACHE_SECONDS = 0  # the row is read each time, so the test can age it
     client = key_client(read_key)
     assert ApiKey.objects.get().last_used_at is None
     client.get("/api/v1/candidates/")
@@ -274,3 +275,35 @@ def test_concurrent_duplicates_wait_and_replay(organisation, monkeypatch):
     assert responses[0].json() == responses[1].json()
     assert sorted(r.get("Idempotent-Replayed", "") for r in responses) == ["", "true"]
     assert Candidate.objects.count() == 1
+
+
+def test_a_verified_key_is_remembered_briefly_and_a_revocation_elsewhere_lands_within_that_time(
+    organisation, settings, monkeypatch, django_assert_num_queries
+):
+    from integrations import api_keys
+
+    settings.API_KEY_CACHE_SECONDS = 5
+    api_key, plaintext = api_key_create(organisation=organisation, name="ATS")
+    api_keys.api_key_authenticate(raw_key=plaintext)
+    with django_assert_num_queries(0):  # remembered: no lookup
+        assert api_keys.api_key_authenticate(raw_key=plaintext).pk == api_key.pk
+    with pytest.raises(api_keys.InvalidApiKey):  # a wrong secret is never taken from memory
+        api_keys.api_key_authenticate(raw_key=plaintext[:-2] + "xx")
+    ApiKey.objects.filter(pk=api_key.pk).update(revoked_at=timezone.now())  # as another process would
+    assert api_keys.api_key_authenticate(raw_key=plaintext).pk == api_key.pk  # still within 5 s
+    later = time.monotonic() + 6
+    monkeypatch.setattr(api_keys.time, "monotonic", lambda: later)
+    with pytest.raises(api_keys.InvalidApiKey) as refused:
+        api_keys.api_key_authenticate(raw_key=plaintext)
+    assert refused.value.code == "api_key_revoked"
+
+
+def test_revoking_here_takes_effect_at_once(organisation, settings):
+    from integrations import api_keys
+
+    settings.API_KEY_CACHE_SECONDS = 60
+    api_key, plaintext = api_key_create(organisation=organisation, name="ATS")
+    api_keys.api_key_authenticate(raw_key=plaintext)
+    api_keys.api_key_revoke(api_key=api_key)
+    with pytest.raises(api_keys.InvalidApiKey):
+        api_keys.api_key_authenticate(raw_key=plaintext)
