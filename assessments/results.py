@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, FloatField, Q, Sum
 from django.db.models.functions import Length, Trim
 from django.urls import reverse
 
@@ -38,7 +38,6 @@ QUESTION_FIELDS = (
     "revision__question__title",
     "revision__question__kind",
 )
-RATING_FIELDS = ("scorecard__stage_id", "question_id", "score", "criterion__weight")
 
 
 def weighted_score(scored: list[tuple[float, float]]) -> float | None:
@@ -126,7 +125,8 @@ def _verdict_counts(result_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def _question_row(question: Row, verdicts: dict[int, dict[str, int]], ratings: list[Row]) -> dict[str, Any]:
     is_coding = question["revision__question__kind"] == QuestionKind.CODING
-    scores = [r["score"] for r in ratings if r["question_id"] == question["revision__question_id"]]
+    mine = [r for r in ratings if r["question_id"] == question["revision__question_id"]]
+    count, total = sum(r["n"] for r in mine), sum(r["total"] for r in mine)
     return {
         "position": question["position"],
         "question_id": question["revision__question_id"],
@@ -137,7 +137,7 @@ def _question_row(question: Row, verdicts: dict[int, dict[str, int]], ratings: l
         "points": question["points"],
         "answered": bool(question["answered"]),
         "coding": _coding(question, verdicts) if is_coding else None,
-        "rubric": {"mean_rating": round(sum(scores) / len(scores), 3), "ratings": len(scores)} if scores else None,
+        "rubric": {"mean_rating": round(total / count, 3), "ratings": count} if count else None,
     }
 
 
@@ -168,16 +168,27 @@ def _submitted_scorecards(attempt: Attempt) -> Q:
 
 
 def _submitted_ratings(attempt: Attempt) -> list[Row]:
+    """Submitted ratings summed in SQL per (stage, question): count, sum, weighted sum, weight."""
     if attempt.invitation.stage is None:
         return []
     cards = Scorecard.objects.filter(_submitted_scorecards(attempt)).values("pk")
-    return [dict(row) for row in Rating.objects.filter(scorecard__in=cards).values(*RATING_FIELDS)]
+    sums = (
+        Rating.objects.filter(scorecard__in=cards)
+        .values("scorecard__stage_id", "question_id")
+        .annotate(
+            n=Count("pk"),
+            total=Sum("score"),
+            weighted=Sum(F("score") * F("criterion__weight"), output_field=FloatField()),
+            weight=Sum("criterion__weight"),
+        )
+    )
+    return [dict(row) for row in sums]
 
 
 def weighted_mean(ratings: list[Row]) -> float | None:
-    """Criterion-weighted mean rating (1–4) of rating rows; None without any."""
-    total = sum(r["criterion__weight"] for r in ratings)
-    return sum(r["criterion__weight"] * r["score"] for r in ratings) / total if total else None
+    """Criterion-weighted mean rating (1–4) over summed rating rows; None without any."""
+    weight = sum(r["weight"] for r in ratings)
+    return sum(r["weighted"] for r in ratings) / weight if weight else None
 
 
 def _rubric(attempt: Attempt, ratings: list[Row]) -> dict[str, Any] | None:
