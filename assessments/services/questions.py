@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from assessments.models import CodingSpec, Organisation, Question, QuestionKind, QuestionRevision, TestCase
@@ -81,6 +82,8 @@ def question_revise(*, question: Question, **changes: Any) -> RevisionChange:
     current = QuestionRevision.objects.select_for_update().filter(question=question).order_by("-number").first()
     if current is None:
         raise ValueError("A question always has a revision.")
+    # The question changed as the API shows it: lists ordered and filtered by updated_at must see it.
+    Question.objects.filter(pk=question.pk).update(updated_at=timezone.now())
     if not current.is_locked:
         for field, value in changes.items():
             setattr(current, field, value)

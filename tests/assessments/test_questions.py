@@ -1,5 +1,6 @@
 import pytest
 from django.db import IntegrityError
+from django.utils import timezone
 
 from assessments.models import CodingSpec, QuestionRevision, TestCase
 from assessments.services.coding import coding_spec_set
@@ -85,3 +86,12 @@ def test_an_empty_patch_changes_nothing_and_answers_200(manager_client, organisa
     response = manager_client.patch(f"/api/v1/questions/{created['id']}/", {}, format="json")
     assert response.status_code == 200
     assert response.json()["revision"] == created["revision"] == 1
+
+
+def test_a_revision_moves_the_question_in_updated_since_lists(manager_client, organisation):
+    created = manager_client.post("/api/v1/questions/", {"kind": "conceptual", "prompt": "Why?"}, format="json").json()
+    cutoff = timezone.now().isoformat()
+    assert manager_client.get("/api/v1/questions/", {"updated_since": cutoff}).json()["results"] == []
+    manager_client.patch(f"/api/v1/questions/{created['id']}/", {"prompt": "Why, really?"}, format="json")
+    changed = manager_client.get("/api/v1/questions/", {"updated_since": cutoff}).json()["results"]
+    assert [row["id"] for row in changed] == [created["id"]] and changed[0]["prompt"] == "Why, really?"
