@@ -204,7 +204,7 @@ class BareHarness:
                 untar = subprocess.Popen(["tar", "-x", "-C", str(self.root)], stdin=subprocess.PIPE)
                 assert untar.stdin is not None
                 for chunk in container.export():
-                    untar.stdin.write(chunk)
+                    untar.stdin.write(chunk)  # type: ignore[call-overload]  # the stubs say str; it is bytes
                 untar.stdin.close()
                 if untar.wait() != 0:
                     raise RuntimeError("unpacking the sandbox image failed")

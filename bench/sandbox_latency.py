@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from sandbox import Job, Runtime, SandboxConfig, TestInput, drain_pools, run
 from sandbox.harness import protocol
@@ -22,7 +23,7 @@ JOB = Job(source=SOURCE, entry_point="cosine", tests=[TestInput(str(i), [[i, 1.0
 
 def bare_once() -> None:
     """The harness alone, as a local subprocess (no container)."""
-    request = {
+    request: dict[str, Any] = {
         "nonce": "bench",
         "source": JOB.source,
         "entry_point": JOB.entry_point,
