@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -20,6 +19,7 @@ from tests.factories import (
     ScorecardFactory,
     StageFactory,
 )
+from tests.routes import routes_under
 
 pytestmark = pytest.mark.django_db
 
@@ -90,18 +90,7 @@ CREATE_ROUTES = [
 
 
 def _api_routes() -> set[str]:
-    found: set[str] = set()
-
-    def walk(patterns, prefix: str) -> None:
-        for pattern in patterns:
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, route)
-            elif isinstance(pattern, URLPattern) and route.startswith("api/v1/") and pattern.name:
-                found.add("/" + route.replace("<int:pk>", "{}"))
-
-    walk(get_resolver().url_patterns, "")
-    return found
+    return {"/" + route.replace("<int:pk>", "{}") for route in routes_under("api/v1/", named_only=True)}
 
 
 def test_every_api_route_is_covered_here():

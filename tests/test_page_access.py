@@ -7,7 +7,6 @@ for our objects; and no refused POST changes anything.
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from assessments.models import Decision, Invitation, Role, Stage, StageInterviewer
 from integrations.api_keys import api_key_create
@@ -18,6 +17,7 @@ from tests.assessments.test_report import case  # noqa: F401 - the report's fixt
 from tests.assessments.test_similarity_page import _finals
 from tests.factories import MembershipFactory
 from tests.integrations.test_web_webhooks import delivery_for
+from tests.routes import routes_under
 
 pytestmark = pytest.mark.django_db
 
@@ -55,23 +55,8 @@ ROUTES = {
 WATCHED = [Invitation, Decision, Stage, StageInterviewer, Scorecard, ApiKey, WebhookEndpoint, WebhookDelivery]
 
 
-def _manage_routes() -> set[str]:
-    found: set[str] = set()
-
-    def walk(patterns, prefix: str) -> None:
-        for pattern in patterns:
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, route)
-            elif isinstance(pattern, URLPattern) and route.startswith("manage/"):
-                found.add(route)
-
-    walk(get_resolver().url_patterns, "")
-    return found
-
-
 def test_every_manage_page_is_in_the_matrix():
-    assert _manage_routes() == set(ROUTES)
+    assert routes_under("manage/") == set(ROUTES)
 
 
 @pytest.fixture
