@@ -27,7 +27,7 @@ from assessments.models import (
 from common.exceptions import ApplicationError
 from rubrics.models import Criterion, Recommendation, Scorecard, ScorecardStatus
 from rubrics.scorecard_selectors import scorecard_list_visible
-from rubrics.scorecards import scorecard_amend, scorecard_criteria
+from rubrics.scorecards import RatingInput, scorecard_amend, scorecard_criteria
 
 STATUS_LABELS = {"": "Not started", ScorecardStatus.DRAFT.value: "Draft", ScorecardStatus.SUBMITTED.value: "Submitted"}
 
@@ -149,6 +149,22 @@ def _sections(stage: Stage, interviewer_id: int, scorecard: Scorecard | None) ->
     return sections
 
 
+def _amended_ratings(data: Any, sections: list[dict[str, Any]]) -> list[RatingInput]:
+    """The ratings the amend form changes (``rating-<question>-<criterion>`` = 1–4); unchanged ones are left out."""
+    changed: list[RatingInput] = []
+    for section in sections:
+        for row in section["criteria"]:
+            question_id, criterion_id = section["question"].pk, row["criterion"].pk
+            raw = data.get(f"rating-{question_id}-{criterion_id}", "")
+            if raw == "":
+                continue
+            if raw not in {str(level.score) for level in row["levels"]}:
+                raise ApplicationError(f"A rating of {row['criterion'].name} must be one of its levels.")
+            if int(raw) != row["score"]:
+                changed.append({"question_id": question_id, "criterion_id": criterion_id, "score": int(raw)})
+    return changed
+
+
 @login_required
 def scorecard_page(request: HttpRequest, stage_id: int, candidate_id: int) -> HttpResponse:
     membership = _membership(request)
@@ -164,6 +180,7 @@ def scorecard_page(request: HttpRequest, stage_id: int, candidate_id: int) -> Ht
         raise PermissionDenied("You are not an interviewer on this stage.")
     scorecard = Scorecard.objects.filter(stage=stage, candidate=candidate, interviewer_id=membership.user_id).first()
     submitted = scorecard is not None and scorecard.status == ScorecardStatus.SUBMITTED
+    sections = _sections(stage, membership.user_id, scorecard)
     amend_form = None
     if submitted and scorecard is not None:
         initial = {
@@ -174,7 +191,8 @@ def scorecard_page(request: HttpRequest, stage_id: int, candidate_id: int) -> Ht
         amend_form = AmendForm(request.POST or None, initial=initial)
         if request.method == "POST" and amend_form.is_valid():
             try:
-                scorecard_amend(scorecard=scorecard, actor=request.user, **amend_form.cleaned_data)  # type: ignore[arg-type]
+                ratings = _amended_ratings(request.POST, sections)
+                scorecard_amend(scorecard=scorecard, actor=request.user, ratings=ratings, **amend_form.cleaned_data)  # type: ignore[arg-type]
             except ApplicationError as exc:
                 amend_form.add_error(None, exc.message)
             else:
@@ -195,7 +213,7 @@ def scorecard_page(request: HttpRequest, stage_id: int, candidate_id: int) -> Ht
         "candidate": candidate,
         "scorecard": scorecard,
         "submitted": submitted,
-        "sections": _sections(stage, membership.user_id, scorecard),
+        "sections": sections,
         "recommendations": Recommendation.choices,
         "amend_form": amend_form,
         "amendments": list(scorecard.amendments.select_related("author")) if scorecard else [],

@@ -148,6 +148,27 @@ def test_amend_needs_a_reason_and_keeps_history(setup):
     assert "Re-read my notes" in html and 'data-testid="amendments"' in html
 
 
+def test_amending_a_rating_on_the_page_keeps_the_old_one_in_the_history(setup):
+    card = _submit(setup)
+    criterion = setup.question.current_revision.rubric.criteria.get()
+    field = f"rating-{setup.question.pk}-{criterion.pk}"
+    html = setup.client.get(_page_url(setup)).content.decode()
+    assert f'name="{field}"' in html and 'value="3" selected' in html  # the current rating, preselected
+
+    refused = setup.client.post(_page_url(setup), {"reason": "typo", "recommendation": "yes", field: "7"})
+    assert refused.status_code == 400 and "must be one of its levels" in refused.content.decode()
+    assert card.ratings.get().score == 3
+
+    response = setup.client.post(
+        _page_url(setup), {"reason": "Misread the anchor", "recommendation": "yes", field: "2"}
+    )
+    assert response.status_code == 302
+    card.refresh_from_db()
+    assert card.ratings.get().score == 2 and card.ratings.get().notes == "clear"  # notes kept
+    previous = card.amendments.get().previous
+    assert [r["score"] for r in previous["ratings"]] == [3]
+
+
 def test_post_to_a_draft_changes_nothing(setup):
     assert setup.client.post(_page_url(setup), {"reason": "x", "recommendation": "yes"}).status_code == 405
 
