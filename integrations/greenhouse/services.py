@@ -7,13 +7,10 @@ webhook schedule on timeouts, connection errors, 408/429 and 5xx. It has no ``Au
 only a hash of the API key is kept (docs/greenhouse.md, "Not verified").
 """
 
-import time
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-import requests
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -35,7 +32,6 @@ from integrations.models import GreenhouseCallbackStatus, GreenhouseInterview
 from integrations.sealing import seal, unseal
 from integrations.services import http
 from integrations.services.delivery import COUNTDOWN_MAX, attempt_outcome, retry_delay
-from integrations.services.destinations import destination_refusal
 
 DEFAULT_DURATION_MINUTES = 90
 DEFAULT_WINDOW = timedelta(days=7)
@@ -180,28 +176,8 @@ def callback_enqueue_on_commit(interview_id: int, countdown: float | None = None
 
 
 def patch(url: str, authorization: str | None = None) -> http.PostResult:
-    started = time.monotonic()
-    timeout = (settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT)
-
-    def elapsed() -> int:
-        return int((time.monotonic() - started) * 1000)
-
-    refusal = destination_refusal(url)
-    if refusal:
-        return http.PostResult(None, elapsed(), error=refusal, permanent=True)
-
-    try:
-        with requests.Session() as session:
-            session.trust_env = False
-            headers = {"Authorization": authorization} if authorization else {}
-            response = session.patch(url, headers=headers, timeout=timeout, allow_redirects=False)
-            return http.PostResult(response.status_code, elapsed(), excerpt=response.text[: http.EXCERPT_BYTES])
-    except http.PERMANENT_ERRORS as exc:
-        return http.PostResult(None, elapsed(), error=f"invalid URL: {exc}", permanent=True)
-    except requests.RequestException as exc:
-        return http.PostResult(None, elapsed(), error=f"{type(exc).__name__}: {exc}")
-    except SoftTimeLimitExceeded:
-        return http.PostResult(None, elapsed(), error="timeout: the task's time limit")
+    """The completion callback: PATCH with no body, as a webhook is sent (same limits, same refusals)."""
+    return http.send(method="PATCH", url=url, headers={"Authorization": authorization} if authorization else {})
 
 
 def callback_deliver(*, interview_id: int, now: datetime | None = None) -> str:

@@ -1,4 +1,4 @@
-"""One POST to a receiver, bounded in time and in how much of the answer is kept."""
+"""One call to a receiver (a webhook POST, a Greenhouse PATCH), bounded in time and in what is kept of the answer."""
 
 import time
 from dataclasses import dataclass
@@ -28,7 +28,11 @@ class PostResult:
 
 
 def post(*, url: str, body: bytes, headers: dict[str, str]) -> PostResult:
-    """POST without following redirects or reading proxies and credentials from the environment."""
+    return send(method="POST", url=url, body=body, headers=headers)
+
+
+def send(*, method: str, url: str, body: bytes = b"", headers: dict[str, str]) -> PostResult:
+    """Call without following redirects or reading proxies and credentials from the environment."""
     started = time.monotonic()
     timeout = (settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT)
     refusal = destination_refusal(url)
@@ -37,8 +41,8 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> PostResult:
     try:
         with requests.Session() as session:
             session.trust_env = False
-            with session.post(
-                url, data=body, headers=headers, timeout=timeout, allow_redirects=False, stream=True
+            with session.request(
+                method, url, data=body, headers=headers, timeout=timeout, allow_redirects=False, stream=True
             ) as response:
                 return PostResult(response.status_code, _elapsed(started), excerpt=_excerpt(response))
     except PERMANENT_ERRORS as exc:
