@@ -13,7 +13,7 @@ from assessments.services.importing import question_set_import
 from assessments.services.questions import question_archive, question_create, question_revise
 from common.api import WRITE_METHODS, OrganisationApi, validated
 from common.exceptions import ApplicationError
-from common.pagination import KeysetPagination, ListQuerySerializer, filtered, paginate
+from common.pagination import ListQuerySerializer, filtered, paginate
 from rubrics.selectors import rubric_get
 
 
@@ -45,7 +45,6 @@ class QuestionOutputSerializer(serializers.ModelSerializer):
 
 class QuestionListApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
-    pagination_class = KeysetPagination
 
     class QuestionFilterSerializer(ListQuerySerializer):
         kind = serializers.ChoiceField(choices=QuestionKind.choices, required=False, help_text="Only this kind.")
@@ -127,8 +126,6 @@ class QuestionSetOutputSerializer(serializers.Serializer):
 class QuestionSetListApi(OrganisationApi):
     """The organisation's question sets: what an ATS offers as tests."""
 
-    pagination_class = KeysetPagination
-
     @extend_schema(parameters=[ListQuerySerializer], responses=QuestionSetOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         query = validated(ListQuerySerializer, request.query_params)
@@ -187,7 +184,6 @@ class CandidateSerializer(serializers.ModelSerializer):
 class CandidateListApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
     conflict_methods = frozenset({"POST"})  # duplicate external id
-    pagination_class = KeysetPagination
 
     class CandidateFilterSerializer(ListQuerySerializer):
         external_id = serializers.CharField(required=False, max_length=128, help_text="The ATS's id for the person.")

@@ -14,7 +14,7 @@ from assessments import selectors
 from assessments.models import Attempt, AttemptStatus
 from assessments.results import attempt_result
 from common.api import OrganisationApi, validated
-from common.pagination import KeysetPagination, ListQuerySerializer, filtered, paginate
+from common.pagination import ListQuerySerializer, filtered, paginate
 
 
 class AttemptOutputSerializer(serializers.Serializer):
@@ -128,8 +128,6 @@ RESULT_EXAMPLE = OpenApiExample(
 
 
 class AttemptListApi(OrganisationApi):
-    pagination_class = KeysetPagination
-
     class AttemptFilterSerializer(ListQuerySerializer):
         status = serializers.ChoiceField(choices=AttemptStatus.choices, required=False, help_text="Only this status.")
         candidate_id = serializers.IntegerField(required=False, min_value=1, help_text="Only this candidate's.")

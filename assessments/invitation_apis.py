@@ -19,7 +19,7 @@ from assessments.services.attempts import (
     invitation_revoke,
 )
 from common.api import OrganisationApi, validated
-from common.pagination import KeysetPagination, ListQuerySerializer, filtered, paginate
+from common.pagination import ListQuerySerializer, filtered, paginate
 
 
 def candidate_url(invitation: Invitation) -> str:
@@ -93,7 +93,6 @@ LINK_STATES = [LinkState.OPEN, LinkState.STARTED, LinkState.NOT_OPEN, LinkState.
 class InvitationListApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
     conflict_methods = frozenset({"POST"})  # unpublished coding questions
-    pagination_class = KeysetPagination
 
     class InvitationFilterSerializer(ListQuerySerializer):
         state = serializers.ChoiceField(choices=LINK_STATES, required=False, help_text="Only links in this state.")

@@ -12,6 +12,7 @@ from assessments.models import Membership, Organisation, Role
 from assessments.selectors import MANAGER_ROLES, membership_get
 from common.exceptions import PermissionDeniedError
 from common.idempotency import idempotent
+from common.pagination import KeysetPagination
 from integrations.models import ApiKey
 
 ORGANISATION_HEADER = "X-Organisation"
@@ -41,6 +42,8 @@ class OrganisationApi(APIView):
     """
 
     manager_only_methods: frozenset[str] = frozenset()
+    # Read by drf-spectacular for the views whose GET answers many: the schema shows the page envelope.
+    pagination_class = KeysetPagination
     membership: Membership
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

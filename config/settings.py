@@ -109,7 +109,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "common.schema.LoopwrightAutoSchema",
     "EXCEPTION_HANDLER": "common.exceptions.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "common.pagination.KeysetPagination",
     "DEFAULT_THROTTLE_CLASSES": ["common.throttling.ApiRateThrottle"],
     # The API speaks JSON only (forms are the web pages' business): other bodies get a 415.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.api import WRITE_METHODS, OrganisationApi, validated
-from common.pagination import KeysetPagination, ListQuerySerializer, paginate
+from common.pagination import ListQuerySerializer, paginate
 from rubrics import selectors
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, RubricKind
 from rubrics.services import rubric_create, rubric_delete
@@ -51,7 +51,6 @@ class RubricSerializer(serializers.Serializer):
 class RubricListApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
     conflict_methods = frozenset({"POST"})  # the key is taken
-    pagination_class = KeysetPagination
 
     @extend_schema(parameters=[ListQuerySerializer], responses=RubricSerializer(many=True))
     def get(self, request: Request) -> Response:

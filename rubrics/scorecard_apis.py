@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from assessments.selectors import MANAGER_ROLES, candidate_get, stage_get
 from common.api import OrganisationApi, validated
-from common.pagination import KeysetPagination, ListQuerySerializer, filtered, paginate
+from common.pagination import ListQuerySerializer, filtered, paginate
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, Recommendation, Scorecard, ScorecardStatus
 from rubrics.scorecard_selectors import scorecard_get_visible, scorecard_list_visible
 from rubrics.scorecards import scorecard_amend, scorecard_save_draft, scorecard_start, scorecard_submit
@@ -97,7 +97,6 @@ class ScorecardApi(OrganisationApi):
 class ScorecardListApi(ScorecardApi):
     """List the scorecards visible to the caller, or start (or resume) the caller's own for a candidate and stage."""
 
-    pagination_class = KeysetPagination  # read by drf-spectacular: the schema shows the page envelope
     lookup_in_query = frozenset({"GET"})  # candidate_id and stage_id must exist
 
     class ScorecardFilterSerializer(ListQuerySerializer):
