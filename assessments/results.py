@@ -23,6 +23,7 @@ from assessments.models import (
     SubmissionPurpose,
     SubmissionStatus,
 )
+from assessments.report.selectors import stage_weighted_overall
 from grading.models import GradingResult, TestResult
 from rubrics.models import Rating, Recommendation, Scorecard, ScorecardStatus
 
@@ -200,11 +201,9 @@ def _rubric(attempt: Attempt, ratings: list[Row]) -> dict[str, Any] | None:
         Scorecard.objects.filter(_submitted_scorecards(attempt)).values_list("recommendation", flat=True)
     )
     by_stage = [(row, weighted_mean([r for r in ratings if r["scorecard__stage_id"] == row["pk"]])) for row in stages]
-    scored = [(row["weight"], score) for row, score in by_stage if score is not None and row["weight"] > 0]
-    total = sum(weight for weight, _ in scored)
     return {
         "scorecards_submitted": sum(recommendations.values()),
-        "overall": _rounded(sum(w * s for w, s in scored) / total if total else None),
+        "overall": _rounded(stage_weighted_overall([(row["weight"], score) for row, score in by_stage])),
         "stages": [{"stage_id": row["pk"], "title": row["title"], "score": _rounded(score)} for row, score in by_stage],
         "recommendations": {value: recommendations[value] for value in Recommendation.values},
         "mean_rating": _rounded(weighted_mean(ratings)),

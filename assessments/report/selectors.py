@@ -50,7 +50,7 @@ def candidate_report(*, membership: Membership, candidate: Candidate, loop: Loop
         "attempts": attempts,
         "scorecards": scorecards,
         "recommendations": _recommendations(submitted),
-        "aggregate": stage_aggregate(stages, submitted),
+        "aggregate": _aggregate(stages, submitted),
         "criterion_ratings": _criterion_ratings(submitted),
         "decisions": list(Decision.objects.filter(candidate=candidate, loop=loop).select_related("decided_by")),
     }
@@ -221,11 +221,11 @@ def _scorecard(card: Scorecard) -> dict[str, Any]:
         "scorecard": card,
         "submitted": card.status == ScorecardStatus.SUBMITTED,
         "ratings": ratings,
-        "weighted": weighted_rating(ratings),
+        "weighted": _weighted(ratings),
     }
 
 
-def weighted_rating(ratings: list[Any]) -> float | None:
+def _weighted(ratings: list[Any]) -> float | None:
     """Criterion-weighted mean rating on the 1–4 scale; None without ratings."""
     total_weight = sum(rating.criterion.weight for rating in ratings)
     if not total_weight:
@@ -238,7 +238,7 @@ def _recommendations(submitted: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"value": value, "label": label, "count": counts[value]} for value, label in Recommendation.choices]
 
 
-def stage_aggregate(stages: list[Stage], submitted: list[dict[str, Any]]) -> dict[str, Any]:
+def _aggregate(stages: list[Stage], submitted: list[dict[str, Any]]) -> dict[str, Any]:
     """Per stage: every submitted rating pooled, weighted by its criterion. Overall: stages weighted by stage weight.
 
     A stage with no submitted rating has no score and does not count towards the overall.
@@ -246,11 +246,16 @@ def stage_aggregate(stages: list[Stage], submitted: list[dict[str, Any]]) -> dic
     ratings_by_stage: defaultdict[int, list[Any]] = defaultdict(list)
     for card in submitted:
         ratings_by_stage[card["scorecard"].stage_id].extend(card["ratings"])
-    scores = [(stage, weighted_rating(ratings_by_stage[stage.pk])) for stage in stages]
-    scored = [(stage.weight, score) for stage, score in scores if score is not None and stage.weight > 0]
-    total_weight = sum(weight for weight, _ in scored)
-    overall = sum(weight * score for weight, score in scored) / total_weight if total_weight else None
+    scores = [(stage, _weighted(ratings_by_stage[stage.pk])) for stage in stages]
+    overall = stage_weighted_overall([(stage.weight, score) for stage, score in scores])
     return {"stages": [{"stage": stage, "score": score} for stage, score in scores], "overall": overall}
+
+
+def stage_weighted_overall(scores: list[tuple[float, float | None]]) -> float | None:
+    """The loop's overall rating: (stage weight, stage score) pairs, stages without a score or weight left out."""
+    scored = [(weight, score) for weight, score in scores if score is not None and weight > 0]
+    total_weight = sum(weight for weight, _ in scored)
+    return sum(weight * score for weight, score in scored) / total_weight if total_weight else None
 
 
 def _criterion_ratings(submitted: list[dict[str, Any]]) -> list[dict[str, Any]]:
