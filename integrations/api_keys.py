@@ -82,12 +82,13 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey:
     prefix, dot, secret = raw_key.removeprefix(KEY_PREFIX).partition(".")
     if not raw_key.startswith(KEY_PREFIX) or not dot or len(prefix) != PREFIX_LENGTH or not secret:
         raise InvalidApiKey("invalid_api_key")
-    cached = _cached(prefix, _hash_secret(secret))
+    hashed_secret = _hash_secret(secret)
+    cached = _cached(prefix, hashed_secret)
     if cached is not None:
         api_key_touch(api_key=cached)
         return cached
     api_key = ApiKey.objects.select_related("organisation").filter(prefix=prefix).first()
-    if api_key is None or not hmac.compare_digest(api_key.hashed_secret, _hash_secret(secret)):
+    if api_key is None or not hmac.compare_digest(api_key.hashed_secret, hashed_secret):
         raise InvalidApiKey("invalid_api_key")
     if api_key.revoked_at is not None:
         raise InvalidApiKey("api_key_revoked")
