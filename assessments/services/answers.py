@@ -20,7 +20,7 @@ from assessments.models import (
     QuestionKind,
     SubmissionPurpose,
 )
-from assessments.services.attempts import attempt_is_writable
+from assessments.services.attempts import attempt_is_writable, invitation_touch
 from common.exceptions import ApplicationError, ConflictError, NotFoundError
 from integrations.services import attempt_event_record
 
@@ -105,6 +105,7 @@ def attempt_submit(*, attempt: Attempt, by_deadline: bool = False, now: datetime
     )
     if not frozen:
         raise ConflictError("This assessment has already been submitted.", code="already_submitted")
+    invitation_touch(invitation_id=attempt.invitation_id, now=now)
     attempt_event_record(attempt_id=attempt.pk, type="attempt.submitted")
     coding = AttemptQuestion.objects.filter(attempt=attempt, revision__question__kind=QuestionKind.CODING)
     submissions = [

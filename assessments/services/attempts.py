@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from assessments.models import (
@@ -44,6 +45,32 @@ def invitation_link_state(invitation: Invitation, now: datetime | None = None) -
     if now >= invitation.expires_at:
         return LinkState.EXPIRED
     return LinkState.OPEN
+
+
+def invitation_touch(*, invitation_id: int, now: datetime | None = None) -> None:
+    """Move the invitation's ``updated_at`` when what the API shows of it changed elsewhere (its attempt).
+
+    Call it in the same transaction as the change, so a client syncing with ``updated_since`` sees both.
+    """
+    Invitation.objects.filter(pk=invitation_id).update(updated_at=now or timezone.now())
+
+
+# How far back the sweep looks; a beat outage longer than this leaves only ``expires_at`` to tell.
+CLOCK_SWEEP_LOOKBACK = timedelta(days=1)
+
+
+def invitations_touch_clock_changes(*, now: datetime | None = None) -> int:
+    """Touch the unused links whose state the clock alone changed: opened (opens_at) or expired (expires_at).
+
+    One statement whatever the number of rows. Idempotent: a touched row has ``updated_at`` at or
+    after the moment, so it no longer matches (migration 0005's partial indexes hold the rest).
+    """
+    now = now or timezone.now()
+    since = now - CLOCK_SWEEP_LOOKBACK
+    opened = Q(opens_at__gt=since, opens_at__lte=now, updated_at__lt=F("opens_at"))
+    expired = Q(expires_at__gt=since, expires_at__lte=now, updated_at__lt=F("expires_at"))
+    unused = Invitation.objects.filter(revoked_at__isnull=True, attempt__isnull=True)
+    return unused.filter(opened | expired).update(updated_at=now)
 
 
 def _unpublished_coding_titles(question_set: QuestionSet) -> list[str]:
@@ -137,6 +164,7 @@ def attempt_start(*, invitation: Invitation, now: datetime | None = None) -> Att
         organisation=invitation.organisation, invitation=invitation, started_at=now, deadline=deadline
     )
     _pin_questions(attempt, invitation.question_set)
+    invitation_touch(invitation_id=invitation.pk, now=attempt.updated_at)
     attempt_event_record(attempt_id=attempt.pk, type="attempt.started")
     return attempt
 

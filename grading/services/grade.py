@@ -18,6 +18,7 @@ from assessments.models import (
     TestCase,
     Visibility,
 )
+from assessments.services.attempts import invitation_touch
 from assessments.services.coding import spec_test_revision
 from grading.checkers import CheckerError
 from grading.models import GradingResult, TestResult, Verdict
@@ -150,10 +151,13 @@ def attempt_mark_graded(*, attempt_id: int) -> bool:
     ).exclude(status=SubmissionStatus.GRADED)
     if pending.exists():
         return False
+    now = timezone.now()
     graded = Attempt.objects.filter(pk=attempt_id, status=AttemptStatus.SUBMITTED).update(
-        status=AttemptStatus.GRADED, updated_at=timezone.now()
+        status=AttemptStatus.GRADED, updated_at=now
     )
     if graded:
+        invitation_id = Attempt.objects.values_list("invitation_id", flat=True).get(pk=attempt_id)
+        invitation_touch(invitation_id=invitation_id, now=now)
         attempt_event_record(attempt_id=attempt_id, type="attempt.graded")
         greenhouse_callback_record(attempt_id=attempt_id)  # the Greenhouse PATCH, same transaction
     return bool(graded)
