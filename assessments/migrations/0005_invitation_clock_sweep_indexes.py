@@ -1,9 +1,7 @@
 """Partial indexes for the sweep that touches invitations the clock opened or expired.
 
 Each holds only the unrevoked links not yet touched since that moment, so the sweep reads the
-few rows it must touch, however many invitations there are. They live in the database only:
-the model's Meta is not changed here (``SeparateDatabaseAndState``); whoever moves them into
-``Invitation.Meta.indexes`` should turn this into a state-only operation.
+few rows it must touch, however many invitations there are.
 """
 
 from django.db import migrations, models
@@ -16,24 +14,20 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.AddIndex(
-                    model_name="invitation",
-                    index=models.Index(
-                        fields=["opens_at"],
-                        condition=Q(revoked_at__isnull=True, updated_at__lt=F("opens_at")),
-                        name="invitation_opens_untouched",
-                    ),
-                ),
-                migrations.AddIndex(
-                    model_name="invitation",
-                    index=models.Index(
-                        fields=["expires_at"],
-                        condition=Q(revoked_at__isnull=True, updated_at__lt=F("expires_at")),
-                        name="invitation_expires_untouched",
-                    ),
-                ),
-            ],
+        migrations.AddIndex(
+            model_name="invitation",
+            index=models.Index(
+                fields=["opens_at"],
+                condition=Q(revoked_at__isnull=True, updated_at__lt=F("opens_at")),
+                name="invitation_opens_untouched",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="invitation",
+            index=models.Index(
+                fields=["expires_at"],
+                condition=Q(revoked_at__isnull=True, updated_at__lt=F("expires_at")),
+                name="invitation_expires_untouched",
+            ),
         ),
     ]

@@ -28,7 +28,21 @@ class Invitation(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organisation", "updated_at", "id"], name="invitation_org_updated")]
+        indexes = [
+            models.Index(fields=["organisation", "updated_at", "id"], name="invitation_org_updated"),
+            # The clock sweep (services.attempts.invitations_touch_clock_changes) reads only the
+            # unrevoked links not yet touched since their window opened or expired.
+            models.Index(
+                fields=["opens_at"],
+                condition=models.Q(revoked_at__isnull=True, updated_at__lt=models.F("opens_at")),
+                name="invitation_opens_untouched",
+            ),
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(revoked_at__isnull=True, updated_at__lt=models.F("expires_at")),
+                name="invitation_expires_untouched",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("opens_at")), name="invitation_window"),
             models.CheckConstraint(condition=models.Q(duration_minutes__gte=1), name="invitation_duration_positive"),
