@@ -2,36 +2,61 @@
 
 Organisation admins choose webhook URLs and an API key's holder chooses Greenhouse callback URLs,
 so without this check they could make the worker call services on its own network (a cloud
-metadata endpoint, the database's admin port). The host is resolved and every address must be
-global; ``WEBHOOK_ALLOW_PRIVATE_DESTINATIONS`` turns the check off for deployments whose receivers
-are on a private network (and for the tests' loopback receivers). The check runs just before the
-call; a name that resolves differently a moment later (DNS rebinding) is not caught by it.
+metadata endpoint, the database's admin port). The host is resolved once and every address must be
+global; the call then connects only to those addresses (``pinning``), so a name that answers
+differently a moment later (DNS rebinding) still reaches only an address that was checked.
+``WEBHOOK_ALLOW_PRIVATE_DESTINATIONS`` turns the check off for deployments whose receivers are on
+a private network (and for the tests' loopback receivers).
 """
 
 import ipaddress
 import socket
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+
+
+class DestinationRefused(Exception):
+    """The host resolves to an address that outgoing calls may not reach; the message says which."""
+
+
+@dataclass(frozen=True)
+class Destination:
+    host: str
+    addresses: tuple[str, ...]  # every address the host resolved to, in the resolver's order; all public
 
 
 def destination_refusal(url: str) -> str | None:
     """Why ``url`` may not be called, or None when it may (or when that is for the call itself to find out)."""
     if settings.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS:
         return None
+    try:
+        destination_resolve(url)
+    except DestinationRefused as refusal:
+        return str(refusal)
+    except (OSError, ValueError):
+        return None  # unresolvable now, or malformed: a failure of the call itself
+    return None
+
+
+def destination_resolve(url: str) -> Destination:
+    """Resolve ``url``'s host once and check every address it has.
+
+    Raises DestinationRefused if any address is not public, OSError if the name does not resolve,
+    ValueError if the URL has no host or a malformed port.
+    """
     parts = urlsplit(url)
     if not parts.hostname:
-        return None  # the HTTP client reports the malformed URL itself
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
-    except (OSError, ValueError):
-        return None  # unresolvable now: a connection error, retried like any other
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if not address.is_global:
-            return (
-                f"refused: {parts.hostname} resolves to {address}, which is not a public address "
+        raise ValueError(f"no host in {url!r}")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])  # a scoped IPv6 address ends in %<interface>
+        if not ip.is_global:
+            raise DestinationRefused(
+                f"refused: {parts.hostname} resolves to {ip}, which is not a public address "
                 "(set WEBHOOK_ALLOW_PRIVATE_DESTINATIONS to allow private receivers)"
             )
-    return None
+    return Destination(host=parts.hostname, addresses=addresses)

@@ -2,13 +2,15 @@
 
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 import urllib3
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from integrations.services.destinations import destination_refusal
+from integrations.services.destinations import DestinationRefused, destination_resolve
+from integrations.services.pinning import PinnedAdapter
 
 EXCERPT_BYTES = 1000
 PERMANENT_ERRORS = (
@@ -35,16 +37,15 @@ def send(*, method: str, url: str, body: bytes = b"", headers: dict[str, str]) -
     """Call without following redirects or reading proxies and credentials from the environment."""
     started = time.monotonic()
     timeout = (settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT)
-    refusal = destination_refusal(url)
-    if refusal:
-        return PostResult(None, _elapsed(started), error=refusal, permanent=True)
     try:
         with requests.Session() as session:
             session.trust_env = False
-            with session.request(
-                method, url, data=body, headers=headers, timeout=timeout, allow_redirects=False, stream=True
-            ) as response:
+            request = session.prepare_request(requests.Request(method, url, data=body, headers=headers))
+            _pin_to_checked_addresses(session, request.url or "")
+            with session.send(request, timeout=timeout, allow_redirects=False, stream=True) as response:
                 return PostResult(response.status_code, _elapsed(started), excerpt=_excerpt(response))
+    except DestinationRefused as refusal:
+        return PostResult(None, _elapsed(started), error=str(refusal), permanent=True)
     except PERMANENT_ERRORS as exc:
         return PostResult(None, _elapsed(started), error=f"invalid URL: {exc}", permanent=True)
     except requests.Timeout as exc:
@@ -53,6 +54,25 @@ def send(*, method: str, url: str, body: bytes = b"", headers: dict[str, str]) -
         return PostResult(None, _elapsed(started), error=f"connection failed: {type(exc).__name__}: {exc}")
     except SoftTimeLimitExceeded:
         return PostResult(None, _elapsed(started), error="timeout: the receiver took longer than the task's time limit")
+
+
+def _pin_to_checked_addresses(session: requests.Session, url: str) -> None:
+    """Resolve the host once, refuse it unless every address is public, and connect only to those addresses.
+
+    ``url`` is the prepared one, so the host checked is the host requests connects to (IDNA-encoded,
+    lowercased). Private receivers, when allowed, are called the plain way.
+    """
+    if settings.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS:
+        return
+    try:
+        destination = destination_resolve(url)
+    except ValueError as exc:
+        raise requests.exceptions.InvalidURL(str(exc)) from exc
+    except OSError as exc:  # does not resolve now: a connection failure like any other, retried
+        raise requests.ConnectionError(f"cannot resolve {urlsplit(url).hostname}: {exc}") from exc
+    adapter = PinnedAdapter(host=destination.host, addresses=destination.addresses)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
 
 
 def _excerpt(response: requests.Response) -> str:

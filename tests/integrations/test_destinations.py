@@ -5,7 +5,7 @@ import pytest
 from integrations.greenhouse import services as greenhouse
 from integrations.ids import new_webhook_secret
 from integrations.services import http
-from integrations.services.destinations import destination_refusal
+from integrations.services.destinations import Destination, destination_refusal, destination_resolve
 from integrations.services.signing import signed_headers
 
 
@@ -49,6 +49,13 @@ def test_a_greenhouse_callback_to_a_private_address_is_refused():
 def test_public_addresses_pass():
     assert destination_refusal("https://93.184.216.34/hook") is None
     assert destination_refusal("https://[2606:4700::1111]/hook") is None
+
+
+@pytest.mark.usefixtures("public_only")
+def test_the_checked_addresses_are_the_ones_handed_to_the_call():
+    ipv6 = "2606:4700::1111"
+    assert destination_resolve(f"https://[{ipv6}]:8443/hook") == Destination(ipv6, (ipv6,))
+    assert destination_resolve("http://93.184.216.34/") == Destination("93.184.216.34", ("93.184.216.34",))
 
 
 def test_allowed_private_receivers_get_their_deliveries(receiver):
