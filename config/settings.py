@@ -188,6 +188,8 @@ WEBHOOK_TASK_SOFT_TIME_LIMIT = env.int("WEBHOOK_TASK_SOFT_TIME_LIMIT", default=3
 WEBHOOK_TASK_TIME_LIMIT = env.int("WEBHOOK_TASK_TIME_LIMIT", default=40)
 WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=60)
 WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default=300)
+# After a secret rotation, tries are signed with the new and the previous secret for this long.
+WEBHOOK_SECRET_ROTATION_OVERLAP_HOURS = env.float("WEBHOOK_SECRET_ROTATION_OVERLAP_HOURS", default=24.0)
 
 LOGGING = {
     "version": 1,

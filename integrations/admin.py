@@ -22,6 +22,7 @@ from integrations.models import (
     WebhookEventType,
 )
 from integrations.services import delivery_replay
+from integrations.services.endpoints import secret_overlap_ends_at
 
 
 class WebhookEndpointForm(forms.ModelForm):
@@ -40,11 +41,13 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_filter = ("is_active", "organisation")
     list_select_related = ("organisation",)
     search_fields = ("url", "description")
-    readonly_fields = ("secret_hint", "created_at", "updated_at")
+    readonly_fields = ("secret_hint", "previous_secret_overlap", "created_at", "updated_at")
 
     def get_fields(self, request: HttpRequest, obj: WebhookEndpoint | None = None) -> tuple[str, ...]:
         fields = ("organisation", "url", "description", "events", "is_active")
-        return fields if obj is None else (*fields, "secret_hint", "created_at", "updated_at")
+        return (
+            fields if obj is None else (*fields, "secret_hint", "previous_secret_overlap", "created_at", "updated_at")
+        )
 
     def save_model(self, request: HttpRequest, obj: WebhookEndpoint, form: Any, change: bool) -> None:
         if not change:
@@ -63,6 +66,12 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     @admin.display(description="signing secret")
     def secret_hint(self, obj: WebhookEndpoint) -> str:
         return obj.secret_hint
+
+    @admin.display(description="previous secret (after a rotation)")
+    def previous_secret_overlap(self, obj: WebhookEndpoint) -> str:
+        """Its first characters only, like the current one's, and until when it signs too."""
+        ends_at = secret_overlap_ends_at(obj)
+        return f"{obj.previous_secret_hint} signs too until {ends_at:%Y-%m-%d %H:%M} UTC" if ends_at else "—"
 
     @admin.display(description="deliveries")
     def deliveries_link(self, obj: WebhookEndpoint) -> str:

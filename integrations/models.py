@@ -23,7 +23,8 @@ class WebhookEndpoint(BaseModel):
     """A receiver URL of one organisation, with its own signing secret and the events it wants.
 
     The secret is kept as issued (``whsec_`` + base64): signing needs the key itself, so it cannot
-    be hashed. It is shown in full once, when the endpoint is created.
+    be hashed. It is shown in full once, when the endpoint is created. After a rotation the one
+    before it is kept with the time it was retired: tries sign with both until the overlap ends.
     """
 
     organisation = models.ForeignKey(
@@ -31,6 +32,8 @@ class WebhookEndpoint(BaseModel):
     )
     url = models.URLField(max_length=2000, help_text="HTTPS URL that receives a POST per event.")
     secret = models.CharField(max_length=100, editable=False)
+    previous_secret = models.CharField(max_length=100, blank=True, default="", editable=False)
+    previous_secret_retired_at = models.DateTimeField(null=True, blank=True, editable=False)
     events = models.JSONField(default=list, help_text="The event types this endpoint receives.")
     is_active = models.BooleanField(default=True, help_text="Inactive endpoints get no new events; delivery pauses.")
     description = models.CharField(max_length=200, blank=True, default="")
@@ -42,6 +45,11 @@ class WebhookEndpoint(BaseModel):
                 condition=Q(url__startswith="https://") | Q(url__startswith="http://"), name="webhookendpoint_http_url"
             ),
             models.CheckConstraint(condition=Q(secret__startswith=SECRET_PREFIX), name="webhookendpoint_secret_format"),
+            models.CheckConstraint(
+                condition=Q(previous_secret="", previous_secret_retired_at__isnull=True)
+                | Q(previous_secret__startswith=SECRET_PREFIX, previous_secret_retired_at__isnull=False),
+                name="webhookendpoint_previous_secret",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -61,6 +69,10 @@ class WebhookEndpoint(BaseModel):
     @property
     def secret_hint(self) -> str:
         return f"{self.secret[:10]}…" if self.secret else ""
+
+    @property
+    def previous_secret_hint(self) -> str:
+        return f"{self.previous_secret[:10]}…" if self.previous_secret else ""
 
 
 class WebhookEvent(models.Model):
@@ -261,6 +273,20 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} [{self.key}]"
+
+
+class SpentFormNonce(models.Model):
+    """A one-time form nonce whose form has done its work (created a key or an endpoint, rotated a secret).
+
+    Written in the transaction of that work, so a re-submitted form (a browser refresh, a double
+    click) finds it and does nothing. Rows older than a form's lifetime are deleted as new ones come.
+    """
+
+    nonce = models.CharField(primary_key=True, max_length=64)
+    spent_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.nonce
 
 
 def new_interview_id() -> str:

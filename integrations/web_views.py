@@ -3,6 +3,8 @@
 Admins only (hiring managers and interviewers get 403); another organisation's objects answer 404.
 Secrets (a new API key, a webhook signing secret) are rendered in the POST's own response, once,
 with ``never_cache``: they are never stored in plaintext, in the session or in a message cookie.
+The forms that make them carry a one-time nonce (``forms.SubmitOnceForm``), so a browser that
+re-sends the POST (a refresh) gets a page saying it was done already instead of a second secret.
 """
 
 from typing import Any, cast
@@ -23,7 +25,12 @@ from assessments.selectors import membership_get
 from common.exceptions import ApplicationError
 from integrations import selectors
 from integrations.api_keys import api_key_create, api_key_revoke
-from integrations.forms import ApiKeyCreateForm
+from integrations.forms import ApiKeyCreateForm, FormAlreadySubmitted, nonce_spent
+
+KEY_ALREADY_CREATED = (
+    "This key was already created; its secret was shown once and cannot be shown again. "
+    "Revoke it if you did not copy it."
+)
 
 
 def admin_membership(request: HttpRequest) -> Membership:
@@ -52,6 +59,14 @@ def page_context(request: HttpRequest, membership: Membership, **context: Any) -
     return {"organisation": membership.organisation, "suffix": org_query(request), **context}
 
 
+def already_submitted_page(
+    request: HttpRequest, membership: Membership, message: str, back_url: str, back_label: str
+) -> HttpResponse:
+    """The answer to a form sent again after it did its work: nothing is made, the secret is not shown again."""
+    context = page_context(request, membership, message=message, back_url=back_url, back_label=back_label)
+    return render(request, "integrations/already_submitted.html", context, status=409)
+
+
 @login_required
 def integrations_index_view(request: HttpRequest) -> HttpResponse:
     admin_membership(request)
@@ -65,12 +80,17 @@ def api_keys_view(request: HttpRequest) -> HttpResponse:
     membership = admin_membership(request)
     form = ApiKeyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        api_key, plaintext = api_key_create(
-            organisation=membership.organisation,
-            name=form.cleaned_data["name"],
-            scope=form.cleaned_data["scope"],
-            created_by=cast(User, request.user),  # login_required: never anonymous
-        )
+        try:
+            with nonce_spent(form):
+                api_key, plaintext = api_key_create(
+                    organisation=membership.organisation,
+                    name=form.cleaned_data["name"],
+                    scope=form.cleaned_data["scope"],
+                    created_by=cast(User, request.user),  # login_required: never anonymous
+                )
+        except FormAlreadySubmitted:
+            back = reverse("manage-api-keys") + org_query(request)
+            return already_submitted_page(request, membership, KEY_ALREADY_CREATED, back, "Back to the API keys")
         context = page_context(request, membership, api_key=api_key, plaintext=plaintext)
         return render(request, "integrations/api_key_created.html", context)
     api_keys = selectors.api_key_list(organisation=membership.organisation)

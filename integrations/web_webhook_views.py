@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,23 +10,41 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Membership
 from common.exceptions import ApplicationError
 from integrations import selectors
-from integrations.forms import WebhookEndpointForm, add_service_errors
+from integrations.forms import (
+    FormAlreadySubmitted,
+    SubmitOnceForm,
+    WebhookEndpointCreateForm,
+    WebhookEndpointForm,
+    add_service_errors,
+    nonce_spent,
+)
 from integrations.models import WebhookDeliveryStatus, WebhookEndpoint
 from integrations.services import delivery_replay, webhook_endpoint_create
 from integrations.services.endpoints import (
+    secret_overlap_ends_at,
     webhook_endpoint_deactivate,
+    webhook_endpoint_secret_overlap_end,
     webhook_endpoint_secret_rotate,
     webhook_endpoint_update,
 )
-from integrations.web_views import admin_membership, org_query, page_context, redirect_to
+from integrations.web_views import admin_membership, already_submitted_page, org_query, page_context, redirect_to
 
 DELIVERIES_PER_PAGE = 50
+ENDPOINT_ALREADY_CREATED = (
+    "This endpoint was already created; its signing secret was shown once and cannot be shown again. "
+    "Rotate its secret if you did not copy it."
+)
+ROTATION_ALREADY_DONE = (
+    "This secret was already rotated; the new secret was shown once and cannot be shown again. "
+    "Rotate it again if you did not copy it (the secret before it then stops signing at once)."
+)
 
 
 @login_required
@@ -40,14 +59,19 @@ def webhook_endpoints_view(request: HttpRequest) -> HttpResponse:
 def _secret_page(
     request: HttpRequest, membership: Membership, endpoint: WebhookEndpoint, created: bool
 ) -> HttpResponse:
-    context = page_context(request, membership, endpoint=endpoint, created=created)
+    context = page_context(
+        request, membership, endpoint=endpoint, created=created, overlap_ends_at=secret_overlap_ends_at(endpoint)
+    )
     return render(request, "integrations/webhook_secret.html", context)
 
 
 def _endpoint_form_page(
     request: HttpRequest, membership: Membership, form: WebhookEndpointForm, endpoint: WebhookEndpoint | None
 ) -> HttpResponse:
-    context = page_context(request, membership, form=form, endpoint=endpoint, page="webhooks")
+    overlap_ends_at = secret_overlap_ends_at(endpoint) if endpoint else None
+    context = page_context(
+        request, membership, form=form, endpoint=endpoint, overlap_ends_at=overlap_ends_at, page="webhooks"
+    )
     return render(request, "integrations/webhook_endpoint_form.html", context, status=400 if form.errors else 200)
 
 
@@ -56,10 +80,14 @@ def _endpoint_form_page(
 @require_http_methods(["GET", "POST"])
 def webhook_endpoint_new_view(request: HttpRequest) -> HttpResponse:
     membership = admin_membership(request)
-    form = WebhookEndpointForm(request.POST or None)
+    form = WebhookEndpointCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            endpoint = webhook_endpoint_create(organisation=membership.organisation, **form.cleaned_data)
+            with nonce_spent(form):
+                endpoint = webhook_endpoint_create(organisation=membership.organisation, **form.cleaned_data)
+        except FormAlreadySubmitted:
+            back = reverse("manage-webhooks") + org_query(request)
+            return already_submitted_page(request, membership, ENDPOINT_ALREADY_CREATED, back, "Back to the endpoints")
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -91,12 +119,38 @@ def webhook_endpoint_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def webhook_endpoint_rotate_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET asks for confirmation; POST issues a new secret and shows it once."""
+    """GET asks for confirmation; POST issues a new secret and shows it once.
+
+    A POST with ``end_overlap`` instead ends the last rotation's overlap: tries stop carrying the
+    previous secret's signature now rather than when the overlap would have run out.
+    """
     membership = admin_membership(request)
     endpoint = selectors.webhook_endpoint_get(organisation=membership.organisation, pk=pk)
-    if request.method == "POST":
-        return _secret_page(request, membership, webhook_endpoint_secret_rotate(endpoint=endpoint), created=False)
-    return render(request, "integrations/webhook_rotate.html", page_context(request, membership, endpoint=endpoint))
+    if request.method == "POST" and "end_overlap" in request.POST:
+        webhook_endpoint_secret_overlap_end(endpoint=endpoint)
+        messages.success(
+            request, "Deliveries are now signed with the current secret only; the previous one is deleted."
+        )
+        return redirect_to(request, "manage-webhook-edit", endpoint.pk)
+    form = SubmitOnceForm(request.POST if request.method == "POST" else None, purpose=f"rotate-secret:{endpoint.pk}")
+    if form.is_bound and form.is_valid():
+        return _rotate(request, membership, endpoint, form)
+    overlap_ends_at = secret_overlap_ends_at(endpoint)
+    context = page_context(request, membership, endpoint=endpoint, form=form, overlap_ends_at=overlap_ends_at)
+    context["overlap_hours"] = settings.WEBHOOK_SECRET_ROTATION_OVERLAP_HOURS
+    return render(request, "integrations/webhook_rotate.html", context, status=400 if form.errors else 200)
+
+
+def _rotate(
+    request: HttpRequest, membership: Membership, endpoint: WebhookEndpoint, form: SubmitOnceForm
+) -> HttpResponse:
+    try:
+        with nonce_spent(form):
+            endpoint = webhook_endpoint_secret_rotate(endpoint=endpoint)
+    except FormAlreadySubmitted:
+        back = reverse("manage-webhook-edit", args=[endpoint.pk]) + org_query(request)
+        return already_submitted_page(request, membership, ROTATION_ALREADY_DONE, back, "Back to the endpoint")
+    return _secret_page(request, membership, endpoint, created=False)
 
 
 @login_required

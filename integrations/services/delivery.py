@@ -25,6 +25,7 @@ from integrations.models import (
     WebhookEndpoint,
 )
 from integrations.services import http
+from integrations.services.endpoints import previous_signing_secret
 from integrations.services.queue import delivery_enqueue, delivery_enqueue_on_commit
 from integrations.services.signing import payload_body, signed_headers
 
@@ -93,7 +94,9 @@ def delivery_deliver(*, delivery_id: int) -> DeliverOutcome:
     if delivery is None:
         return DeliverOutcome.NOT_CLAIMED
     body = payload_body(delivery.event.payload)
-    headers = signed_headers(secret=delivery.endpoint.secret, msg_id=delivery.event_id, body=body)
+    endpoint = delivery.endpoint
+    previous = previous_signing_secret(endpoint)
+    headers = signed_headers(secret=endpoint.secret, previous_secret=previous, msg_id=delivery.event_id, body=body)
     attempted_at = timezone.now()
     result = http.post(url=delivery.endpoint.url, body=body, headers=headers)
     return delivery_record(delivery=delivery, result=result, attempted_at=attempted_at)

@@ -23,13 +23,22 @@ def signature(*, secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def signed_headers(*, secret: str, msg_id: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
-    """Headers for one try. The timestamp is the send time, so a retry a day later still verifies."""
+def signed_headers(
+    *, secret: str, msg_id: str, body: bytes, timestamp: int | None = None, previous_secret: str = ""
+) -> dict[str, str]:
+    """Headers for one try. The timestamp is the send time, so a retry a day later still verifies.
+
+    With ``previous_secret`` (a rotation's overlap) the header carries two space-separated
+    signatures, the new secret's first: a receiver holding either secret accepts the request.
+    """
     timestamp = int(time.time()) if timestamp is None else timestamp
+    signatures = [
+        signature(secret=key, msg_id=msg_id, timestamp=timestamp, body=body) for key in (secret, previous_secret) if key
+    ]
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         "webhook-id": msg_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(secret=secret, msg_id=msg_id, timestamp=timestamp, body=body),
+        "webhook-signature": " ".join(signatures),
     }

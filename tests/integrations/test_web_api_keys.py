@@ -1,20 +1,39 @@
 """Organisation admins' API key pages: a key is shown once, works on the API, and stops working when revoked."""
 
 import re
+import threading
+import time
+from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.core import signing
+from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assessments.models import Role
+from integrations import web_views
 from integrations.api_keys import api_key_authenticate, api_key_create
-from integrations.models import ApiKey, ApiKeyScope
+from integrations.forms import NONCE_MAX_AGE, NONCE_SALT, ApiKeyCreateForm, nonce_issue
+from integrations.models import ApiKey, ApiKeyScope, SpentFormNonce
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 KEYS = "/manage/integrations/api-keys/"
 PLAINTEXT = re.compile(r"lw_[A-Za-z0-9]{8}\.[A-Za-z0-9_-]{40,}")
+NONCE = re.compile(r'name="nonce" value="([^"]+)"')
+ALREADY = "This key was already created; its secret was shown once and cannot be shown again."
+
+
+def form_nonce(client: Client, path: str) -> str:
+    """The one-time nonce of the form on ``path``, as a browser would send it back."""
+    page = client.get(path)
+    assert page.status_code == 200
+    [nonce] = NONCE.findall(page.content.decode())
+    return nonce
 
 
 def api(raw_key: str) -> APIClient:
@@ -24,13 +43,15 @@ def api(raw_key: str) -> APIClient:
 
 
 def create_key(client: Client, name: str = "Greenhouse", scope: str = "write", path: str = KEYS) -> str:
-    response = client.post(path, {"name": name, "scope": scope})
+    response = client.post(path, {"name": name, "scope": scope, "nonce": form_nonce(client, path)})
     assert response.status_code == 200
     return PLAINTEXT.findall(response.content.decode())[0]
 
 
 def test_a_new_key_is_shown_once_and_works_on_the_api(org_admin_client, organisation, org_admin):
-    response = org_admin_client.post(KEYS, {"name": "Greenhouse", "scope": "write"})
+    response = org_admin_client.post(
+        KEYS, {"name": "Greenhouse", "scope": "write", "nonce": form_nonce(org_admin_client, KEYS)}
+    )
     assert "no-store" in response["Cache-Control"]  # the one response holding the key is not cached
     [plaintext] = set(PLAINTEXT.findall(response.content.decode()))
     api_key = ApiKey.objects.get(organisation=organisation)
@@ -126,7 +147,8 @@ def test_posts_need_the_csrf_token(organisation, org_admin):
     api_key.refresh_from_db()
     assert api_key.revoked_at is None and ApiKey.objects.count() == 1
     token = browser.get(KEYS).cookies["csrftoken"].value
-    response = browser.post(KEYS, {"name": "Real", "scope": "read", "csrfmiddlewaretoken": token})
+    nonce = form_nonce(browser, KEYS)
+    response = browser.post(KEYS, {"name": "Real", "scope": "read", "csrfmiddlewaretoken": token, "nonce": nonce})
     assert response.status_code == 200 and ApiKey.objects.filter(name="Real").exists()
 
 
@@ -145,3 +167,88 @@ def test_the_header_links_admins_to_the_integration_pages(client, organisation, 
     assert client.get("/manage/integrations/").headers["Location"] == KEYS
     client.force_login(MembershipFactory(organisation=organisation, role=Role.HIRING_MANAGER).user)
     assert b"/manage/integrations/" not in client.get("/manage/invitations/").content
+
+
+def test_sending_the_form_again_creates_no_second_key(org_admin_client, organisation):
+    form = {"name": "Greenhouse", "scope": "write", "nonce": form_nonce(org_admin_client, KEYS)}
+    first = org_admin_client.post(KEYS, form)
+    assert first.status_code == 200 and PLAINTEXT.search(first.content.decode())
+    again = org_admin_client.post(KEYS, form)  # what a browser refresh of the key's page sends
+    content = again.content.decode()
+    assert again.status_code == 409 and ALREADY in content and "Revoke it if you did not copy it." in content
+    assert not PLAINTEXT.search(content) and f'href="{KEYS}"' in content
+    assert ApiKey.objects.filter(organisation=organisation).count() == 1
+    create_key(org_admin_client, name="Second")  # a fresh form has a fresh nonce
+    assert ApiKey.objects.filter(organisation=organisation).count() == 2
+
+
+def test_each_form_gets_its_own_nonce_and_an_invalid_form_keeps_it(org_admin_client, organisation):
+    nonce = form_nonce(org_admin_client, KEYS)
+    assert nonce != form_nonce(org_admin_client, KEYS)
+    invalid = org_admin_client.post(KEYS, {"name": "", "scope": "write", "nonce": nonce})
+    assert invalid.status_code == 400 and NONCE.findall(invalid.content.decode()) == [nonce]
+    assert org_admin_client.post(KEYS, {"name": "Fixed", "scope": "write", "nonce": nonce}).status_code == 200
+    assert ApiKey.objects.get(organisation=organisation).name == "Fixed"
+
+
+@pytest.mark.parametrize(
+    "nonce",
+    ["", "forged", signing.dumps({"n": "x", "p": "webhook-endpoint-create"}, salt=NONCE_SALT)],
+    ids=["missing", "forged", "another-forms"],
+)
+def test_a_form_without_a_valid_nonce_creates_nothing_and_comes_back_with_one(org_admin_client, nonce):
+    response = org_admin_client.post(KEYS, {"name": "Greenhouse", "scope": "write", "nonce": nonce})
+    content = response.content.decode()
+    assert response.status_code == 400 and "This form had expired" in content and not PLAINTEXT.search(content)
+    assert not ApiKey.objects.exists()
+    [fresh] = NONCE.findall(content)
+    assert org_admin_client.post(KEYS, {"name": "Greenhouse", "scope": "write", "nonce": fresh}).status_code == 200
+    assert ApiKey.objects.count() == 1
+
+
+def test_an_expired_form_creates_nothing(org_admin_client):
+    with mock.patch("time.time", return_value=time.time() - NONCE_MAX_AGE.total_seconds() - 1):
+        nonce = nonce_issue(ApiKeyCreateForm.purpose)  # issued a day and a second ago
+    response = org_admin_client.post(KEYS, {"name": "Greenhouse", "scope": "write", "nonce": nonce})
+    assert response.status_code == 400 and "This form had expired" in response.content.decode()
+    assert not ApiKey.objects.exists()
+
+
+def test_spent_nonces_are_forgotten_once_their_forms_have_expired(org_admin_client):
+    SpentFormNonce.objects.create(nonce="old", spent_at=timezone.now() - NONCE_MAX_AGE - timedelta(minutes=1))
+    SpentFormNonce.objects.create(nonce="recent", spent_at=timezone.now() - NONCE_MAX_AGE + timedelta(minutes=1))
+    create_key(org_admin_client)
+    remaining = set(SpentFormNonce.objects.values_list("nonce", flat=True))
+    assert "old" not in remaining and "recent" in remaining and len(remaining) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_creates_one_key(organisation, org_admin):
+    """Two POSTs of one form at once: the second waits on the spent nonce's row, then says it was done."""
+    client = Client()
+    client.force_login(org_admin)
+    form = {"name": "Greenhouse", "scope": "write", "nonce": form_nonce(client, KEYS)}
+    first_inside = threading.Event()
+    real_create = web_views.api_key_create
+
+    def slow_create(**kwargs):
+        first_inside.set()  # the nonce is spent in this (uncommitted) transaction
+        time.sleep(0.5)
+        return real_create(**kwargs)
+
+    statuses: list[int] = []
+
+    def post() -> None:
+        statuses.append(client.post(KEYS, form).status_code)
+        connection.close()
+
+    with mock.patch.object(web_views, "api_key_create", side_effect=slow_create):
+        first = threading.Thread(target=post)
+        first.start()
+        assert first_inside.wait(10)
+        second = threading.Thread(target=post)
+        second.start()
+        first.join(10)
+        second.join(10)
+    assert sorted(statuses) == [200, 409]
+    assert ApiKey.objects.filter(organisation=organisation).count() == 1

@@ -25,6 +25,7 @@ from integrations.services.endpoints import webhook_endpoint_update
 from integrations.tasks import deliver_webhook
 from tests.factories import MembershipFactory
 from tests.integrations.conftest import invite
+from tests.integrations.test_web_api_keys import form_nonce
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +71,13 @@ def delivery_for(endpoint: WebhookEndpoint, status_code: int = 503, tries: int =
     return delivery
 
 
+def new_endpoint_form(client: Client) -> dict:
+    """The valid form, with the nonce of a freshly opened page."""
+    return {**VALID, "nonce": form_nonce(client, f"{BASE}/webhooks/new/")}
+
+
 def test_a_new_endpoint_shows_its_secret_once(org_admin_client, organisation):
-    response = org_admin_client.post(f"{BASE}/webhooks/new/", VALID)
+    response = org_admin_client.post(f"{BASE}/webhooks/new/", new_endpoint_form(org_admin_client))
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     endpoint = WebhookEndpoint.objects.get(organisation=organisation)
     assert SECRET.findall(response.content.decode()) == [endpoint.secret]
@@ -95,11 +101,24 @@ def test_a_new_endpoint_shows_its_secret_once(org_admin_client, organisation):
     ],
 )
 def test_an_invalid_endpoint_is_shown_with_its_errors_and_not_saved(org_admin_client, change, error):
-    response = org_admin_client.post(f"{BASE}/webhooks/new/", {**VALID, **change})
+    response = org_admin_client.post(f"{BASE}/webhooks/new/", {**new_endpoint_form(org_admin_client), **change})
     assert response.status_code == 400
     assert error in response.content.decode()
     assert not SECRET.search(response.content.decode())
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_sending_the_new_endpoint_form_again_creates_no_second_endpoint(org_admin_client, organisation):
+    form = new_endpoint_form(org_admin_client)
+    assert org_admin_client.post(f"{BASE}/webhooks/new/", form).status_code == 200
+    again = org_admin_client.post(f"{BASE}/webhooks/new/", form)  # a refresh of the page showing the secret
+    content = again.content.decode()
+    assert again.status_code == 409 and "This endpoint was already created" in content
+    assert "cannot be shown again" in content and not SECRET.search(content)
+    assert WebhookEndpoint.objects.filter(organisation=organisation).count() == 1
+    fresh = {**new_endpoint_form(org_admin_client), "url": "https://other.example.test/"}
+    assert org_admin_client.post(f"{BASE}/webhooks/new/", fresh).status_code == 200
+    assert WebhookEndpoint.objects.filter(organisation=organisation).count() == 2
 
 
 def test_editing_changes_url_events_description_and_state(org_admin_client, hook):
@@ -128,7 +147,8 @@ def test_rotating_the_secret_asks_first_and_shows_the_new_one_once(org_admin_cli
     assert b"Rotate the secret" in org_admin_client.get(f"{BASE}/webhooks/{hook.pk}/rotate-secret/").content
     hook.refresh_from_db()
     assert hook.secret == old
-    response = org_admin_client.post(f"{BASE}/webhooks/{hook.pk}/rotate-secret/")
+    nonce = form_nonce(org_admin_client, f"{BASE}/webhooks/{hook.pk}/rotate-secret/")
+    response = org_admin_client.post(f"{BASE}/webhooks/{hook.pk}/rotate-secret/", {"nonce": nonce})
     hook.refresh_from_db()
     assert hook.secret != old and SECRET.findall(response.content.decode()) == [hook.secret]
     assert hook.secret not in org_admin_client.get(f"{BASE}/webhooks/{hook.pk}/").content.decode()
@@ -275,12 +295,14 @@ def test_posts_need_the_csrf_token(organisation, org_admin, hook, sent):
     assert browser.post(f"{BASE}/deliveries/{delivery.pk}/replay/").status_code == 403
     assert_unchanged(hook, delivery)
     token = browser.get(f"{BASE}/webhooks/new/").cookies["csrftoken"].value
-    assert browser.post(f"{BASE}/webhooks/new/", {**VALID, "csrfmiddlewaretoken": token}).status_code == 200
+    form = {**new_endpoint_form(browser), "csrfmiddlewaretoken": token}
+    assert browser.post(f"{BASE}/webhooks/new/", form).status_code == 200
     assert WebhookEndpoint.objects.count() == 2
 
 
 def test_a_fresh_secret_signs_the_next_try(org_admin_client, organisation, question_set, endpoint, receiver, sent):
-    response = org_admin_client.post(f"{BASE}/webhooks/{endpoint.pk}/rotate-secret/")
+    nonce = form_nonce(org_admin_client, f"{BASE}/webhooks/{endpoint.pk}/rotate-secret/")
+    response = org_admin_client.post(f"{BASE}/webhooks/{endpoint.pk}/rotate-secret/", {"nonce": nonce})
     receiver.secret = SECRET.findall(response.content.decode())[0]
     invite(organisation, question_set)
     deliver_webhook(WebhookDelivery.objects.get().pk)
