@@ -10,8 +10,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments import selectors
-from assessments.models import Attempt, AttemptStatus
+from assessments import api_reads, selectors
+from assessments.models import AttemptStatus
 from assessments.results import attempt_result
 from common.api import OrganisationApi, validated
 from common.pagination import ListQuerySerializer, filtered, paginate
@@ -165,8 +165,7 @@ class AttemptDetailApi(OrganisationApi):
         ],
     )
     def get(self, request: Request, pk: int) -> Response:
-        attempt: Attempt = selectors.attempt_get(organisation=self.organisation, pk=pk)
-        return Response(AttemptOutputSerializer(attempt).data)
+        return Response(api_reads.attempt_status(organisation_id=self.organisation.pk, pk=pk))
 
 
 class AttemptResultApi(OrganisationApi):

@@ -9,7 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments import selectors
+from assessments import api_reads, selectors
 from assessments.models import Invitation
 from assessments.services.attempts import (
     LinkState,
@@ -23,7 +23,11 @@ from common.pagination import ListQuerySerializer, filtered, paginate
 
 
 def candidate_url(invitation: Invitation) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("candidate-landing", args=[invitation.token])
+    return token_url(invitation.token)
+
+
+def token_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("candidate-landing", args=[token])
 
 
 class InvitationOutputSerializer(serializers.Serializer):
@@ -34,6 +38,7 @@ class InvitationOutputSerializer(serializers.Serializer):
     opens_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField()
+    updated_at = serializers.DateTimeField(help_text="Moves whenever anything shown here changes (docs/api.md).")
     state = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
     attempt = serializers.SerializerMethodField()
@@ -132,8 +137,7 @@ class InvitationListApi(OrganisationApi):
 class InvitationDetailApi(OrganisationApi):
     @extend_schema(responses=InvitationOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        invitation = selectors.invitation_get(organisation=self.organisation, pk=pk)
-        return Response(InvitationOutputSerializer(invitation).data)
+        return Response(api_reads.invitation(organisation_id=self.organisation.pk, pk=pk, candidate_url=token_url))
 
 
 class InvitationRevokeApi(OrganisationApi):

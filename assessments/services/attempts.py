@@ -35,14 +35,27 @@ class LinkState:
 
 
 def invitation_link_state(invitation: Invitation, now: datetime | None = None) -> str:
-    now = now or timezone.now()
-    if invitation.revoked_at is not None:
+    return link_state(
+        revoked=invitation.revoked_at is not None,
+        started=hasattr(invitation, "attempt"),
+        opens_at=invitation.opens_at,
+        expires_at=invitation.expires_at,
+        now=now,
+    )
+
+
+def link_state(
+    *, revoked: bool, started: bool, opens_at: datetime, expires_at: datetime, now: datetime | None = None
+) -> str:
+    """The rule, on the invitation's fields (``selectors.invitation_state_q`` is the same rule in SQL)."""
+    if revoked:
         return LinkState.REVOKED
-    if hasattr(invitation, "attempt"):
+    if started:
         return LinkState.STARTED
-    if now < invitation.opens_at:
+    now = now or timezone.now()
+    if now < opens_at:
         return LinkState.NOT_OPEN
-    if now >= invitation.expires_at:
+    if now >= expires_at:
         return LinkState.EXPIRED
     return LinkState.OPEN
 
