@@ -87,6 +87,7 @@ INVITE_RESPONSE_EXAMPLE = OpenApiExample(
         "opens_at": "2026-11-25T14:00:00Z",
         "expires_at": "2026-12-02T17:00:00Z",
         "duration_minutes": 90,
+        "updated_at": "2026-11-25T14:00:00.412Z",
         "state": "open",
         "url": "https://loopwright.example.com/take/0rX6o2bV…/",
         "attempt": None,

@@ -1,47 +1,20 @@
-"""Forms of the organisation admins' integration pages, and the one-time nonce of the forms that make secrets."""
+"""Forms of the organisation admins' integration pages."""
 
-import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from integrations.models import ApiKeyScope, SpentFormNonce, WebhookEndpoint, WebhookEventType
-
-NONCE_SALT = "integrations.form-nonce"
-NONCE_MAX_AGE = timedelta(days=1)
-
-
-class FormAlreadySubmitted(Exception):
-    """The form's nonce is spent: what it makes was made by an earlier submission of the same form."""
-
-
-def nonce_issue(purpose: str) -> str:
-    """A fresh nonce for one rendering of a form: random, signed with its purpose so it fits no other form."""
-    return signing.dumps({"n": secrets.token_urlsafe(24), "p": purpose}, salt=NONCE_SALT)
-
-
-def nonce_read(token: str, purpose: str) -> str | None:
-    """The nonce's random part, or None when it is missing, forged, too old or another form's."""
-    try:
-        value = signing.loads(token, salt=NONCE_SALT, max_age=NONCE_MAX_AGE)
-    except signing.BadSignature:  # includes SignatureExpired
-        return None
-    return value.get("n") if isinstance(value, dict) and value.get("p") == purpose else None
+from integrations.models import ApiKeyScope, WebhookEndpoint, WebhookEventType
+from integrations.services.form_nonces import nonce_issue, nonce_read
 
 
 class SubmitOnceForm(forms.Form):
     """A form whose POST makes a secret (a key, an endpoint, a rotation): re-sending it must not make another.
 
     Every rendering carries a fresh nonce in a hidden field; the view spends it in the transaction
-    that does the work (:func:`nonce_spent`), so the same POST again (a refresh, a double click)
+    that does the work (``services.form_nonces.nonce_spent``), so the same POST again (a refresh, a double click)
     finds it spent. A missing or expired nonce is an error, and the form comes back with a fresh one.
     Nothing secret is stored: the nonce is random and the spent ones are kept in the database.
     """
@@ -63,26 +36,6 @@ class SubmitOnceForm(forms.Form):
         if self.nonce_id is None:
             raise ValidationError("This form had expired: check it and submit it again.", code="nonce")
         return cleaned
-
-
-@contextmanager
-def nonce_spent(form: SubmitOnceForm) -> Iterator[None]:
-    """Spend the valid form's nonce in one transaction with the work in the ``with`` block.
-
-    Raises :class:`FormAlreadySubmitted` (and the block does not run) when it was spent before.
-    A concurrent second submission waits on the unique key, then gets the same answer. If the
-    block raises, nothing is spent.
-    """
-    if form.nonce_id is None:
-        raise ValueError("Validate the form before spending its nonce.")
-    with transaction.atomic():
-        SpentFormNonce.objects.filter(spent_at__lt=timezone.now() - NONCE_MAX_AGE).delete()  # their forms expired
-        try:
-            with transaction.atomic():
-                SpentFormNonce.objects.create(nonce=form.nonce_id)
-        except IntegrityError as exc:
-            raise FormAlreadySubmitted from exc
-        yield
 
 
 class ApiKeyCreateForm(SubmitOnceForm):

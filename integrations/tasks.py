@@ -6,6 +6,7 @@ from django.conf import settings
 from common.idempotency import idempotency_records_expire
 from integrations.greenhouse.tasks import deliver_greenhouse_callback, sweep_greenhouse_callbacks
 from integrations.services import deliveries_sweep, delivery_deliver
+from integrations.services.endpoints import previous_secrets_forget
 
 # Celery autodiscovery imports ``integrations.tasks`` only: re-exporting registers the Greenhouse tasks.
 __all__ = ["deliver_greenhouse_callback", "sweep_greenhouse_callbacks"]
@@ -24,6 +25,7 @@ def deliver_webhook(delivery_id: int) -> str:
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90, ignore_result=True)
 def sweep_webhook_deliveries() -> int:
+    previous_secrets_forget()
     return len(deliveries_sweep())
 
 

@@ -25,7 +25,8 @@ from assessments.selectors import membership_get
 from common.exceptions import ApplicationError
 from integrations import selectors
 from integrations.api_keys import api_key_create, api_key_revoke
-from integrations.forms import ApiKeyCreateForm, FormAlreadySubmitted, nonce_spent
+from integrations.forms import ApiKeyCreateForm
+from integrations.services.form_nonces import FormAlreadySubmitted, nonce_spent
 
 KEY_ALREADY_CREATED = (
     "This key was already created; its secret was shown once and cannot be shown again. "
@@ -81,7 +82,7 @@ def api_keys_view(request: HttpRequest) -> HttpResponse:
     form = ApiKeyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with nonce_spent(form):
+            with nonce_spent(form.nonce_id):
                 api_key, plaintext = api_key_create(
                     organisation=membership.organisation,
                     name=form.cleaned_data["name"],

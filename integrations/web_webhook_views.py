@@ -17,14 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessments.models import Membership
 from common.exceptions import ApplicationError
 from integrations import selectors
-from integrations.forms import (
-    FormAlreadySubmitted,
-    SubmitOnceForm,
-    WebhookEndpointCreateForm,
-    WebhookEndpointForm,
-    add_service_errors,
-    nonce_spent,
-)
+from integrations.forms import SubmitOnceForm, WebhookEndpointCreateForm, WebhookEndpointForm, add_service_errors
 from integrations.models import WebhookDeliveryStatus, WebhookEndpoint
 from integrations.services import delivery_replay, webhook_endpoint_create
 from integrations.services.endpoints import (
@@ -34,6 +27,7 @@ from integrations.services.endpoints import (
     webhook_endpoint_secret_rotate,
     webhook_endpoint_update,
 )
+from integrations.services.form_nonces import FormAlreadySubmitted, nonce_spent
 from integrations.web_views import admin_membership, already_submitted_page, org_query, page_context, redirect_to
 
 DELIVERIES_PER_PAGE = 50
@@ -83,7 +77,7 @@ def webhook_endpoint_new_view(request: HttpRequest) -> HttpResponse:
     form = WebhookEndpointCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with nonce_spent(form):
+            with nonce_spent(form.nonce_id):
                 endpoint = webhook_endpoint_create(organisation=membership.organisation, **form.cleaned_data)
         except FormAlreadySubmitted:
             back = reverse("manage-webhooks") + org_query(request)
@@ -145,7 +139,7 @@ def _rotate(
     request: HttpRequest, membership: Membership, endpoint: WebhookEndpoint, form: SubmitOnceForm
 ) -> HttpResponse:
     try:
-        with nonce_spent(form):
+        with nonce_spent(form.nonce_id):
             endpoint = webhook_endpoint_secret_rotate(endpoint=endpoint)
     except FormAlreadySubmitted:
         back = reverse("manage-webhook-edit", args=[endpoint.pk]) + org_query(request)

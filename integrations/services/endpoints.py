@@ -66,3 +66,13 @@ def webhook_endpoint_secret_overlap_end(*, endpoint: WebhookEndpoint) -> Webhook
         endpoint.previous_secret, endpoint.previous_secret_retired_at = "", None
         endpoint.save(update_fields=["previous_secret", "previous_secret_retired_at", "updated_at"])
     return endpoint
+
+
+def previous_secrets_forget(*, now: datetime | None = None) -> int:
+    """Delete the previous secrets whose overlap is over (they sign nothing any more); one statement.
+
+    Run by the webhook sweep, so an old secret is not kept in the database longer than it is needed.
+    """
+    retired_before = (now or timezone.now()) - timedelta(hours=settings.WEBHOOK_SECRET_ROTATION_OVERLAP_HOURS)
+    over = WebhookEndpoint.objects.filter(previous_secret_retired_at__lte=retired_before)
+    return over.update(previous_secret="", previous_secret_retired_at=None, updated_at=timezone.now())

@@ -19,7 +19,7 @@ from integrations.ids import new_webhook_secret
 from integrations.models import WebhookDelivery, WebhookEndpoint
 from integrations.services import payload_body, signed_headers, webhook_endpoint_create
 from integrations.services.endpoints import previous_signing_secret, webhook_endpoint_secret_rotate
-from integrations.tasks import deliver_webhook
+from integrations.tasks import deliver_webhook, sweep_webhook_deliveries
 from tests.factories import MembershipFactory
 from tests.integrations.conftest import invite
 from tests.integrations.receiver import Received
@@ -91,6 +91,22 @@ def test_the_overlap_lasts_the_configured_hours(endpoint, settings):
     assert previous_signing_secret(rotated, now=retired_at + timedelta(hours=6)) == ""
     settings.WEBHOOK_SECRET_ROTATION_OVERLAP_HOURS = 0
     assert previous_signing_secret(rotated, now=retired_at) == ""  # 0: no overlap, as before
+
+
+def test_the_sweep_deletes_previous_secrets_once_their_overlap_is_over(organisation, endpoint, settings):
+    settings.WEBHOOK_SECRET_ROTATION_OVERLAP_HOURS = 6
+    over = webhook_endpoint_secret_rotate(endpoint=endpoint)
+    WebhookEndpoint.objects.filter(pk=over.pk).update(previous_secret_retired_at=timezone.now() - timedelta(hours=6))
+    running = webhook_endpoint_secret_rotate(
+        endpoint=webhook_endpoint_create(
+            organisation=organisation, url="https://b.example.com/", events=["attempt.graded"]
+        )
+    )
+    sweep_webhook_deliveries()
+    over.refresh_from_db()
+    running.refresh_from_db()
+    assert (over.previous_secret, over.previous_secret_retired_at) == ("", None)
+    assert running.previous_secret and previous_signing_secret(running)  # still in its overlap: kept
 
 
 def test_rotating_twice_keeps_only_the_immediately_previous_secret(

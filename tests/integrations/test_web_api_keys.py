@@ -16,8 +16,9 @@ from rest_framework.test import APIClient
 from assessments.models import Role
 from integrations import web_views
 from integrations.api_keys import api_key_authenticate, api_key_create
-from integrations.forms import NONCE_MAX_AGE, NONCE_SALT, ApiKeyCreateForm, nonce_issue
+from integrations.forms import ApiKeyCreateForm
 from integrations.models import ApiKey, ApiKeyScope, SpentFormNonce
+from integrations.services.form_nonces import NONCE_MAX_AGE, NONCE_SALT, nonce_issue
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
