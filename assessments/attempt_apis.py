@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from assessments import api_reads, selectors
 from assessments.models import AttemptStatus
-from assessments.results import attempt_result
+from assessments.results import attempt_head, attempt_result
 from common.api import OrganisationApi, validated
 from common.pagination import ListQuerySerializer, filtered, paginate
 
@@ -175,5 +175,5 @@ class AttemptResultApi(OrganisationApi):
 
     @extend_schema(responses=AttemptResultSerializer, examples=[RESULT_EXAMPLE])
     def get(self, request: Request, pk: int) -> Response:
-        attempt = selectors.attempt_get(organisation=self.organisation, pk=pk)
+        attempt = attempt_head(organisation_id=self.organisation.pk, pk=pk)
         return Response(AttemptResultSerializer(attempt_result(attempt=attempt)).data)

@@ -6,39 +6,51 @@ only once submitted (a manager's view: drafts are nobody's result yet).
 """
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, FloatField, Q, Sum
-from django.db.models.functions import Length, Trim
 from django.urls import reverse
 
-from assessments.models import (
-    Attempt,
-    AttemptQuestion,
-    AttemptStatus,
-    CodeSubmission,
-    QuestionKind,
-    Stage,
-    SubmissionPurpose,
-    SubmissionStatus,
-)
+from assessments import result_reads as reads
+from assessments.models import Attempt, AttemptStatus, QuestionKind
 from assessments.report.selectors import stage_weighted_overall
-from grading.models import GradingResult, TestResult
-from rubrics.models import Rating, Recommendation, Scorecard, ScorecardStatus
+from common.exceptions import NotFoundError
+from rubrics.models import Recommendation
 
 Row = dict[str, Any]
-QUESTION_FIELDS = (
-    "pk",
-    "position",
-    "section_title",
-    "points",
-    "answered",
-    "revision__question_id",
-    "revision__question__key",
-    "revision__question__title",
-    "revision__question__kind",
-)
+
+
+@dataclass(frozen=True)
+class AttemptHead:
+    """What a result needs of the attempt itself."""
+
+    pk: int
+    status: str
+    organisation_id: int
+    candidate_id: int
+    stage_id: int | None
+    loop_id: int | None
+
+    @classmethod
+    def of(cls, attempt: Attempt) -> "AttemptHead":
+        stage = attempt.invitation.stage
+        return cls(
+            pk=attempt.pk,
+            status=attempt.status,
+            organisation_id=attempt.organisation_id,
+            candidate_id=attempt.invitation.candidate_id,
+            stage_id=stage.pk if stage else None,
+            loop_id=stage.loop_id if stage else None,
+        )
+
+
+def attempt_head(*, organisation_id: int, pk: int) -> AttemptHead:
+    """The organisation's attempt ``pk``, or the API's 404 (another organisation's looks missing)."""
+    row = reads.ATTEMPT_HEAD.first(organisation_id=organisation_id, pk=pk)
+    if row is None:
+        raise NotFoundError(f"No attempt with id {pk}.")
+    return AttemptHead(**row)
 
 
 def weighted_score(scored: list[tuple[float, float]]) -> float | None:
@@ -51,13 +63,13 @@ def weighted_score(scored: list[tuple[float, float]]) -> float | None:
 
 def attempt_score(attempt: Attempt) -> float | None:
     """The attempt's coding score, 0–100, weighted by points; None until a final submission is graded."""
-    questions = _questions(attempt)
+    questions = _questions(attempt.pk)
     return weighted_score([(q["points"], q["result"]["score"]) for q in questions if q["result"]])
 
 
-def attempt_result(*, attempt: Attempt) -> dict[str, Any]:
-    questions = _questions(attempt)
-    verdicts = _verdict_counts([q["result"]["pk"] for q in questions if q["result"]])
+def attempt_result(*, attempt: AttemptHead) -> dict[str, Any]:
+    questions = _questions(attempt.pk)
+    verdicts = _verdict_counts(attempt.pk)
     ratings = _submitted_ratings(attempt)
     rows = [_question_row(q, verdicts, ratings) for q in questions]
     summary: Counter[str] = Counter()
@@ -65,7 +77,7 @@ def attempt_result(*, attempt: Attempt) -> dict[str, Any]:
         summary.update(row["coding"]["verdicts"] if row["coding"] else {})
     return {
         "attempt_id": attempt.pk,
-        "candidate_id": attempt.invitation.candidate_id,
+        "candidate_id": attempt.candidate_id,
         "status": attempt.status,
         "complete": attempt.status == AttemptStatus.GRADED,
         "score": weighted_score([(q["points"], q["result"]["score"]) for q in questions if q["result"]]),
@@ -76,50 +88,32 @@ def attempt_result(*, attempt: Attempt) -> dict[str, Any]:
     }
 
 
-def report_url(attempt: Attempt) -> str:
-    url = settings.SITE_URL.rstrip("/") + reverse("manage-candidate-report", args=[attempt.invitation.candidate_id])
-    stage = attempt.invitation.stage
-    return f"{url}?loop={stage.loop_id}" if stage else url
+def report_url(attempt: AttemptHead) -> str:
+    url = settings.SITE_URL.rstrip("/") + reverse("manage-candidate-report", args=[attempt.candidate_id])
+    return f"{url}?loop={attempt.loop_id}" if attempt.loop_id else url
 
 
 # --- coding and written answers ------------------------------------------------------------------
 
 
-def _questions(attempt: Attempt) -> list[Row]:
+def _questions(attempt_id: int) -> list[Row]:
     """One row per question with its final submission and that submission's latest graded result."""
-    questions = list(
-        AttemptQuestion.objects.filter(attempt=attempt)
-        .annotate(answer_length=Length(Trim("answer__body")))
-        .annotate(answered=ExpressionWrapper(Q(answer_length__gt=0), output_field=BooleanField()))
-        .order_by("position")
-        .values(*QUESTION_FIELDS)
-    )
-    finals = {
-        row["attempt_question_id"]: row
-        for row in CodeSubmission.objects.filter(
-            attempt_question__attempt=attempt, purpose=SubmissionPurpose.FINAL
-        ).values("pk", "attempt_question_id", "status")
-    }
-    results = _latest_results([row["pk"] for row in finals.values() if row["status"] == SubmissionStatus.GRADED])
+    questions = reads.QUESTIONS.rows(attempt_id=attempt_id)
+    finals = {row["attempt_question_id"]: row for row in reads.FINAL_SUBMISSIONS.rows(attempt_id=attempt_id)}
+    latest: dict[int, Row] = {}
+    for row in reads.GRADED_FINAL_RESULTS.rows(attempt_id=attempt_id):  # newest first
+        latest.setdefault(row["submission_id"], row)
     for question in questions:
         final = finals.get(question["pk"])
         question["final"] = final
-        question["result"] = results.get(final["pk"]) if final else None
+        question["result"] = latest.get(final["pk"]) if final else None
     return questions
 
 
-def _latest_results(submission_ids: list[int]) -> dict[int, Row]:
-    latest: dict[int, Row] = {}
-    rows = GradingResult.objects.filter(submission_id__in=submission_ids).order_by("-created_at", "-pk")
-    for row in rows.values("pk", "submission_id", "verdict", "score"):
-        latest.setdefault(row["submission_id"], dict(row))
-    return latest
-
-
-def _verdict_counts(result_ids: list[int]) -> dict[int, dict[str, int]]:
+def _verdict_counts(attempt_id: int) -> dict[int, dict[str, int]]:
+    """Tests per verdict for every result of the attempt's graded final submissions, by result."""
     counts: defaultdict[int, dict[str, int]] = defaultdict(dict)
-    rows = TestResult.objects.filter(result_id__in=result_ids).values("result_id", "verdict").annotate(n=Count("pk"))
-    for row in rows:
+    for row in reads.VERDICT_COUNTS.rows(attempt_id=attempt_id):
         counts[row["result_id"]][row["verdict"]] = row["n"]
     return counts
 
@@ -158,32 +152,21 @@ def _coding(question: Row, verdicts: dict[int, dict[str, int]]) -> dict[str, Any
 # --- scorecards ----------------------------------------------------------------------------------
 
 
-def _submitted_scorecards(attempt: Attempt) -> Q:
-    stage = attempt.invitation.stage
-    return Q(
-        organisation_id=attempt.organisation_id,
-        candidate_id=attempt.invitation.candidate_id,
-        stage__loop_id=stage.loop_id if stage else None,
-        status=ScorecardStatus.SUBMITTED,
-    )
+def _cards(attempt: AttemptHead) -> dict[str, int] | None:
+    """The keys of the attempt's submitted scorecards (its candidate's, in its loop); None outside a loop."""
+    if attempt.loop_id is None:
+        return None
+    return {
+        "organisation_id": attempt.organisation_id,
+        "candidate_id": attempt.candidate_id,
+        "loop_id": attempt.loop_id,
+    }
 
 
-def _submitted_ratings(attempt: Attempt) -> list[Row]:
+def _submitted_ratings(attempt: AttemptHead) -> list[Row]:
     """Submitted ratings summed in SQL per (stage, question): count, sum, weighted sum, weight."""
-    if attempt.invitation.stage is None:
-        return []
-    cards = Scorecard.objects.filter(_submitted_scorecards(attempt)).values("pk")
-    sums = (
-        Rating.objects.filter(scorecard__in=cards)
-        .values("scorecard__stage_id", "question_id")
-        .annotate(
-            n=Count("pk"),
-            total=Sum("score"),
-            weighted=Sum(F("score") * F("criterion__weight"), output_field=FloatField()),
-            weight=Sum("criterion__weight"),
-        )
-    )
-    return [dict(row) for row in sums]
+    cards = _cards(attempt)
+    return reads.RATING_SUMS.rows(**cards) if cards else []
 
 
 def weighted_mean(ratings: list[Row]) -> float | None:
@@ -192,14 +175,12 @@ def weighted_mean(ratings: list[Row]) -> float | None:
     return sum(r["weighted"] for r in ratings) / weight if weight else None
 
 
-def _rubric(attempt: Attempt, ratings: list[Row]) -> dict[str, Any] | None:
-    stage = attempt.invitation.stage
-    if stage is None:
+def _rubric(attempt: AttemptHead, ratings: list[Row]) -> dict[str, Any] | None:
+    cards = _cards(attempt)
+    if cards is None:
         return None
-    stages = list(Stage.objects.filter(loop_id=stage.loop_id).order_by("position").values("pk", "title", "weight"))
-    recommendations = Counter(
-        Scorecard.objects.filter(_submitted_scorecards(attempt)).values_list("recommendation", flat=True)
-    )
+    stages = reads.STAGES.rows(loop_id=cards["loop_id"])
+    recommendations = Counter(row["recommendation"] for row in reads.RECOMMENDATIONS.rows(**cards))
     by_stage = [(row, weighted_mean([r for r in ratings if r["scorecard__stage_id"] == row["pk"]])) for row in stages]
     return {
         "scorecards_submitted": sum(recommendations.values()),

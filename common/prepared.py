@@ -1,12 +1,13 @@
 """Hot reads whose SQL is compiled once per process instead of once per call.
 
 Building and compiling a queryset costs the ORM about 0.5–0.7 ms of CPU per call, most of a simple
-API read (see docs/benchmarks.md). For the few reads an ATS polls all day (an attempt's status, an
-invitation, a candidate by its external id) a ``PreparedRead`` compiles its ``values()`` queryset
-once per database, with stand-in values for the parameters, checks that the SQL does not depend on
-those values, and from then on only executes that SQL with the real values: through Django's cursor
-(query logging, ``execute_wrapper`` and test query counts still see it) and the database's
-converters (SQLite's booleans and datetimes come back as Python values, as from the ORM).
+API read (see docs/benchmarks.md). For the reads an ATS polls all day (an attempt's status and
+result, an invitation, a candidate by its external id) a ``PreparedRead`` compiles its ``values()``
+queryset once per process, for the default database, with stand-in values for the parameters,
+checks that the SQL does not depend on those values, and from then on only executes that SQL with
+the real values: through Django's cursor (query logging, ``execute_wrapper`` and test query counts
+still see it) and the database's converters (SQLite's booleans and datetimes come back as Python
+values, as from the ORM).
 
 Parameters are ``int`` or ``str`` and compared with ``=`` (the lookups that pass a value to the
 database unchanged); anything else is refused when the read is first compiled.
@@ -17,7 +18,7 @@ from itertools import count
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 ParamTypes = dict[str, type]
@@ -33,19 +34,19 @@ class PreparedRead:
                 raise ImproperlyConfigured(f"PreparedRead parameter {name!r} must be int or str, not {kind!r}.")
         self.build = build
         self.param_types: ParamTypes = param_types
-        self._compiled: dict[str, _Compiled] = {}
+        self._compiled: _Compiled | None = None
 
-    def rows(self, *, using: str = "default", **params: Any) -> list[dict[str, Any]]:
+    def rows(self, **params: Any) -> list[dict[str, Any]]:
         self._check(params)
-        compiled = self._compiled.get(using) or self._compile(using)
+        compiled = self._compiled or self._compile()
         values = [params[name] if name else constant for name, constant in compiled.slots]
-        with connections[using].cursor() as cursor:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(compiled.sql, values)
             fetched = cursor.fetchall()
         return [dict(zip(compiled.names, row, strict=True)) for row in compiled.convert(fetched)]
 
-    def first(self, *, using: str = "default", **params: Any) -> dict[str, Any] | None:
-        rows = self.rows(using=using, **params)
+    def first(self, **params: Any) -> dict[str, Any] | None:
+        rows = self.rows(**params)
         return rows[0] if rows else None
 
     def _check(self, params: dict[str, Any]) -> None:
@@ -55,23 +56,24 @@ class PreparedRead:
             if type(value) is not self.param_types[name]:  # bool is not int here; None never is
                 raise TypeError(f"PreparedRead parameter {name!r} must be {self.param_types[name].__name__}.")
 
-    def _compile(self, using: str) -> "_Compiled":
+    def _compile(self) -> "_Compiled":
         first, second = _stand_ins(self.param_types), _stand_ins(self.param_types)
-        compiled = _Compiled(self.build(**first), using)
-        again = _Compiled(self.build(**second), using)
+        compiled = _Compiled(self.build(**first))
+        again = _Compiled(self.build(**second))
         compiled.slots = _slots(compiled, again, first, second)
-        self._compiled[using] = compiled
+        self._compiled = compiled
         return compiled
 
 
 class _Compiled:
-    def __init__(self, queryset: QuerySet, using: str) -> None:
+    def __init__(self, queryset: QuerySet) -> None:
         query = queryset.query
         if not query.values_select and not query.annotation_select:
             raise ImproperlyConfigured("PreparedRead needs a values() queryset.")
-        self.compiler = query.get_compiler(using=using)
+        self.compiler = query.get_compiler(using=DEFAULT_DB_ALIAS)
         self.sql, self.params = self.compiler.as_sql()
-        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        # As Django's ValuesIterable names the columns: in values()'s order when the query records it.
+        self.names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
         self.slots: list[tuple[str, Any]] = []
 
     def convert(self, rows: list[tuple]) -> list[tuple]:

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.db.models.functions import Length
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
@@ -53,6 +54,21 @@ def test_rows_are_what_the_orm_returns_for_each_call_s_values(organisation):
         assert read.rows(organisation_id=organisation.pk, name=name) == list(
             expected.values("id", "name", "created_at")
         )
+
+
+def test_columns_are_named_in_values_order_with_annotations_among_fields(organisation):
+    read = PreparedRead(
+        lambda pk: (
+            Candidate.objects.filter(pk=pk)
+            .annotate(name_length=Length("name"))
+            .values("id", "name_length", "name", "email")
+        ),
+        pk=int,
+    )
+    candidate = CandidateFactory(organisation=organisation, name="Grace")
+    assert read.rows(pk=candidate.pk) == [
+        {"id": candidate.pk, "name_length": 5, "name": "Grace", "email": candidate.email}
+    ]
 
 
 def test_a_call_is_one_query_and_compiles_once(organisation):
