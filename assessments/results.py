@@ -32,18 +32,6 @@ class AttemptHead:
     stage_id: int | None
     loop_id: int | None
 
-    @classmethod
-    def of(cls, attempt: Attempt) -> "AttemptHead":
-        stage = attempt.invitation.stage
-        return cls(
-            pk=attempt.pk,
-            status=attempt.status,
-            organisation_id=attempt.organisation_id,
-            candidate_id=attempt.invitation.candidate_id,
-            stage_id=stage.pk if stage else None,
-            loop_id=stage.loop_id if stage else None,
-        )
-
 
 def attempt_head(*, organisation_id: int, pk: int) -> AttemptHead:
     """The organisation's attempt ``pk``, or the API's 404 (another organisation's looks missing)."""
