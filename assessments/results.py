@@ -1,7 +1,8 @@
 """An attempt's results as an ATS reads them: per-question scores, the verdict summary, rubric aggregates.
 
-Read as plain rows (``values()``), not model instances, in a fixed number of queries whatever the
-number of questions, tests or scorecards: this is the read an ATS polls most. Scorecards count
+Read as plain rows, not model instances, by the prepared reads of ``result_reads`` (SQL compiled
+once per process), in a fixed number of queries whatever the number of questions, tests or
+scorecards: this is the read an ATS polls most. Scorecards count
 only once submitted (a manager's view: drafts are nobody's result yet).
 """
 
