@@ -69,12 +69,23 @@ def _database(args: argparse.Namespace, folder: Path, rng: random.Random) -> tup
         print(f"seeded in {time.monotonic() - started:.0f} s", flush=True)
     else:
         print(f"reusing the database seeded as {signature!r}", flush=True)
+    _analyze()
     organisation = Organisation.objects.get(slug=ORGANISATION_SLUG)
     _, plaintext = api_key_create(organisation=organisation, name=f"bench {time.time():.0f}", scope=ApiKeyScope.WRITE)
     from bench.api_endpoints import data_summary, seeded_ids_write
 
     print(f"data: {data_summary(organisation)}")
     return seeded_ids_write(folder, organisation), f"Api-Key {plaintext}"
+
+
+def _analyze() -> None:
+    """Fresh planner statistics, as autovacuum keeps them in a running deployment.
+
+    Some servers run with autovacuum off (this machine's does); without statistics PostgreSQL
+    plans the result's joins as if the bulk-seeded tables were empty (14 ms instead of 0.05 ms).
+    """
+    with connections["default"].cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _seed_version() -> int:
