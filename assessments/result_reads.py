@@ -62,13 +62,19 @@ FINAL_SUBMISSIONS = PreparedRead(
     attempt_id=int,
 )
 
+
+def _graded_final(submission: str, attempt_id: int) -> dict[str, object]:
+    """Lookups, through the relation path ``submission``, for the attempt's graded final submissions."""
+    return {
+        f"{submission}__attempt_question__attempt_id": attempt_id,
+        f"{submission}__purpose": SubmissionPurpose.FINAL,
+        f"{submission}__status": SubmissionStatus.GRADED,
+    }
+
+
 GRADED_FINAL_RESULTS = PreparedRead(
     lambda attempt_id: (
-        GradingResult.objects.filter(
-            submission__attempt_question__attempt_id=attempt_id,
-            submission__purpose=SubmissionPurpose.FINAL,
-            submission__status=SubmissionStatus.GRADED,
-        )
+        GradingResult.objects.filter(**_graded_final("submission", attempt_id))
         .order_by("-created_at", "-pk")
         .values("pk", "submission_id", "verdict", "score")
     ),
@@ -77,11 +83,7 @@ GRADED_FINAL_RESULTS = PreparedRead(
 
 VERDICT_COUNTS = PreparedRead(
     lambda attempt_id: (
-        TestResult.objects.filter(
-            result__submission__attempt_question__attempt_id=attempt_id,
-            result__submission__purpose=SubmissionPurpose.FINAL,
-            result__submission__status=SubmissionStatus.GRADED,
-        )
+        TestResult.objects.filter(**_graded_final("result__submission", attempt_id))
         .order_by()
         .values("result_id", "verdict")
         .annotate(n=Count("pk"))
