@@ -4,25 +4,20 @@ Nothing here leaves loopback: 127.0.0.2 and 127.0.0.3 (and ::1) stand in for pub
 counting as public in these tests, and the made-up names resolve only through a fake resolver.
 """
 
-import datetime as dt
 import ipaddress
 import socket
 import ssl
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from integrations.services import http
 from integrations.services.pinning import PinnedAdapter
+from tests.integrations.tls import Authority, authority_make, server_context
 
 NAME = "hooks.rebind.test"
 VETTED = "127.0.0.2"  # the name's first answer, the one that is checked
@@ -213,62 +208,8 @@ TLS_NAME = "hooks.pinned.test"
 
 
 @pytest.fixture(scope="module")
-def authority(tmp_path_factory) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate, Path]:
-    """A throwaway certificate authority: its key, its certificate, and that certificate as a CA file."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Loopwright test CA")])
-    certificate = (
-        _builder(name, name, key.public_key())
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(**_CA_KEY_USAGE), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    path = tmp_path_factory.mktemp("ca") / "ca.pem"
-    path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    return key, certificate, path
-
-
-_CA_KEY_USAGE = dict.fromkeys(
-    ["digital_signature", "content_commitment", "key_encipherment", "data_encipherment", "key_agreement"], False
-) | {"key_cert_sign": True, "crl_sign": True, "encipher_only": False, "decipher_only": False}
-
-
-def _builder(subject: x509.Name, issuer: x509.Name, public_key: Any) -> x509.CertificateBuilder:
-    now = dt.datetime.now(dt.UTC)
-    return (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(hours=1))
-    )
-
-
-def _server_context(authority, tmp_path: Path, dns_name: str) -> ssl.SSLContext:
-    """A TLS server context whose certificate, issued by ``authority``, names only ``dns_name``."""
-    ca_key, ca_certificate, _ = authority
-    key = ec.generate_private_key(ec.SECP256R1())
-    certificate = (
-        _builder(
-            x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, dns_name)]), ca_certificate.subject, key.public_key()
-        )
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name)]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / f"{dns_name}.pem", tmp_path / f"{dns_name}.key"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert_path, key_path)
-    return context
+def authority(tmp_path_factory) -> Authority:
+    return authority_make(tmp_path_factory.mktemp("ca"))
 
 
 @pytest.fixture
@@ -283,7 +224,7 @@ def pinned_session() -> Iterator[requests.Session]:
 def test_https_to_the_checked_address_sends_the_name_and_verifies_the_certificate_against_it(
     dns, authority, tmp_path, pinned_session
 ):
-    listener = Listener(VETTED, tls=_server_context(authority, tmp_path, TLS_NAME))
+    listener = Listener(VETTED, tls=server_context(authority, tmp_path, TLS_NAME))
     try:
         response = pinned_session.get(f"https://{TLS_NAME}:{listener.port}/hooks", verify=str(authority[2]), timeout=5)
     finally:
@@ -295,7 +236,7 @@ def test_https_to_the_checked_address_sends_the_name_and_verifies_the_certificat
 
 
 def test_https_to_the_checked_address_refuses_a_certificate_for_another_name(dns, authority, tmp_path, pinned_session):
-    listener = Listener(VETTED, tls=_server_context(authority, tmp_path, "other.pinned.test"))
+    listener = Listener(VETTED, tls=server_context(authority, tmp_path, "other.pinned.test"))
     try:
         with pytest.raises(requests.exceptions.SSLError, match="Hostname mismatch"):
             pinned_session.get(f"https://{TLS_NAME}:{listener.port}/hooks", verify=str(authority[2]), timeout=5)
@@ -308,7 +249,7 @@ def test_https_to_the_checked_address_refuses_a_certificate_for_another_name(dns
 def test_an_https_call_presents_the_name_at_the_checked_address_and_verifies_by_default(dns, authority, tmp_path):
     # send() trusts only the public CA bundle, which does not hold this test authority: the handshake
     # reaches the checked address with the name as SNI, and the unknown issuer is refused.
-    listener = Listener(VETTED, tls=_server_context(authority, tmp_path, TLS_NAME))
+    listener = Listener(VETTED, tls=server_context(authority, tmp_path, TLS_NAME))
     rebound = Listener(REBOUND, listener.port)
     dns.answers[TLS_NAME] = [[VETTED], [REBOUND]]
     try:
