@@ -14,8 +14,6 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.conf import settings
-
 
 class DestinationRefused(Exception):
     """The host resolves to an address that outgoing calls may not reach; the message says which."""
@@ -25,19 +23,6 @@ class DestinationRefused(Exception):
 class Destination:
     host: str
     addresses: tuple[str, ...]  # every address the host resolved to, in the resolver's order; all public
-
-
-def destination_refusal(url: str) -> str | None:
-    """Why ``url`` may not be called, or None when it may (or when that is for the call itself to find out)."""
-    if settings.WEBHOOK_ALLOW_PRIVATE_DESTINATIONS:
-        return None
-    try:
-        destination_resolve(url)
-    except DestinationRefused as refusal:
-        return str(refusal)
-    except (OSError, ValueError):
-        return None  # unresolvable now, or malformed: a failure of the call itself
-    return None
 
 
 def destination_resolve(url: str) -> Destination:
