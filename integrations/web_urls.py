@@ -15,6 +15,11 @@ urlpatterns = [
         name="manage-webhook-rotate-secret",
     ),
     path(
+        "webhooks/<int:pk>/end-overlap/",
+        web_webhook_views.webhook_endpoint_end_overlap_view,
+        name="manage-webhook-end-overlap",
+    ),
+    path(
         "webhooks/<int:pk>/deactivate/",
         web_webhook_views.webhook_endpoint_deactivate_view,
         name="manage-webhook-deactivate",

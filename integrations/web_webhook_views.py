@@ -113,19 +113,9 @@ def webhook_endpoint_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def webhook_endpoint_rotate_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET asks for confirmation; POST issues a new secret and shows it once.
-
-    A POST with ``end_overlap`` instead ends the last rotation's overlap: tries stop carrying the
-    previous secret's signature now rather than when the overlap would have run out.
-    """
+    """GET asks for confirmation; POST issues a new secret and shows it once."""
     membership = admin_membership(request)
     endpoint = selectors.webhook_endpoint_get(organisation=membership.organisation, pk=pk)
-    if request.method == "POST" and "end_overlap" in request.POST:
-        webhook_endpoint_secret_overlap_end(endpoint=endpoint)
-        messages.success(
-            request, "Deliveries are now signed with the current secret only; the previous one is deleted."
-        )
-        return redirect_to(request, "manage-webhook-edit", endpoint.pk)
     form = SubmitOnceForm(request.POST if request.method == "POST" else None, purpose=f"rotate-secret:{endpoint.pk}")
     if form.is_bound and form.is_valid():
         return _rotate(request, membership, endpoint, form)
@@ -145,6 +135,17 @@ def _rotate(
         back = reverse("manage-webhook-edit", args=[endpoint.pk]) + org_query(request)
         return already_submitted_page(request, membership, ROTATION_ALREADY_DONE, back, "Back to the endpoint")
     return _secret_page(request, membership, endpoint, created=False)
+
+
+@login_required
+@require_POST
+def webhook_endpoint_end_overlap_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """End the last rotation's overlap: tries stop carrying the previous secret's signature now."""
+    membership = admin_membership(request)
+    endpoint = selectors.webhook_endpoint_get(organisation=membership.organisation, pk=pk)
+    webhook_endpoint_secret_overlap_end(endpoint=endpoint)
+    messages.success(request, "Deliveries are now signed with the current secret only; the previous one is deleted.")
+    return redirect_to(request, "manage-webhook-edit", endpoint.pk)
 
 
 @login_required

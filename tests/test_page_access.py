@@ -46,6 +46,7 @@ ROUTES = {
     "manage/integrations/webhooks/new/": ("GET", ADMIN, ()),
     "manage/integrations/webhooks/<int:pk>/": ("GET", ADMIN, ("endpoint",)),
     "manage/integrations/webhooks/<int:pk>/rotate-secret/": ("POST", ADMIN, ("endpoint",)),
+    "manage/integrations/webhooks/<int:pk>/end-overlap/": ("POST", ADMIN, ("endpoint",)),
     "manage/integrations/webhooks/<int:pk>/deactivate/": ("POST", ADMIN, ("endpoint",)),
     "manage/integrations/webhooks/<int:pk>/deliveries/": ("GET", ADMIN, ("endpoint",)),
     "manage/integrations/deliveries/": ("GET", ADMIN, ()),

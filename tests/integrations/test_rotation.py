@@ -132,7 +132,7 @@ def test_the_endpoint_page_says_until_when_and_ending_the_overlap_early_works(
     page = org_admin_client.get(f"{BASE}/{endpoint.pk}/").content.decode()
     assert f"until {until} UTC" in page and saved.previous_secret_hint in page and old not in page
     assert "Stop signing with the previous secret now" in page
-    response = org_admin_client.post(f"{BASE}/{endpoint.pk}/rotate-secret/", {"end_overlap": "1"}, follow=True)
+    response = org_admin_client.post(f"{BASE}/{endpoint.pk}/end-overlap/", follow=True)
     assert response.redirect_chain[-1][0] == f"{BASE}/{endpoint.pk}/"
     assert b"signed with the current secret only" in response.content and b"Stop signing" not in response.content
     saved.refresh_from_db()
@@ -176,24 +176,24 @@ def assert_overlap_unchanged(endpoint: WebhookEndpoint) -> None:
 def test_only_admins_end_the_overlap(client, organisation, role):
     endpoint = rotated_hook(organisation)
     client.force_login(MembershipFactory(organisation=organisation, role=role).user)
-    assert client.post(f"{BASE}/{endpoint.pk}/rotate-secret/", {"end_overlap": "1"}).status_code == 403
+    assert client.post(f"{BASE}/{endpoint.pk}/end-overlap/").status_code == 403
     assert_overlap_unchanged(endpoint)
 
 
 def test_another_organisations_admin_cannot_end_the_overlap(org_admin_client, other_organisation):
     theirs = rotated_hook(other_organisation)
-    assert org_admin_client.post(f"{BASE}/{theirs.pk}/rotate-secret/", {"end_overlap": "1"}).status_code == 404
+    assert org_admin_client.post(f"{BASE}/{theirs.pk}/end-overlap/").status_code == 404
     assert org_admin_client.get(f"{BASE}/{theirs.pk}/").status_code == 404
     assert_overlap_unchanged(theirs)
 
 
 def test_ending_the_overlap_needs_login_and_the_csrf_token(client, organisation, org_admin):
     endpoint = rotated_hook(organisation)
-    response = client.post(f"{BASE}/{endpoint.pk}/rotate-secret/", {"end_overlap": "1"})
+    response = client.post(f"{BASE}/{endpoint.pk}/end-overlap/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(org_admin)
-    assert browser.post(f"{BASE}/{endpoint.pk}/rotate-secret/", {"end_overlap": "1"}).status_code == 403
+    assert browser.post(f"{BASE}/{endpoint.pk}/end-overlap/").status_code == 403
     assert_overlap_unchanged(endpoint)
 
 
