@@ -6,7 +6,6 @@ source; tests compare the two on every state) at a fraction of the ORM's cost. A
 organisation's row and a missing one are the same 404.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import F, Model, QuerySet
@@ -14,6 +13,7 @@ from django.db.models import F, Model, QuerySet
 from assessments.models import Attempt, Candidate, Invitation
 from assessments.services.attempts import link_state
 from common.exceptions import NotFoundError
+from common.links import site_url
 from common.prepared import PreparedRead
 
 # Output name -> the model path it is read from, in the serializer's field order.
@@ -79,8 +79,7 @@ def attempt_status(*, organisation_id: int, pk: int) -> dict[str, Any]:
     return {name: row[name] for name in ATTEMPT_COLUMNS}
 
 
-def invitation(*, organisation_id: int, pk: int, candidate_url: Callable[[str], str]) -> dict[str, Any]:
-    """``candidate_url(token)`` makes the candidate's link."""
+def invitation(*, organisation_id: int, pk: int) -> dict[str, Any]:
     row = INVITATION.first(organisation_id=organisation_id, pk=pk)
     if row is None:
         raise NotFoundError(f"No invitation with id {pk}.")
@@ -92,7 +91,7 @@ def invitation(*, organisation_id: int, pk: int, candidate_url: Callable[[str], 
     return {
         **{name: row[name] for name in INVITATION_COLUMNS},
         "state": state,
-        "url": candidate_url(row["token"]),
+        "url": site_url("candidate-landing", row["token"]),
         "attempt": attempt if started else None,
     }
 

@@ -2,8 +2,6 @@
 
 from datetime import datetime
 
-from django.conf import settings
-from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -19,15 +17,12 @@ from assessments.services.attempts import (
     invitation_revoke,
 )
 from common.api import OrganisationApi, validated
+from common.links import site_url
 from common.pagination import ListQuerySerializer, filtered, paginate
 
 
 def candidate_url(invitation: Invitation) -> str:
-    return token_url(invitation.token)
-
-
-def token_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("candidate-landing", args=[token])
+    return site_url("candidate-landing", invitation.token)
 
 
 class InvitationOutputSerializer(serializers.Serializer):
@@ -138,7 +133,7 @@ class InvitationListApi(OrganisationApi):
 class InvitationDetailApi(OrganisationApi):
     @extend_schema(responses=InvitationOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(api_reads.invitation(organisation_id=self.organisation.pk, pk=pk, candidate_url=token_url))
+        return Response(api_reads.invitation(organisation_id=self.organisation.pk, pk=pk))
 
 
 class InvitationRevokeApi(OrganisationApi):

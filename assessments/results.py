@@ -10,13 +10,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.urls import reverse
-
 from assessments import result_reads as reads
 from assessments.models import Attempt, AttemptStatus, QuestionKind
 from assessments.report.selectors import stage_weighted_overall
 from common.exceptions import NotFoundError
+from common.links import site_url
 from rubrics.models import Recommendation
 
 Row = dict[str, Any]
@@ -78,7 +76,7 @@ def attempt_result(*, attempt: AttemptHead) -> dict[str, Any]:
 
 
 def report_url(attempt: AttemptHead) -> str:
-    url = settings.SITE_URL.rstrip("/") + reverse("manage-candidate-report", args=[attempt.candidate_id])
+    url = site_url("manage-candidate-report", attempt.candidate_id)
     return f"{url}?loop={attempt.loop_id}" if attempt.loop_id else url
 
 

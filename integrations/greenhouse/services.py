@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import (
@@ -28,6 +27,7 @@ from assessments.models import (
 from assessments.results import attempt_score
 from assessments.services.attempts import LinkState, invitation_create, invitation_link_state
 from assessments.services.candidates import candidate_create
+from common.links import site_url
 from integrations.models import GreenhouseCallbackStatus, GreenhouseInterview
 from integrations.sealing import seal, unseal
 from integrations.services import http
@@ -112,7 +112,7 @@ def interview_get(*, organisation: Organisation, partner_interview_id: str) -> G
 
 
 def report_url(interview: GreenhouseInterview) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("manage-candidate-report", args=[interview.invitation.candidate_id])
+    return site_url("manage-candidate-report", interview.invitation.candidate_id)
 
 
 def _display_time(moment: datetime | None) -> str | None:

@@ -3,13 +3,12 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Attempt, Invitation, Organisation
 from common.exceptions import ApplicationError
+from common.links import site_url
 from integrations.ids import new_webhook_secret
 from integrations.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint, WebhookEvent, WebhookEventType
 from integrations.services.queue import delivery_enqueue_on_commit
@@ -93,7 +92,7 @@ def invitation_data(invitation: Invitation) -> dict[str, Any]:
         "opens_at": iso(invitation.opens_at),
         "expires_at": iso(invitation.expires_at),
         "duration_minutes": invitation.duration_minutes,
-        "invitation_url": api_url("invitation-detail", invitation.pk),
+        "invitation_url": site_url("invitation-detail", invitation.pk),
     }
 
 
@@ -112,9 +111,9 @@ def attempt_data(attempt: Attempt) -> dict[str, Any]:
         "candidate_external_id": invitation.candidate.external_id,
         "question_set_id": invitation.question_set_id,
         "stage_id": invitation.stage_id,
-        "invitation_url": api_url("invitation-detail", invitation.pk),
-        "attempt_url": api_url("attempt-detail", attempt.pk),
-        "result_url": api_url("attempt-result", attempt.pk),
+        "invitation_url": site_url("invitation-detail", invitation.pk),
+        "attempt_url": site_url("attempt-detail", attempt.pk),
+        "result_url": site_url("attempt-result", attempt.pk),
     }
 
 
@@ -123,7 +122,3 @@ def iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def api_url(name: str, pk: int) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=[pk])
