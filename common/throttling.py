@@ -72,11 +72,16 @@ def _client(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
 
 
+def _key_budget(api_key: "ApiKey") -> tuple[str, Rate | None]:
+    """One budget per API key, whichever endpoints (DRF's or Greenhouse's) it calls."""
+    return f"key:{api_key.prefix}", parse_rate(settings.API_KEY_RATE_LIMIT)
+
+
 def _caller(request: "Request") -> tuple[str, Rate | None] | None:
     from integrations.models import ApiKey
 
     if isinstance(request.auth, ApiKey):
-        return f"key:{request.auth.prefix}", parse_rate(settings.API_KEY_RATE_LIMIT)
+        return _key_budget(request.auth)
     user = request.user
     if user is not None and user.is_authenticated and user.pk is not None:
         return f"user:{user.pk}", parse_rate(settings.API_USER_RATE_LIMIT)
@@ -115,7 +120,7 @@ def count_request(request: HttpRequest, identity: str, rate: Rate | None) -> Rat
 
 def key_hit(request: HttpRequest, api_key: "ApiKey") -> RateLimitState | None:
     """:func:`count_request` for ``api_key`` outside DRF (the Greenhouse endpoints): one budget per key."""
-    return count_request(request, f"key:{api_key.prefix}", parse_rate(settings.API_KEY_RATE_LIMIT))
+    return count_request(request, *_key_budget(api_key))
 
 
 class ApiRateThrottle(BaseThrottle):
