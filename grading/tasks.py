@@ -6,7 +6,7 @@ from django.conf import settings
 
 import sandbox
 from grading.runner import sandbox_config
-from grading.services import GradeOutcome, submission_grade, submissions_sweep
+from grading.services import GradeOutcome, attempts_repair_graded, submission_grade, submissions_sweep
 
 RETRY_BASE_SECONDS = 5
 RETRY_MAX_SECONDS = 300
@@ -30,7 +30,8 @@ def grade_submission(self, submission_id: int) -> str:
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def sweep_submissions() -> int:
-    return len(submissions_sweep())
+    """Re-enqueue stuck submissions, and mark graded the attempts whose submissions all are."""
+    return len(submissions_sweep()) + len(attempts_repair_graded())
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)

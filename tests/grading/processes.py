@@ -185,9 +185,11 @@ class CeleryProcesses:
         self.env = env
         self.processes: list[Process] = []
 
-    def worker(self, name: str, *, queues: str = "celery", wait: bool = True, **overrides: str) -> Process:
+    def worker(
+        self, name: str, *, queues: str = "celery", wait: bool = True, app: str = "config", **overrides: str
+    ) -> Process:
         """Start a prefork worker (one child, prefetch 1) on ``queues``; by default wait until it consumes."""
-        argv = [str(CELERY), "-A", "config", "worker", "--pool=prefork", "--concurrency=1"]
+        argv = [str(CELERY), "-A", app, "worker", "--pool=prefork", "--concurrency=1"]
         argv += ["--prefetch-multiplier=1", "-Q", queues, "--without-heartbeat", "--without-gossip"]
         argv += ["--without-mingle", "--loglevel=INFO", "-n", f"{name}@%h"]
         process = self._start(name, argv, overrides, ready_marker=" ready.")
