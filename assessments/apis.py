@@ -12,9 +12,11 @@ from assessments.services.candidates import candidate_create, candidate_delete, 
 from assessments.services.importing import question_set_import
 from assessments.services.questions import question_archive, question_create, question_revise
 from common.api import WRITE_METHODS, OrganisationApi, validated
-from common.exceptions import ApplicationError
+from common.exceptions import ApplicationError, size_check
 from common.pagination import ListQuerySerializer, filtered, paginate
 from rubrics.selectors import rubric_get
+
+MARKDOWN_IMPORT_MAX_CHARS = 500_000
 
 
 class QuestionOutputSerializer(serializers.ModelSerializer):
@@ -144,7 +146,7 @@ class QuestionSetImportApi(OrganisationApi):
     manager_only_methods = frozenset({"POST"})
 
     class QuestionSetImportInputSerializer(serializers.Serializer):
-        markdown = serializers.CharField(max_length=500_000)
+        markdown = serializers.CharField()
         slug = serializers.SlugField(max_length=120, required=False, default="")
         title = serializers.CharField(max_length=200, required=False, default="")
 
@@ -162,6 +164,7 @@ class QuestionSetImportApi(OrganisationApi):
     )
     def post(self, request: Request) -> Response:
         data = validated(self.QuestionSetImportInputSerializer, request.data)
+        size_check("The Markdown", size=len(data["markdown"]), limit=MARKDOWN_IMPORT_MAX_CHARS, unit="characters")
         try:
             report = question_set_import(
                 organisation=self.organisation, text=data["markdown"], slug=data["slug"], title=data["title"]

@@ -42,6 +42,25 @@ class PermissionDeniedError(ApplicationError):
     status_code = 403
 
 
+class TooLargeError(ApplicationError):
+    """Something sent is over its limit. One answer for every "too big": 413, ``too_large``, size and limit."""
+
+    code = "too_large"
+    status_code = 413
+
+    def __init__(self, what: str, *, size: int, limit: int, unit: str) -> None:
+        super().__init__(
+            f"{what} is {size} {unit}; the limit is {limit} {unit}.",
+            details={"size": size, "limit": limit, "unit": unit},
+        )
+
+
+def size_check(what: str, *, size: int, limit: int, unit: str) -> None:
+    """Raise ``TooLargeError`` when ``size`` is over ``limit``."""
+    if size > limit:
+        raise TooLargeError(what, size=size, limit=limit, unit=unit)
+
+
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details if details is not None else {}}}
 

@@ -57,6 +57,15 @@ ERRORS: dict[int, tuple[str, dict[str, Any]]] = {
         "The object's state does not allow this now; `code` says why.",
         _example("already_started", "The candidate has started; an attempt cannot be revoked."),
     ),
+    413: (
+        "Too large: the request body (over `REQUEST_BODY_MAX_BYTES`, 2.5 MB by default) or a value with a limit of"
+        " its own; `details` gives the `size`, the `limit` and their `unit`.",
+        _example(
+            "too_large",
+            "The request body is 3000000 bytes; the limit is 2621440 bytes.",
+            {"size": 3000000, "limit": 2621440, "unit": "bytes"},
+        ),
+    ),
     415: (
         "The body is not JSON: send `Content-Type: application/json`.",
         _example("unsupported_media_type", 'Unsupported media type "text/plain" in request.'),
@@ -135,7 +144,7 @@ class LoopwrightAutoSchema(AutoSchema):
         if self.method in ("POST", "PUT", "PATCH") or has_query:
             statuses.append(400)
         if self.method in ("POST", "PUT", "PATCH"):
-            statuses.append(415)
+            statuses += [413, 415]
         if "{" in self.path or self.method != "GET" or self.method in getattr(self.view, "lookup_in_query", ()):
             statuses.append(404)
         if self.method in getattr(self.view, "conflict_methods", ()):

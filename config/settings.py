@@ -33,6 +33,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -178,6 +179,8 @@ GRADING_LEASE_SECONDS = env.int("GRADING_LEASE_SECONDS", default=360)
 GRADING_MAX_DELIVERIES = env.int("GRADING_MAX_DELIVERIES", default=5)
 GRADING_REQUEUE_AFTER_SECONDS = env.int("GRADING_REQUEUE_AFTER_SECONDS", default=120)
 SUBMISSION_MAX_SOURCE_BYTES = env.int("SUBMISSION_MAX_SOURCE_BYTES", default=64 * 1024)
+# Any request body over this is refused before it is read: 413 too_large (config.middleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_BODY_MAX_BYTES", default=2_621_440)
 
 # Webhooks (docs/webhooks.md): per-try timeouts; the lease outlives the task's hard time limit.
 # Outgoing calls only to public addresses unless this is set (receivers on a private network; tests).

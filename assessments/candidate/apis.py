@@ -15,6 +15,7 @@ from assessments.models import Attempt
 from assessments.services.answers import (
     MAX_EVENTS_PER_CALL,
     answer_save,
+    answer_size_check,
     attempt_question_get,
     attempt_submit,
     integrity_events_record,
@@ -22,8 +23,6 @@ from assessments.services.answers import (
 )
 from common.api import validated
 from common.exceptions import NotFoundError
-
-BODY_MAX = 200_000  # the services apply the per-kind limits; this only bounds parsing
 
 
 class CandidateApi(APIView):
@@ -43,7 +42,7 @@ class StateApi(CandidateApi):
 
 
 class AnswerSaveInputSerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=BODY_MAX)
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
     version = serializers.IntegerField(min_value=0)
 
 
@@ -56,18 +55,20 @@ class AnswerSaveApi(CandidateApi):
 
 
 class PreviewInputSerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=BODY_MAX)
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
 @extend_schema(exclude=True)
 class AnswerPreviewApi(CandidateApi):
     def post(self, request: Request, token: str, question_id: int) -> Response:
-        attempt_question_get(attempt=self.attempt, attempt_question_id=question_id)
-        return Response({"html": render_markdown(validated(PreviewInputSerializer, request.data)["body"])})
+        attempt_question = attempt_question_get(attempt=self.attempt, attempt_question_id=question_id)
+        body = validated(PreviewInputSerializer, request.data)["body"]
+        answer_size_check(attempt_question, body)  # a preview is bounded like the answer it previews
+        return Response({"html": render_markdown(body)})
 
 
 class RunSamplesInputSerializer(serializers.Serializer):
-    source = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=BODY_MAX)  # type: ignore[assignment]
+    source = serializers.CharField(allow_blank=True, trim_whitespace=False)  # type: ignore[assignment]
 
 
 @extend_schema(exclude=True)

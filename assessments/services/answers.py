@@ -21,7 +21,7 @@ from assessments.models import (
     SubmissionPurpose,
 )
 from assessments.services.attempts import attempt_is_writable, invitation_touch
-from common.exceptions import ApplicationError, ConflictError, NotFoundError
+from common.exceptions import ApplicationError, ConflictError, NotFoundError, size_check
 from integrations.services import attempt_event_record
 
 ANSWER_MAX_CHARS = 20_000
@@ -34,15 +34,10 @@ def answer_limit(attempt_question: AttemptQuestion) -> tuple[int, str]:
     return ANSWER_MAX_CHARS, "characters"
 
 
-def _check_size(attempt_question: AttemptQuestion, body: str) -> None:
+def answer_size_check(attempt_question: AttemptQuestion, body: str) -> None:
+    """An answer (or code) over its kind's limit is refused with ``too_large``, whatever route it came by."""
     limit, unit = answer_limit(attempt_question)
-    size = len(body.encode()) if unit == "bytes" else len(body)
-    if size > limit:
-        raise ApplicationError(
-            f"This answer is {size} {unit}; the limit is {limit} {unit}.",
-            code="too_large",
-            details={"size": size, "limit": limit, "unit": unit},
-        )
+    size_check("This answer", size=len(body.encode()) if unit == "bytes" else len(body), limit=limit, unit=unit)
 
 
 def attempt_question_get(*, attempt: Attempt, attempt_question_id: int) -> AttemptQuestion:
@@ -62,7 +57,7 @@ def answer_save(*, attempt: Attempt, attempt_question_id: int, body: str, versio
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
     attempt_is_writable(attempt)
     attempt_question = attempt_question_get(attempt=attempt, attempt_question_id=attempt_question_id)
-    _check_size(attempt_question, body)
+    answer_size_check(attempt_question, body)
     answer = Answer.objects.select_for_update().get(attempt_question=attempt_question)
     if version != answer.version:
         raise ConflictError(
@@ -84,7 +79,7 @@ def samples_run(*, attempt: Attempt, attempt_question_id: int, source: str) -> C
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
     attempt_is_writable(attempt)
     attempt_question = attempt_question_get(attempt=attempt, attempt_question_id=attempt_question_id)
-    _check_size(attempt_question, source)
+    answer_size_check(attempt_question, source)
     return submission_create(attempt_question=attempt_question, source=source, purpose=SubmissionPurpose.SAMPLES)
 
 

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from assessments.models import AttemptQuestion, CodeSubmission, QuestionKind, SubmissionPurpose, SubmissionStatus
-from common.exceptions import ApplicationError
+from common.exceptions import ApplicationError, size_check
 
 
 def _enqueue(submission_id: int) -> None:
@@ -22,13 +22,7 @@ def submission_create(*, attempt_question: AttemptQuestion, source: str, purpose
     """Queue code for grading; the grading task is sent only once this transaction commits."""
     if attempt_question.revision.question.kind != QuestionKind.CODING:
         raise ApplicationError("Only coding questions take code submissions.", code="not_a_coding_question")
-    size = len(source.encode())
-    if size > settings.SUBMISSION_MAX_SOURCE_BYTES:
-        raise ApplicationError(
-            f"The code is {size} bytes; the limit is {settings.SUBMISSION_MAX_SOURCE_BYTES} bytes.",
-            code="source_too_large",
-            details={"bytes": size, "limit": settings.SUBMISSION_MAX_SOURCE_BYTES},
-        )
+    size_check("The code", size=len(source.encode()), limit=settings.SUBMISSION_MAX_SOURCE_BYTES, unit="bytes")
     if purpose not in SubmissionPurpose.values:
         raise ApplicationError(f"Unknown purpose {purpose!r}.")
     submission = CodeSubmission(attempt_question=attempt_question, source=source, purpose=purpose)

@@ -170,7 +170,7 @@ def test_submit_freezes_and_double_submit_is_refused(client, invitation, no_enqu
 def test_bad_input_gets_clear_errors(client, invitation, organisation):
     questions = started(client, invitation)["questions"]
     too_big = api(client, invitation, f"answers/{questions[0]['id']}/", "put", {"body": "x" * 20_001, "version": 0})
-    assert too_big.status_code == 400 and too_big.json()["error"]["details"]["limit"] == 20_000
+    assert too_big.status_code == 413 and too_big.json()["error"]["details"]["limit"] == 20_000
     malformed = api(client, invitation, f"answers/{questions[0]['id']}/", "put", {"body": 5})
     assert malformed.status_code == 400 and "version" in malformed.json()["error"]["details"]
     other = invitation_create(
