@@ -48,6 +48,12 @@ class TestResult(BaseModel):
     verdict = models.CharField(max_length=24, choices=Verdict.choices)
     actual = models.JSONField(null=True, blank=True, help_text="What the code returned or raised (reviewers only).")
     checker_message = models.TextField(blank=True, default="")
+    summary = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        help_text="Why the test failed, for the report: never its input, its expected value or the code's output.",
+    )
     stdout = models.TextField(blank=True, default="")
     stderr = models.TextField(blank=True, default="")
     cpu_ms = models.PositiveIntegerField(default=0)

@@ -1,11 +1,13 @@
 """From what the sandbox saw and what the checker decided to a verdict (one vocabulary everywhere)."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from grading.checkers import CheckInput, CheckResult, run_test_checker
 from grading.models import Verdict
+from sandbox.harness.protocol import SOURCE_NAME
 from sandbox.types import CompileStatus, TestOutcome, TestStatus
 
 STATUS_VERDICTS = {
@@ -22,6 +24,31 @@ COMPILE_VERDICTS = {
     CompileStatus.IMPORT_ERROR: Verdict.RUNTIME_ERROR,
     CompileStatus.IMPORT_TIMEOUT: Verdict.TIME_LIMIT_EXCEEDED,
 }
+
+
+# What a failure says in the report. Never the checker's message (it may name the expected value),
+# the exception's message or what the code returned or printed (either may echo the hidden input).
+SUMMARIES = {
+    Verdict.WRONG_ANSWER: "returned an answer the test does not accept",
+    Verdict.TIME_LIMIT_EXCEEDED: "ran past the time limit",
+    Verdict.MEMORY_LIMIT_EXCEEDED: "went over the memory limit",
+    Verdict.OUTPUT_LIMIT_EXCEEDED: "printed more than the output limit",
+    Verdict.RUNTIME_ERROR: "stopped without returning an answer",
+}
+_CANDIDATE_FRAME = re.compile(rf'File "{re.escape(SOURCE_NAME)}", line (\d+)')
+
+
+def failure_summary(verdict: str, outcome: TestOutcome | None, compile_summary: str = "") -> str:
+    """Why one test failed, for reviewers: the kind of failure and, for an exception, its type and line."""
+    if verdict == Verdict.ACCEPTED:
+        return ""
+    if outcome is None:  # nothing ran: the code did not compile or import
+        return compile_summary[:300] or SUMMARIES.get(Verdict(verdict), "")
+    if outcome.status == TestStatus.EXCEPTION and outcome.exc_type:
+        lines = _CANDIDATE_FRAME.findall(outcome.traceback)
+        where = f" on line {lines[-1]}" if lines else ""
+        return f"raised {outcome.exc_type[:100]}{where}"
+    return SUMMARIES.get(Verdict(verdict), "")
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ def _compile_part(frames: list[dict[str, Any]], ending: Ending) -> tuple[Compile
         status=status,
         message=str(frame.get("message", "")),
         line=line,
+        column=frame.get("column") if line and isinstance(frame.get("column"), int) else None,
         exc_type=frame.get("exc_type") if isinstance(frame.get("exc_type"), str) else None,
         traceback=str(frame.get("traceback", "")),
     )

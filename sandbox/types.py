@@ -118,6 +118,15 @@ class CompileError:
     line: int | None = None
     exc_type: str | None = None
     traceback: str = ""
+    column: int | None = None  # 1-based, where the compiler knows it (syntax errors)
+
+    def summary(self) -> str:
+        """What the candidate and the reviewers read: the error, with its place in the candidate's code."""
+        where = f"line {self.line}" if self.line else ""
+        if where and self.column:
+            where += f", column {self.column}"
+        head = " on ".join(part for part in (self.exc_type or "", where) if part)
+        return f"{head}: {self.message}" if head else self.message
 
 
 @dataclass(frozen=True)

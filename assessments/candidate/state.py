@@ -94,8 +94,8 @@ def submission_view(submission: CodeSubmission) -> dict[str, Any]:
     if submission.purpose == SubmissionPurpose.SAMPLES:
         view["tests"] = [_sample_row(row) for row in rows]
     else:
-        if result.verdict != "compile_error":
-            view["compile_message"] = ""  # platform detail; a compile error is about the candidate's own code
+        if result.verdict == "internal_error":
+            view["compile_message"] = ""  # platform detail; a compile or import error is about the candidate's code
         view["tests"] = [{"index": index, "verdict": row.verdict} for index, row in enumerate(rows, start=1)]
     return view
 

@@ -24,7 +24,14 @@ from grading.checkers import CheckerError
 from grading.models import GradingResult, TestResult, Verdict
 from grading.runner import run_tests
 from grading.services.submissions import submission_claim, submission_release
-from grading.verdicts import COMPILE_VERDICTS, TestVerdict, overall_verdict, verdict_for, weighted_score
+from grading.verdicts import (
+    COMPILE_VERDICTS,
+    TestVerdict,
+    failure_summary,
+    overall_verdict,
+    verdict_for,
+    weighted_score,
+)
 from integrations.greenhouse.services import callback_record as greenhouse_callback_record
 from integrations.services import attempt_event_record
 from sandbox.errors import EngineUnavailable, ImageMissing, SandboxError
@@ -68,9 +75,8 @@ def submission_grade(*, submission_id: int) -> GradeOutcome:
 
 def _verdicts(spec: CodingSpec, tests: list[TestCase], run: RunResult) -> list[TestVerdict]:
     if not run.compiled:
-        error = run.compile_error
         verdict = COMPILE_VERDICTS.get(run.compile_status, Verdict.COMPILE_ERROR)
-        message = f"line {error.line}: {error.message}" if error and error.line else (error.message if error else "")
+        message = run.compile_error.summary() if run.compile_error else ""
         return [TestVerdict(verdict, message) for _ in tests]
     by_id = {outcome.test_id: outcome for outcome in run.outcomes}
     if set(by_id) != {str(test.pk) for test in tests}:
@@ -124,7 +130,7 @@ def _record(
         submission=submission,
         verdict=overall_verdict(plain) if tests else Verdict.ACCEPTED,
         score=weighted_score([t.weight for t in tests], plain),
-        compile_message=(run.compile_error.message if run.compile_error else "")[:EXCERPT],
+        compile_message=(run.compile_error.summary() if run.compile_error else "")[:EXCERPT],
         image_digest=run.image_digest,
         runtime=str(run.runtime),
         test_revision=spec_test_revision(spec),
@@ -191,8 +197,11 @@ def attempts_repair_graded(*, limit: int = 500) -> list[int]:
 def _test_result(
     result: GradingResult, test: TestCase, verdict: TestVerdict, outcome: TestOutcome | None
 ) -> TestResult:
+    summary = failure_summary(verdict.verdict, outcome, verdict.message)
     if outcome is None:
-        return TestResult(result=result, test_case=test, verdict=verdict.verdict, checker_message=verdict.message)
+        return TestResult(
+            result=result, test_case=test, verdict=verdict.verdict, checker_message=verdict.message, summary=summary
+        )
     actual = {"raised": outcome.exc_type, "message": outcome.message} if outcome.exc_type else {"value": outcome.value}
     return TestResult(
         result=result,
@@ -200,6 +209,7 @@ def _test_result(
         verdict=verdict.verdict,
         actual=actual,
         checker_message=verdict.message[:EXCERPT],
+        summary=summary,
         stdout=outcome.stdout[:EXCERPT],
         stderr=outcome.stderr[:EXCERPT],
         cpu_ms=int(outcome.cpu_seconds * 1000),

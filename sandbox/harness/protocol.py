@@ -18,6 +18,7 @@ import math
 from typing import Any
 
 FRAME_PREFIX = b"@@loopwright:"
+SOURCE_NAME = "solution.py"  # the file name the candidate's code is compiled under (tracebacks name it)
 MAX_REQUEST_BYTES = 64 * 1024 * 1024
 TEST_STATUSES = ("ok", "exception", "bad_return", "timeout", "memory", "output_limit", "crashed", "not_run")
 COMPILE_STATUSES = ("ok", "syntax_error", "missing_entry_point", "import_error", "import_timeout")

@@ -163,8 +163,9 @@ def clean_compile_record(record: dict[str, Any]) -> dict[str, Any]:
     for field in ("exc_type", "message", "traceback"):
         if isinstance(record.get(field), str):
             clean[field] = record[field][:4000]
-    if isinstance(record.get("line"), int):
-        clean["line"] = record["line"]
+    for field in ("line", "column"):
+        if isinstance(record.get(field), int) and not isinstance(record.get(field), bool):
+            clean[field] = record[field]
     return clean
 
 

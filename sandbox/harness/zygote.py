@@ -20,6 +20,7 @@ from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import protocol  # noqa: E402
 import runner  # noqa: E402
 
 sys.path.pop(0)
@@ -27,7 +28,7 @@ sys.path.pop(0)
 with contextlib.suppress(ImportError):  # paid once per container (before the job when pooled), not per test
     import numpy  # noqa: F401
 
-SOURCE_NAME = "solution.py"
+SOURCE_NAME = protocol.SOURCE_NAME
 
 
 class LineChannel:
@@ -60,10 +61,11 @@ def load_solution(source: str, entry_point: str) -> tuple[dict[str, Any], Any]:
     """Compile and import the candidate's source; return (compile record, entry function or None)."""
     try:
         code = compile(source, SOURCE_NAME, "exec")
-    except (SyntaxError, ValueError) as exc:
-        line = exc.lineno if isinstance(exc, SyntaxError) else None
-        message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
-        return {"status": "syntax_error", "exc_type": type(exc).__name__, "message": message, "line": line}, None
+    except SyntaxError as exc:  # the line and column are in the candidate's own code: it is compiled as is
+        record = {"status": "syntax_error", "exc_type": type(exc).__name__, "message": exc.msg}
+        return record | {"line": exc.lineno, "column": exc.offset}, None
+    except ValueError as exc:  # e.g. a NUL byte in the source
+        return {"status": "syntax_error", "exc_type": "ValueError", "message": str(exc), "line": None}, None
     linecache.cache[SOURCE_NAME] = (len(source), None, source.splitlines(True), SOURCE_NAME)
     module = types.ModuleType("solution")
     module.__file__ = SOURCE_NAME

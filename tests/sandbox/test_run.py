@@ -47,6 +47,8 @@ def test_syntax_error_reports_the_line(sandbox_config: SandboxConfig) -> None:
     result = run(_job("import numpy\n\ndef cosine(a, b)\n    return 1\n", []), config=sandbox_config)
     assert result.compile_status == CompileStatus.SYNTAX_ERROR
     assert result.compile_error is not None and result.compile_error.line == 3
+    assert result.compile_error.column == 17  # just after "def cosine(a, b)", where the colon is missing
+    assert result.compile_error.summary() == "SyntaxError on line 3, column 17: expected ':'"
 
 
 def test_missing_entry_point(sandbox_config: SandboxConfig) -> None:
