@@ -49,7 +49,7 @@ def echo_loop(organisation, docker_engine):
 
 def graded(organisation, stage, question, source: str, no_enqueue) -> tuple[AttemptQuestion, object]:
     candidate = CandidateFactory(organisation=organisation)
-    attempt, (attempt_question,) = _attempt(organisation, candidate, stage, [question])
+    _, (attempt_question,) = _attempt(organisation, candidate, stage, [question])
     submission = submission_create(attempt_question=attempt_question, source=source, purpose="final")
     submission_grade(submission_id=submission.pk)
     return attempt_question, submission
