@@ -6,6 +6,8 @@
 2. The deadline passes while the page is open: the page freezes, the saved answer is kept, a late
    write is refused, the server finalises the attempt.
 3. A stale tab gets the conflict notice and never overwrites newer work.
+4. Text typed before the page script runs is kept.
+5. Code with a syntax error: the submitted page says which line.
 """
 
 from __future__ import annotations
@@ -364,3 +366,20 @@ def test_text_typed_before_the_page_script_runs_is_kept_and_saved(new_page, grad
     expect(textarea).to_have_value("Typed while the scripts were loading.")
     expect(page.get_by_test_id("save-status")).to_have_attribute("data-state", "saved")
     assert Answer.objects.get(attempt_question_id=written).body == "Typed while the scripts were loading."
+
+
+def test_a_syntax_error_shows_its_line_on_the_submitted_page(new_page, grader: Grading, invitation):  # noqa: F811
+    attempt = attempt_start(invitation=invitation)
+    coding = pane_ids(attempt)["coding"]
+    Answer.objects.filter(attempt_question_id=coding).update(
+        body="def cosine_similarity(a, b):\n    return sum(x * y for x, y in zip(a b))\n", version=1
+    )
+    page = new_page()
+    page.goto(f"/take/{invitation.token}/attempt/")
+    wait_until_ready(page)
+    page.get_by_test_id("submit-button").click()
+    page.get_by_test_id("submit-confirm").click()
+    expect(page.get_by_test_id("grading-status")).to_have_attribute("data-state", "done", timeout=90_000)
+    expect(page.get_by_test_id(f"grading-q-{coding}")).to_contain_text("the code could not be loaded")
+    message = page.get_by_test_id(f"grading-q-{coding}-message")
+    expect(message).to_contain_text("SyntaxError on line 2, column ")

@@ -204,6 +204,9 @@ export function renderFinal(listEl, finals, questions) {
     else status = `graded: ${tests.filter((t) => t.verdict === "accepted").length} of ${tests.length} tests accepted.`;
     return el("li", { "data-testid": `grading-q-${submission.question_id}`, "data-status": submission.status },
       el("a", { href: `#q-${submission.question_id}`, text: title }), ` — ${status}`,
+      submission.compile_message
+        ? el("pre", { className: "notice", "data-testid": `grading-q-${submission.question_id}-message`, text: submission.compile_message })
+        : null,
       tests.length ? el("ul", { className: "grading-tests" }, ...tests.map((test) =>
         el("li", { "data-testid": `grading-q-${submission.question_id}-test-${test.index}`, "data-verdict": test.verdict ?? "" },
           `Test ${test.index}: `, verdictBadge(test.verdict)))) : null);
