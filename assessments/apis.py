@@ -5,7 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments import api_reads, selectors
+from assessments import selectors
 from assessments.importing import MarkdownImportError
 from assessments.models import Candidate, Difficulty, Question, QuestionKind, QuestionRevision, QuestionSet
 from assessments.services.candidates import candidate_create, candidate_delete, candidate_update
@@ -192,10 +192,6 @@ class CandidateListApi(OrganisationApi):
     @extend_schema(parameters=[CandidateFilterSerializer], responses=CandidateSerializer(many=True))
     def get(self, request: Request) -> Response:
         query = validated(self.CandidateFilterSerializer, request.query_params)
-        if query.get("external_id") and query.keys() <= {"external_id", "limit"}:  # the ATS's lookup: one or none
-            organisation_id, external_id = self.organisation.pk, query["external_id"]
-            found = api_reads.candidate_by_external_id(organisation_id=organisation_id, external_id=external_id)
-            return Response({"results": found, "next_cursor": None, "next": None})
         lookups = {"external_id": "external_id", "email": "email__iexact"}
         queryset = filtered(selectors.candidate_list(organisation=self.organisation), query, lookups)
         return paginate(request, queryset, CandidateSerializer, query=query)

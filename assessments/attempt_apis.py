@@ -10,9 +10,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments import api_reads, selectors
+from assessments import selectors
 from assessments.models import AttemptStatus
-from assessments.results import attempt_head, attempt_result
+from assessments.results import attempt_result
 from common.api import OrganisationApi, validated
 from common.pagination import ListQuerySerializer, filtered, paginate
 
@@ -165,7 +165,8 @@ class AttemptDetailApi(OrganisationApi):
         ],
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(api_reads.attempt_status(organisation_id=self.organisation.pk, pk=pk))
+        attempt = selectors.attempt_get(organisation=self.organisation, pk=pk)
+        return Response(AttemptOutputSerializer(attempt).data)
 
 
 class AttemptResultApi(OrganisationApi):
@@ -175,5 +176,5 @@ class AttemptResultApi(OrganisationApi):
 
     @extend_schema(responses=AttemptResultSerializer, examples=[RESULT_EXAMPLE])
     def get(self, request: Request, pk: int) -> Response:
-        attempt = attempt_head(organisation_id=self.organisation.pk, pk=pk)
+        attempt = selectors.attempt_get(organisation=self.organisation, pk=pk)
         return Response(AttemptResultSerializer(attempt_result(attempt=attempt)).data)

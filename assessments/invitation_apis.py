@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments import api_reads, selectors
+from assessments import selectors
 from assessments.models import Invitation
 from assessments.services.attempts import (
     LinkState,
@@ -133,7 +133,8 @@ class InvitationListApi(OrganisationApi):
 class InvitationDetailApi(OrganisationApi):
     @extend_schema(responses=InvitationOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(api_reads.invitation(organisation_id=self.organisation.pk, pk=pk))
+        invitation = selectors.invitation_get(organisation=self.organisation, pk=pk)
+        return Response(InvitationOutputSerializer(invitation).data)
 
 
 class InvitationRevokeApi(OrganisationApi):

@@ -102,3 +102,7 @@ def stage_get(*, organisation: Organisation, pk: int) -> Stage:
 
 def attempt_list(*, organisation: Organisation) -> QuerySet[Attempt]:
     return Attempt.objects.filter(organisation=organisation).select_related("invitation__stage")
+
+
+def attempt_get(*, organisation: Organisation, pk: int) -> Attempt:
+    return _get_or_404(attempt_list(organisation=organisation), pk, "attempt")
