@@ -1,5 +1,6 @@
 """Question bank, question sets and candidates: /api/v1/ (organisation-scoped)."""
 
+from django.http.response import HttpResponseBase
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -12,6 +13,7 @@ from assessments.services.candidates import candidate_create, candidate_delete, 
 from assessments.services.importing import question_set_import
 from assessments.services.questions import question_archive, question_create, question_revise
 from common.api import WRITE_METHODS, OrganisationApi, validated
+from common.conditional import conditional_response, conditional_schema
 from common.exceptions import ApplicationError
 from common.pagination import ListQuerySerializer, filtered, paginate
 from rubrics.selectors import rubric_get
@@ -217,9 +219,10 @@ class CandidateDetailApi(OrganisationApi):
     manager_only_methods = WRITE_METHODS
     conflict_methods = frozenset({"PATCH", "DELETE"})  # duplicate external id; has invitations
 
-    @extend_schema(responses=CandidateSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(CandidateSerializer(selectors.candidate_get(organisation=self.organisation, pk=pk)).data)
+    @extend_schema(**conditional_schema(CandidateSerializer, last_modified=True))
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
+        candidate = selectors.candidate_get(organisation=self.organisation, pk=pk)
+        return conditional_response(request, CandidateSerializer(candidate).data, last_modified=candidate.updated_at)
 
     @extend_schema(request=CandidateSerializer, responses=CandidateSerializer)
     def patch(self, request: Request, pk: int) -> Response:

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.http.response import HttpResponseBase
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -17,6 +18,7 @@ from assessments.services.attempts import (
     invitation_revoke,
 )
 from common.api import OrganisationApi, validated
+from common.conditional import conditional_response, conditional_schema
 from common.links import site_url
 from common.pagination import ListQuerySerializer, filtered, paginate
 
@@ -131,10 +133,13 @@ class InvitationListApi(OrganisationApi):
 
 
 class InvitationDetailApi(OrganisationApi):
-    @extend_schema(responses=InvitationOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    """Conditional: ETag and Last-Modified (``selectors.invitation_last_changed``), 304 while unchanged."""
+
+    @extend_schema(**conditional_schema(InvitationOutputSerializer, last_modified=True))
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
         invitation = selectors.invitation_get(organisation=self.organisation, pk=pk)
-        return Response(InvitationOutputSerializer(invitation).data)
+        data = InvitationOutputSerializer(invitation).data
+        return conditional_response(request, data, last_modified=selectors.invitation_last_changed(invitation))
 
 
 class InvitationRevokeApi(OrganisationApi):
