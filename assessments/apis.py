@@ -1,17 +1,19 @@
 """Question bank, question sets and candidates: /api/v1/ (organisation-scoped)."""
 
+from django.http.response import HttpResponseBase
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments import api_reads, selectors
+from assessments import selectors
 from assessments.importing import MarkdownImportError
 from assessments.models import Candidate, Difficulty, Question, QuestionKind, QuestionRevision, QuestionSet
 from assessments.services.candidates import candidate_create, candidate_delete, candidate_update
 from assessments.services.importing import question_set_import
 from assessments.services.questions import question_archive, question_create, question_revise
 from common.api import WRITE_METHODS, OrganisationApi, validated
+from common.conditional import conditional_response, conditional_schema
 from common.exceptions import ApplicationError, size_check
 from common.pagination import ListQuerySerializer, filtered, paginate
 from rubrics.selectors import rubric_get
@@ -195,10 +197,6 @@ class CandidateListApi(OrganisationApi):
     @extend_schema(parameters=[CandidateFilterSerializer], responses=CandidateSerializer(many=True))
     def get(self, request: Request) -> Response:
         query = validated(self.CandidateFilterSerializer, request.query_params)
-        if query.get("external_id") and query.keys() <= {"external_id", "limit"}:  # the ATS's lookup: one or none
-            organisation_id, external_id = self.organisation.pk, query["external_id"]
-            found = api_reads.candidate_by_external_id(organisation_id=organisation_id, external_id=external_id)
-            return Response({"results": found, "next_cursor": None, "next": None})
         lookups = {"external_id": "external_id", "email": "email__iexact"}
         queryset = filtered(selectors.candidate_list(organisation=self.organisation), query, lookups)
         return paginate(request, queryset, CandidateSerializer, query=query)
@@ -224,9 +222,10 @@ class CandidateDetailApi(OrganisationApi):
     manager_only_methods = WRITE_METHODS
     conflict_methods = frozenset({"PATCH", "DELETE"})  # duplicate external id; has invitations
 
-    @extend_schema(responses=CandidateSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(CandidateSerializer(selectors.candidate_get(organisation=self.organisation, pk=pk)).data)
+    @extend_schema(**conditional_schema(CandidateSerializer, last_modified=True))
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
+        candidate = selectors.candidate_get(organisation=self.organisation, pk=pk)
+        return conditional_response(request, CandidateSerializer(candidate).data, last_modified=candidate.updated_at)
 
     @extend_schema(request=CandidateSerializer, responses=CandidateSerializer)
     def patch(self, request: Request, pk: int) -> Response:

@@ -5,15 +5,17 @@ is graded (``complete``), the result: per-question scores, verdicts, rubric aggr
 report's URL. Webhooks (``attempt.graded``) say when to look.
 """
 
+from django.http.response import HttpResponseBase
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments import api_reads, selectors
+from assessments import selectors
 from assessments.models import AttemptStatus
-from assessments.results import attempt_head, attempt_result
+from assessments.results import attempt_result
 from common.api import OrganisationApi, validated
+from common.conditional import conditional_response, conditional_schema
 from common.pagination import ListQuerySerializer, filtered, paginate
 
 
@@ -142,8 +144,10 @@ class AttemptListApi(OrganisationApi):
 
 
 class AttemptDetailApi(OrganisationApi):
+    """Conditional: ETag and Last-Modified (the attempt's ``updated_at``), 304 while unchanged."""
+
     @extend_schema(
-        responses=AttemptOutputSerializer,
+        **conditional_schema(AttemptOutputSerializer, last_modified=True),
         examples=[
             OpenApiExample(
                 "Submitted, waiting for grading",
@@ -164,16 +168,22 @@ class AttemptDetailApi(OrganisationApi):
             )
         ],
     )
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(api_reads.attempt_status(organisation_id=self.organisation.pk, pk=pk))
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
+        attempt = selectors.attempt_get(organisation=self.organisation, pk=pk)
+        data = AttemptOutputSerializer(attempt).data
+        return conditional_response(request, data, last_modified=attempt.updated_at)
 
 
 class AttemptResultApi(OrganisationApi):
-    """Managers and API keys only: the rubric aggregates would unblind scorecards for an interviewer."""
+    """Managers and API keys only: the rubric aggregates would unblind scorecards for an interviewer.
+
+    Conditional on an ETag of the body alone: the result is read from submissions, gradings,
+    scorecards and stages, which no single ``updated_at`` covers (no Last-Modified).
+    """
 
     manager_only_methods = frozenset({"GET"})
 
-    @extend_schema(responses=AttemptResultSerializer, examples=[RESULT_EXAMPLE])
-    def get(self, request: Request, pk: int) -> Response:
-        attempt = attempt_head(organisation_id=self.organisation.pk, pk=pk)
-        return Response(AttemptResultSerializer(attempt_result(attempt=attempt)).data)
+    @extend_schema(**conditional_schema(AttemptResultSerializer, last_modified=False), examples=[RESULT_EXAMPLE])
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
+        attempt = selectors.attempt_get(organisation=self.organisation, pk=pk)
+        return conditional_response(request, AttemptResultSerializer(attempt_result(attempt=attempt)).data)

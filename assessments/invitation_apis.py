@@ -2,12 +2,13 @@
 
 from datetime import datetime
 
+from django.http.response import HttpResponseBase
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments import api_reads, selectors
+from assessments import selectors
 from assessments.models import Invitation
 from assessments.services.attempts import (
     LinkState,
@@ -17,6 +18,7 @@ from assessments.services.attempts import (
     invitation_revoke,
 )
 from common.api import OrganisationApi, validated
+from common.conditional import conditional_response, conditional_schema
 from common.links import site_url
 from common.pagination import ListQuerySerializer, filtered, paginate
 
@@ -131,9 +133,13 @@ class InvitationListApi(OrganisationApi):
 
 
 class InvitationDetailApi(OrganisationApi):
-    @extend_schema(responses=InvitationOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(api_reads.invitation(organisation_id=self.organisation.pk, pk=pk))
+    """Conditional: ETag and Last-Modified (``selectors.invitation_last_changed``), 304 while unchanged."""
+
+    @extend_schema(**conditional_schema(InvitationOutputSerializer, last_modified=True))
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
+        invitation = selectors.invitation_get(organisation=self.organisation, pk=pk)
+        data = InvitationOutputSerializer(invitation).data
+        return conditional_response(request, data, last_modified=selectors.invitation_last_changed(invitation))
 
 
 class InvitationRevokeApi(OrganisationApi):

@@ -1,60 +1,48 @@
-"""An attempt's results as an ATS reads them: per-question scores, the verdict summary, rubric aggregates.
+"""An attempt's result as an ATS reads it: per-question scores, the verdict summary, rubric aggregates.
 
-Read as plain rows, not model instances, by the prepared reads of ``result_reads`` (SQL compiled
-once per process), in a fixed number of queries whatever the number of questions, tests or
-scorecards: this is the read an ATS polls most. Scorecards count
-only once submitted (a manager's view: drafts are nobody's result yet).
+A plain selector: ``values()`` rows, not model instances, in a fixed number of queries whatever
+the number of questions, tests or scorecards; the numbers go through ``common.scoring`` (as the
+candidate report's and Greenhouse's do) and ``AttemptResultSerializer`` is the one JSON producer.
+Scorecards count only once submitted (a manager's view: drafts are nobody's result yet).
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from typing import Any
 
-from assessments import result_reads as reads
-from assessments.models import Attempt, AttemptStatus, QuestionKind
-from assessments.report.selectors import stage_weighted_overall
-from common.exceptions import NotFoundError
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models.functions import Length, Trim
+
+from assessments.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    CodeSubmission,
+    QuestionKind,
+    Stage,
+    SubmissionPurpose,
+    SubmissionStatus,
+)
+from common import scoring
 from common.links import site_url
-from rubrics.models import Recommendation
+from grading.models import GradingResult, TestResult
+from rubrics.models import Rating, Recommendation, Scorecard, ScorecardStatus
 
 Row = dict[str, Any]
+QUESTION_FIELDS = (
+    "pk",
+    "position",
+    "section_title",
+    "points",
+    "answered",
+    "revision__question_id",
+    "revision__question__key",
+    "revision__question__title",
+    "revision__question__kind",
+)
 
 
-@dataclass(frozen=True)
-class AttemptHead:
-    """What a result needs of the attempt itself."""
-
-    pk: int
-    status: str
-    organisation_id: int
-    candidate_id: int
-    stage_id: int | None
-    loop_id: int | None
-
-
-def attempt_head(*, organisation_id: int, pk: int) -> AttemptHead:
-    """The organisation's attempt ``pk``, or the API's 404 (another organisation's looks missing)."""
-    row = reads.ATTEMPT_HEAD.first(organisation_id=organisation_id, pk=pk)
-    if row is None:
-        raise NotFoundError(f"No attempt with id {pk}.")
-    return AttemptHead(**row)
-
-
-def weighted_score(scored: list[tuple[float, float]]) -> float | None:
-    """Points-weighted mean of (points, score 0..1) pairs, as 0–100; None when nothing is scored."""
-    total = sum(points for points, _ in scored)
-    if not scored or total <= 0:
-        return None
-    return round(100 * sum(points * score for points, score in scored) / total, 2)
-
-
-def attempt_score(attempt: Attempt) -> float | None:
-    """The attempt's coding score, 0–100, weighted by points; None until a final submission is graded."""
-    questions = _questions(attempt.pk)
-    return weighted_score([(q["points"], q["result"]["score"]) for q in questions if q["result"]])
-
-
-def attempt_result(*, attempt: AttemptHead) -> dict[str, Any]:
+def attempt_result(*, attempt: Attempt) -> dict[str, Any]:
+    """``attempt`` with its invitation and stage (``selectors.attempt_get``)."""
     questions = _questions(attempt.pk)
     verdicts = _verdict_counts(attempt.pk)
     ratings = _submitted_ratings(attempt)
@@ -64,10 +52,10 @@ def attempt_result(*, attempt: AttemptHead) -> dict[str, Any]:
         summary.update(row["coding"]["verdicts"] if row["coding"] else {})
     return {
         "attempt_id": attempt.pk,
-        "candidate_id": attempt.candidate_id,
+        "candidate_id": attempt.invitation.candidate_id,
         "status": attempt.status,
         "complete": attempt.status == AttemptStatus.GRADED,
-        "score": weighted_score([(q["points"], q["result"]["score"]) for q in questions if q["result"]]),
+        "score": _coding_score(questions),
         "verdicts": dict(sorted(summary.items())),
         "questions": rows,
         "rubric": _rubric(attempt, ratings),
@@ -75,23 +63,52 @@ def attempt_result(*, attempt: AttemptHead) -> dict[str, Any]:
     }
 
 
-def report_url(attempt: AttemptHead) -> str:
-    url = site_url("manage-candidate-report", attempt.candidate_id)
-    return f"{url}?loop={attempt.loop_id}" if attempt.loop_id else url
+def attempt_coding_score(*, attempt_id: int) -> float | None:
+    """The attempt's coding score, 0–100 (``scoring.coding_score``); None until a final submission is graded."""
+    return _coding_score(_questions(attempt_id))
+
+
+def report_url(attempt: Attempt) -> str:
+    url = site_url("manage-candidate-report", attempt.invitation.candidate_id)
+    stage = attempt.invitation.stage
+    return f"{url}?loop={stage.loop_id}" if stage else url
 
 
 # --- coding and written answers ------------------------------------------------------------------
 
 
+def _coding_score(questions: list[Row]) -> float | None:
+    return scoring.coding_score((q["points"], q["result"]["score"]) for q in questions if q["result"])
+
+
+def _graded_final(submission: str, attempt_id: int) -> dict[str, object]:
+    """Lookups, through the relation path ``submission``, for the attempt's graded final submissions."""
+    return {
+        f"{submission}__attempt_question__attempt_id": attempt_id,
+        f"{submission}__purpose": SubmissionPurpose.FINAL,
+        f"{submission}__status": SubmissionStatus.GRADED,
+    }
+
+
 def _questions(attempt_id: int) -> list[Row]:
-    """One row per question with its final submission and that submission's latest graded result."""
-    questions = reads.QUESTIONS.rows(attempt_id=attempt_id)
-    finals = {row["attempt_question_id"]: row for row in reads.FINAL_SUBMISSIONS.rows(attempt_id=attempt_id)}
+    """One row per question with its final submission and, once graded, that submission's latest result."""
+    questions = list(
+        AttemptQuestion.objects.filter(attempt_id=attempt_id)
+        .annotate(answer_length=Length(Trim("answer__body")))
+        .annotate(answered=ExpressionWrapper(Q(answer_length__gt=0), output_field=BooleanField()))
+        .order_by("position")
+        .values(*QUESTION_FIELDS)
+    )
+    finals = CodeSubmission.objects.filter(attempt_question__attempt_id=attempt_id, purpose=SubmissionPurpose.FINAL)
+    final_by_question = {
+        row["attempt_question_id"]: row for row in finals.values("pk", "attempt_question_id", "status")
+    }
     latest: dict[int, Row] = {}
-    for row in reads.GRADED_FINAL_RESULTS.rows(attempt_id=attempt_id):  # newest first
-        latest.setdefault(row["submission_id"], row)
+    results = GradingResult.objects.filter(**_graded_final("submission", attempt_id)).order_by("-created_at", "-pk")
+    for row in results.values("pk", "submission_id", "verdict", "score"):  # newest first
+        latest.setdefault(row["submission_id"], dict(row))
     for question in questions:
-        final = finals.get(question["pk"])
+        final = final_by_question.get(question["pk"])
         question["final"] = final
         question["result"] = latest.get(final["pk"]) if final else None
     return questions
@@ -100,15 +117,21 @@ def _questions(attempt_id: int) -> list[Row]:
 def _verdict_counts(attempt_id: int) -> dict[int, dict[str, int]]:
     """Tests per verdict for every result of the attempt's graded final submissions, by result."""
     counts: defaultdict[int, dict[str, int]] = defaultdict(dict)
-    for row in reads.VERDICT_COUNTS.rows(attempt_id=attempt_id):
+    rows = (
+        TestResult.objects.filter(**_graded_final("result__submission", attempt_id))
+        .order_by()
+        .values("result_id", "verdict")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
         counts[row["result_id"]][row["verdict"]] = row["n"]
     return counts
 
 
 def _question_row(question: Row, verdicts: dict[int, dict[str, int]], ratings: list[Row]) -> dict[str, Any]:
     is_coding = question["revision__question__kind"] == QuestionKind.CODING
-    mine = [r for r in ratings if r["question_id"] == question["revision__question_id"]]
-    count, total = sum(r["n"] for r in mine), sum(r["total"] for r in mine)
+    mine = [r["score"] for r in ratings if r["question_id"] == question["revision__question_id"]]
+    mean = scoring.rating_mean(mine)
     return {
         "position": question["position"],
         "question_id": question["revision__question_id"],
@@ -119,7 +142,7 @@ def _question_row(question: Row, verdicts: dict[int, dict[str, int]], ratings: l
         "points": question["points"],
         "answered": bool(question["answered"]),
         "coding": _coding(question, verdicts) if is_coding else None,
-        "rubric": {"mean_rating": round(total / count, 3), "ratings": count} if count else None,
+        "rubric": {"mean_rating": _rounded(mean), "ratings": len(mine)} if mine else None,
     }
 
 
@@ -139,42 +162,45 @@ def _coding(question: Row, verdicts: dict[int, dict[str, int]]) -> dict[str, Any
 # --- scorecards ----------------------------------------------------------------------------------
 
 
-def _cards(attempt: AttemptHead) -> dict[str, int] | None:
-    """The keys of the attempt's submitted scorecards (its candidate's, in its loop); None outside a loop."""
-    if attempt.loop_id is None:
+def _submitted_cards(attempt: Attempt, loop_id: int) -> Q:
+    """The attempt's candidate's submitted scorecards in the loop."""
+    return Q(
+        organisation_id=attempt.organisation_id,
+        candidate_id=attempt.invitation.candidate_id,
+        stage__loop_id=loop_id,
+        status=ScorecardStatus.SUBMITTED,
+    )
+
+
+def _submitted_ratings(attempt: Attempt) -> list[Row]:
+    """Every submitted rating's stage, question, score and criterion weight, one row each; none outside a loop."""
+    stage = attempt.invitation.stage
+    if stage is None:
+        return []
+    cards = Scorecard.objects.filter(_submitted_cards(attempt, stage.loop_id)).values("pk")
+    ratings = Rating.objects.filter(scorecard__in=cards).order_by("pk")
+    rows = ratings.values("question_id", "score", stage_id=F("scorecard__stage_id"), weight=F("criterion__weight"))
+    return [dict(row) for row in rows]
+
+
+def _weighted(ratings: list[Row]) -> float | None:
+    return scoring.criterion_weighted_mean((r["weight"], r["score"]) for r in ratings)
+
+
+def _rubric(attempt: Attempt, ratings: list[Row]) -> dict[str, Any] | None:
+    stage = attempt.invitation.stage
+    if stage is None:
         return None
+    stages = Stage.objects.filter(loop_id=stage.loop_id).order_by("position").values("pk", "title", "weight")
+    cards = Scorecard.objects.filter(_submitted_cards(attempt, stage.loop_id))
+    recommendations = list(cards.values_list("recommendation", flat=True))
+    by_stage = [(row, _weighted([r for r in ratings if r["stage_id"] == row["pk"]])) for row in stages]
     return {
-        "organisation_id": attempt.organisation_id,
-        "candidate_id": attempt.candidate_id,
-        "loop_id": attempt.loop_id,
-    }
-
-
-def _submitted_ratings(attempt: AttemptHead) -> list[Row]:
-    """Submitted ratings summed in SQL per (stage, question): count, sum, weighted sum, weight."""
-    cards = _cards(attempt)
-    return reads.RATING_SUMS.rows(**cards) if cards else []
-
-
-def weighted_mean(ratings: list[Row]) -> float | None:
-    """Criterion-weighted mean rating (1–4) over summed rating rows; None without any."""
-    weight = sum(r["weight"] for r in ratings)
-    return sum(r["weighted"] for r in ratings) / weight if weight else None
-
-
-def _rubric(attempt: AttemptHead, ratings: list[Row]) -> dict[str, Any] | None:
-    cards = _cards(attempt)
-    if cards is None:
-        return None
-    stages = reads.STAGES.rows(loop_id=cards["loop_id"])
-    recommendations = Counter(row["recommendation"] for row in reads.RECOMMENDATIONS.rows(**cards))
-    by_stage = [(row, weighted_mean([r for r in ratings if r["scorecard__stage_id"] == row["pk"]])) for row in stages]
-    return {
-        "scorecards_submitted": sum(recommendations.values()),
-        "overall": _rounded(stage_weighted_overall([(row["weight"], score) for row, score in by_stage])),
+        "scorecards_submitted": len(recommendations),
+        "overall": _rounded(scoring.stage_weighted_overall((row["weight"], score) for row, score in by_stage)),
         "stages": [{"stage_id": row["pk"], "title": row["title"], "score": _rounded(score)} for row, score in by_stage],
-        "recommendations": {value: recommendations[value] for value in Recommendation.values},
-        "mean_rating": _rounded(weighted_mean(ratings)),
+        "recommendations": scoring.recommendation_counts(recommendations, Recommendation.values),
+        "mean_rating": _rounded(_weighted(ratings)),
     }
 
 

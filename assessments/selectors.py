@@ -96,9 +96,28 @@ def invitation_get(*, organisation: Organisation, pk: int) -> Invitation:
     return _get_or_404(invitation_list(organisation=organisation), pk, "invitation")
 
 
+def invitation_last_changed(invitation: Invitation, now: datetime | None = None) -> datetime:
+    """When what the API shows of ``invitation`` last changed: its row, its attempt's, or the clock.
+
+    The clock moves its link state at ``opens_at`` and ``expires_at`` before the sweep touches the
+    row (up to half a minute later), so a passed one of those counts as a change at that moment.
+    """
+    now = now or timezone.now()
+    clocks = (invitation.opens_at, invitation.expires_at)
+    moments = [invitation.updated_at, *(clock for clock in clocks if clock <= now)]
+    attempt = getattr(invitation, "attempt", None)
+    if attempt is not None:
+        moments.append(attempt.updated_at)
+    return max(moments)
+
+
 def stage_get(*, organisation: Organisation, pk: int) -> Stage:
     return _get_or_404(Stage.objects.filter(loop__organisation=organisation).select_related("loop"), pk, "stage")
 
 
 def attempt_list(*, organisation: Organisation) -> QuerySet[Attempt]:
     return Attempt.objects.filter(organisation=organisation).select_related("invitation__stage")
+
+
+def attempt_get(*, organisation: Organisation, pk: int) -> Attempt:
+    return _get_or_404(attempt_list(organisation=organisation), pk, "attempt")

@@ -90,6 +90,8 @@ def test_candidates_filter_by_external_id_and_email(manager_client, organisation
     ana = CandidateFactory(organisation=organisation, external_id="gh-1", email="Ana@Example.test")
     CandidateFactory(organisation=organisation, external_id="gh-2")
     assert [r["id"] for r in manager_client.get("/api/v1/candidates/?external_id=gh-1").json()["results"]] == [ana.pk]
+    nobody = manager_client.get("/api/v1/candidates/?external_id=gh-99").json()
+    assert nobody == {"results": [], "next_cursor": None, "next": None}
     by_email = manager_client.get("/api/v1/candidates/", {"email": "ana@example.TEST"}).json()["results"]
     assert [r["id"] for r in by_email] == [ana.pk]
 

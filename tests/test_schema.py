@@ -41,10 +41,37 @@ def test_every_api_operation_documents_the_errors_the_base_classes_can_answer(sc
         assert ("422" in codes) == (method == "POST"), (method, path)
         if method != "GET" and method != "DELETE":
             assert {"400", "415"} <= codes, (method, path)
-        for code in codes - {"200", "201", "204"}:
+        for code in codes - {"200", "201", "204", "304"}:  # 304 is no error: test_conditional_reads_document_304
             content = operation["responses"][code]["content"]["application/json"]
             assert content["schema"] == {"$ref": "#/components/schemas/Error"}, (method, path, code)
             assert next(iter(content["examples"].values()))["value"]["error"]["code"], (method, path, code)
+
+
+RATE_LIMIT_HEADERS = {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"}
+
+
+CONDITIONAL_READS = {  # path: whether it has a Last-Modified
+    "/api/v1/attempts/{id}/": True,
+    "/api/v1/attempts/{id}/result/": False,
+    "/api/v1/invitations/{id}/": True,
+    "/api/v1/candidates/{id}/": True,
+}
+
+
+@pytest.mark.parametrize(("path", "last_modified"), sorted(CONDITIONAL_READS.items()))
+def test_conditional_reads_document_304_and_their_validators(schema, path, last_modified):
+    operation = schema["paths"][path]["get"]
+    not_modified = operation["responses"]["304"]
+    assert "content" not in not_modified
+    validators = {"ETag", "Cache-Control"} | ({"Last-Modified"} if last_modified else set())
+    for code in ("200", "304"):
+        assert {name for name in operation["responses"][code]["headers"]} - RATE_LIMIT_HEADERS == validators
+    conditions = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+    assert conditions == ({"If-None-Match", "If-Modified-Since"} if last_modified else {"If-None-Match"})
+
+
+def test_only_the_conditional_reads_document_304(schema):
+    assert {path for method, path, op in _api_operations(schema) if "304" in op["responses"]} == set(CONDITIONAL_READS)
 
 
 @pytest.mark.parametrize(
@@ -64,12 +91,7 @@ def test_conflicts_are_documented_where_services_raise_them(schema, method, path
 
 def test_success_and_429_document_the_rate_limit_headers_and_posts_the_replay_header(schema):
     listing = schema["paths"]["/api/v1/attempts/"]["get"]["responses"]
-    assert set(listing["200"]["headers"]) == {
-        "RateLimit-Limit",
-        "RateLimit-Remaining",
-        "RateLimit-Reset",
-        "RateLimit-Policy",
-    }
+    assert set(listing["200"]["headers"]) == RATE_LIMIT_HEADERS
     assert "Retry-After" in listing["429"]["headers"]
     assert "headers" not in listing["401"]
     created = schema["paths"]["/api/v1/invitations/"]["post"]

@@ -3,7 +3,7 @@
 Scorecards come through ``scorecard_list_visible``, so the report shows exactly what the viewer may see.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,9 @@ from assessments.models import (
     QuestionKind,
     Stage,
     SubmissionPurpose,
+    SubmissionStatus,
 )
+from common import scoring
 from common.exceptions import NotFoundError
 from grading.models import GradingResult, TestResult
 from grading.similarity import similar_pairs
@@ -85,10 +87,12 @@ def _attempt(attempt: Attempt) -> dict[str, Any]:
         if event.kind == IntegrityEventKind.QUESTION_TIME and event.attempt_question_id:
             seconds[event.attempt_question_id] += _number(event.data.get("seconds"))
     pastes = [event for event in events if event.kind == IntegrityEventKind.PASTE]
+    questions = [_question(question, seconds[question.pk]) for question in attempt.questions.all()]
     return {
         "attempt": attempt,
         "stage": attempt.invitation.stage,
-        "questions": [_question(question, seconds[question.pk]) for question in attempt.questions.all()],
+        "questions": questions,
+        "score": _coding_score(questions),
         "integrity": {
             "paste_count": len(pastes),
             "paste_chars": sum(_number(event.data.get("chars")) for event in pastes),
@@ -126,6 +130,17 @@ def _coding(question: AttemptQuestion, spec: Any) -> dict[str, Any]:
         "distribution": None,
         "similar": [],
     }
+
+
+def _coding_score(questions: list[dict[str, Any]]) -> float | None:
+    """The attempt's coding score as the API and Greenhouse give it: graded final submissions only.
+
+    A final submission being graded again still shows its previous result below, but, as there,
+    does not count until it is graded.
+    """
+    coding = [q["coding"] | {"points": q["attempt_question"].points} for q in questions if q["coding"]]
+    graded = [c for c in coding if c["result"] and c["submission"].status == SubmissionStatus.GRADED]
+    return scoring.coding_score((c["points"], c["score"]) for c in graded)
 
 
 def _add_distributions(coding: list[dict[str, Any]], *, candidate: Candidate, loop: Loop) -> None:
@@ -227,14 +242,13 @@ def _scorecard(card: Scorecard) -> dict[str, Any]:
 
 def _weighted(ratings: list[Any]) -> float | None:
     """Criterion-weighted mean rating on the 1–4 scale; None without ratings."""
-    total_weight = sum(rating.criterion.weight for rating in ratings)
-    if not total_weight:
-        return None
-    return sum(rating.criterion.weight * rating.score for rating in ratings) / total_weight
+    return scoring.criterion_weighted_mean((rating.criterion.weight, rating.score) for rating in ratings)
 
 
 def _recommendations(submitted: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    counts = Counter(card["scorecard"].recommendation for card in submitted)
+    counts = scoring.recommendation_counts(
+        (card["scorecard"].recommendation for card in submitted), Recommendation.values
+    )
     return [{"value": value, "label": label, "count": counts[value]} for value, label in Recommendation.choices]
 
 
@@ -247,15 +261,8 @@ def _aggregate(stages: list[Stage], submitted: list[dict[str, Any]]) -> dict[str
     for card in submitted:
         ratings_by_stage[card["scorecard"].stage_id].extend(card["ratings"])
     scores = [(stage, _weighted(ratings_by_stage[stage.pk])) for stage in stages]
-    overall = stage_weighted_overall([(stage.weight, score) for stage, score in scores])
+    overall = scoring.stage_weighted_overall((stage.weight, score) for stage, score in scores)
     return {"stages": [{"stage": stage, "score": score} for stage, score in scores], "overall": overall}
-
-
-def stage_weighted_overall(scores: list[tuple[float, float | None]]) -> float | None:
-    """The loop's overall rating: (stage weight, stage score) pairs, stages without a score or weight left out."""
-    scored = [(weight, score) for weight, score in scores if score is not None and weight > 0]
-    total_weight = sum(weight for weight, _ in scored)
-    return sum(weight * score for weight, score in scored) / total_weight if total_weight else None
 
 
 def _criterion_ratings(submitted: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from assessments.models import (
     Organisation,
     QuestionSet,
 )
-from assessments.results import attempt_score
+from assessments.results import attempt_coding_score
 from assessments.services.attempts import LinkState, invitation_create, invitation_link_state
 from assessments.services.candidates import candidate_create
 from common.links import site_url
@@ -133,7 +133,7 @@ def test_status(*, interview: GreenhouseInterview) -> dict[str, Any]:
     return {
         "partner_status": STATUS_COMPLETE if complete else STATUS_PENDING,
         "partner_profile_url": report_url(interview) if complete else None,
-        "partner_score": attempt_score(attempt) if complete and attempt else None,
+        "partner_score": attempt_coding_score(attempt_id=attempt.pk) if complete and attempt else None,
         # Shown by Greenhouse as label: value rows, so the keys are labels and the values primitives.
         "metadata": {
             "Status": _progress_label(invitation, attempt),

@@ -4,10 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import Role
+from assessments.models import AttemptStatus, Role
 from rubrics.models import Rating
 from tests.assessments.test_report import _scorecard, case  # noqa: F401 - shared fixture
-from tests.factories import MembershipFactory, QuestionFactory, ScorecardFactory
+from tests.factories import MembershipFactory, OrganisationFactory, QuestionFactory, ScorecardFactory
+from tests.test_api_pagination import _attempt, _invitation, question_set  # noqa: F401 - shared fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,40 @@ def test_attempt_status_and_timestamps(manager_client, attempt):
     assert body["invitation_id"] == attempt.invitation_id and body["stage_id"] == attempt.invitation.stage_id
     assert body["submitted_at"] and body["started_at"] and body["deadline"]
     assert body["finalised_by_deadline"] is False
+
+
+ATTEMPT_FIELDS = [
+    "id",
+    "invitation_id",
+    "candidate_id",
+    "question_set_id",
+    "stage_id",
+    "status",
+    "started_at",
+    "deadline",
+    "submitted_at",
+    "finalised_by_deadline",
+    "updated_at",
+]
+
+
+def test_attempt_detail_answers_exactly_its_fields_in_every_status(manager_client, organisation, question_set):  # noqa: F811
+    for status in AttemptStatus.values:
+        attempt = _attempt(_invitation(organisation, question_set), status)
+        body = manager_client.get(f"/api/v1/attempts/{attempt.pk}/").json()
+        assert list(body) == ATTEMPT_FIELDS
+        assert (body["id"], body["status"], body["stage_id"]) == (attempt.pk, status, None)
+        assert (body["submitted_at"] is None) == (status == AttemptStatus.IN_PROGRESS)
+
+
+@pytest.mark.parametrize("route", ["/api/v1/attempts/{}/", "/api/v1/invitations/{}/"])
+def test_another_organisation_s_row_is_the_same_404_as_a_missing_one(manager_client, question_set, route):  # noqa: F811
+    theirs = _attempt(_invitation(OrganisationFactory(), question_set), AttemptStatus.GRADED)
+    pk = theirs.pk if "attempts" in route else theirs.invitation_id
+    for missing in (pk, 10**9):
+        response = manager_client.get(route.format(missing))
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
 
 
 def test_result_scores_each_question_and_sums_verdicts(manager_client, attempt, case):  # noqa: F811

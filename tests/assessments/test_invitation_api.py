@@ -3,8 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments.models import Invitation
+from assessments.models import AttemptStatus, Invitation
 from tests.factories import CandidateFactory
+from tests.test_api_pagination import _attempt, _invitation, question_set  # noqa: F401 - shared fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -13,10 +14,10 @@ SET_MD = "## Basics\n\n1. What is a token?\n"
 
 @pytest.fixture
 def payload(organisation, manager_client):
-    question_set = manager_client.post("/api/v1/question-sets/import/", {"markdown": SET_MD}, format="json").json()
+    imported = manager_client.post("/api/v1/question-sets/import/", {"markdown": SET_MD}, format="json").json()
     return {
         "candidate_id": CandidateFactory(organisation=organisation).pk,
-        "question_set_id": question_set["question_set"]["id"],
+        "question_set_id": imported["question_set"]["id"],
         "expires_at": (timezone.now() + timedelta(days=3)).isoformat(),
         "duration_minutes": 45,
     }
@@ -54,3 +55,41 @@ def test_window_must_be_valid(manager_client, payload):
 def test_interviewer_cannot_invite(interviewer_client, payload):
     response = interviewer_client.post("/api/v1/invitations/", payload, format="json")
     assert response.status_code == 403 and not Invitation.objects.exists()
+
+
+INVITATION_FIELDS = [
+    "id",
+    "candidate_id",
+    "question_set_id",
+    "stage_id",
+    "opens_at",
+    "expires_at",
+    "duration_minutes",
+    "updated_at",
+    "state",
+    "url",
+    "attempt",
+]
+
+
+def test_invitation_detail_answers_exactly_its_fields_in_every_state(manager_client, organisation, question_set):  # noqa: F811
+    now = timezone.now()
+    started = _attempt(_invitation(organisation, question_set), AttemptStatus.SUBMITTED)
+    invitations = {
+        "open": _invitation(organisation, question_set),
+        "not_open": _invitation(organisation, question_set, opens_at=now + timedelta(hours=1)),
+        "expired": _invitation(
+            organisation, question_set, opens_at=now - timedelta(days=2), expires_at=now - timedelta(days=1)
+        ),
+        "revoked": _invitation(organisation, question_set, revoked_at=now),
+        "started": started.invitation,
+    }
+    for state, invitation in invitations.items():
+        body = manager_client.get(f"/api/v1/invitations/{invitation.pk}/").json()
+        assert list(body) == INVITATION_FIELDS
+        assert (body["id"], body["state"]) == (invitation.pk, state)
+        assert body["url"].endswith(f"/take/{invitation.token}/")
+        assert (body["attempt"] is None) == (state != "started")
+    attempt = manager_client.get(f"/api/v1/invitations/{started.invitation_id}/").json()["attempt"]
+    assert list(attempt) == ["status", "started_at", "deadline", "submitted_at"]
+    assert attempt["status"] == "submitted" and attempt["submitted_at"]
