@@ -10,11 +10,11 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.base import OrganisationApi, validated
+from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments import api_reads, selectors
 from assessments.models import AttemptStatus
 from assessments.results import attempt_head, attempt_result
-from common.api import OrganisationApi, validated
-from common.pagination import ListQuerySerializer, filtered, paginate
 
 
 class AttemptOutputSerializer(serializers.Serializer):

@@ -7,6 +7,8 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.base import OrganisationApi, validated
+from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments import api_reads, selectors
 from assessments.models import Invitation
 from assessments.services.attempts import (
@@ -16,9 +18,7 @@ from assessments.services.attempts import (
     invitation_link_state,
     invitation_revoke,
 )
-from common.api import OrganisationApi, validated
 from common.links import site_url
-from common.pagination import ListQuerySerializer, filtered, paginate
 
 
 def candidate_url(invitation: Invitation) -> str:

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.base import validated
 from assessments.candidate.access import attempt_get_by_token, submissions_of
 from assessments.candidate.state import attempt_state, render_markdown, submission_view
 from assessments.models import Attempt
@@ -20,7 +21,6 @@ from assessments.services.answers import (
     integrity_events_record,
     samples_run,
 )
-from common.api import validated
 from common.exceptions import NotFoundError
 
 BODY_MAX = 200_000  # the services apply the per-kind limits; this only bounds parsing
