@@ -165,7 +165,6 @@ CELERY_TASK_ROUTES = {
 }
 
 # Sandbox: where candidate code runs (see sandbox/ and docs).
-SANDBOX_BACKEND = env.str("LOOPWRIGHT_SANDBOX_BACKEND", default="docker")
 SANDBOX_IMAGE = env.str("LOOPWRIGHT_SANDBOX_IMAGE", default="loopwright-sandbox-python:offline")
 SANDBOX_RUNTIME = env.str("LOOPWRIGHT_SANDBOX_RUNTIME", default="runc")
 SANDBOX_POOL_SIZE = env.int("LOOPWRIGHT_SANDBOX_POOL_SIZE", default=0)
