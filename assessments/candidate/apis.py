@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from api.base import validated
 from assessments.candidate.access import attempt_get_by_token, submissions_of
-from assessments.candidate.state import attempt_state, render_markdown, submission_view
+from assessments.candidate.state import attempt_state, submission_view
 from assessments.models import Attempt
 from assessments.services.answers import (
     MAX_EVENTS_PER_CALL,
@@ -22,6 +22,7 @@ from assessments.services.answers import (
     samples_run,
 )
 from common.exceptions import NotFoundError
+from common.markdown import render_markdown
 
 BODY_MAX = 200_000  # the services apply the per-kind limits; this only bounds parsing
 
