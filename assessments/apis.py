@@ -6,16 +6,16 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.base import WRITE_METHODS, OrganisationApi, validated
+from api.conditional import conditional_response, conditional_schema
+from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments import selectors
 from assessments.importing import MarkdownImportError
 from assessments.models import Candidate, Difficulty, Question, QuestionKind, QuestionRevision, QuestionSet
 from assessments.services.candidates import candidate_create, candidate_delete, candidate_update
 from assessments.services.importing import question_set_import
 from assessments.services.questions import question_archive, question_create, question_revise
-from common.api import WRITE_METHODS, OrganisationApi, validated
-from common.conditional import conditional_response, conditional_schema
 from common.exceptions import ApplicationError, size_check
-from common.pagination import ListQuerySerializer, filtered, paginate
 from rubrics.selectors import rubric_get
 
 MARKDOWN_IMPORT_MAX_CHARS = 500_000

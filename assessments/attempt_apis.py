@@ -11,12 +11,12 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.base import OrganisationApi, validated
+from api.conditional import conditional_response, conditional_schema
+from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments import selectors
 from assessments.models import AttemptStatus
 from assessments.results import attempt_result
-from common.api import OrganisationApi, validated
-from common.conditional import conditional_response, conditional_schema
-from common.pagination import ListQuerySerializer, filtered, paginate
 
 
 class AttemptOutputSerializer(serializers.Serializer):

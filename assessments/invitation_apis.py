@@ -8,6 +8,9 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.base import OrganisationApi, validated
+from api.conditional import conditional_response, conditional_schema
+from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments import selectors
 from assessments.models import Invitation
 from assessments.services.attempts import (
@@ -17,10 +20,7 @@ from assessments.services.attempts import (
     invitation_link_state,
     invitation_revoke,
 )
-from common.api import OrganisationApi, validated
-from common.conditional import conditional_response, conditional_schema
 from common.links import site_url
-from common.pagination import ListQuerySerializer, filtered, paginate
 
 
 def candidate_url(invitation: Invitation) -> str:

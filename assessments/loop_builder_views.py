@@ -14,7 +14,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from assessments import loop_builder, pipeline
-from assessments.candidate.state import render_markdown
 from assessments.manage_views import _manager_membership
 from assessments.models import (
     Loop,
@@ -28,6 +27,7 @@ from assessments.models import (
     StageKind,
 )
 from common.exceptions import ApplicationError
+from common.markdown import render_markdown
 
 
 class LoopForm(forms.Form):

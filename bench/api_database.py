@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg import sql
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/loopwright_bench"
 ORGANISATION_SLUG = "demo"  # the organisation assessments.services.demo builds
 
 

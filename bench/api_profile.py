@@ -22,7 +22,7 @@ LAYERS = (
     ("/site-packages/", "other libraries"),
 )
 PROJECT = "project code (views, selectors, services)"
-PROJECT_DIRS = ("/assessments/", "/common/", "/integrations/", "/grading/", "/rubrics/", "/bench/")
+PROJECT_DIRS = ("/api/", "/assessments/", "/common/", "/integrations/", "/grading/", "/rubrics/", "/bench/")
 Function = tuple[str, int, str]
 
 

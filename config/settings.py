@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "common",
+    "api",
     "assessments",
     "grading",
     "rubrics",
@@ -41,7 +42,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "common.throttling.RateLimitHeadersMiddleware",
+    "api.throttling.RateLimitHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -108,9 +109,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "common.schema.LoopwrightAutoSchema",
-    "EXCEPTION_HANDLER": "common.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["common.throttling.ApiRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.LoopwrightAutoSchema",
+    "EXCEPTION_HANDLER": "api.exception_handlers.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
     # The API speaks JSON only (forms are the web pages' business): other bodies get a 415.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -165,7 +166,6 @@ CELERY_TASK_ROUTES = {
 }
 
 # Sandbox: where candidate code runs (see sandbox/ and docs).
-SANDBOX_BACKEND = env.str("LOOPWRIGHT_SANDBOX_BACKEND", default="docker")
 SANDBOX_IMAGE = env.str("LOOPWRIGHT_SANDBOX_IMAGE", default="loopwright-sandbox-python:offline")
 SANDBOX_RUNTIME = env.str("LOOPWRIGHT_SANDBOX_RUNTIME", default="runc")
 SANDBOX_POOL_SIZE = env.int("LOOPWRIGHT_SANDBOX_POOL_SIZE", default=0)

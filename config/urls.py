@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from common.health import health
+from config.health import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),

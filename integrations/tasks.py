@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from common.idempotency import idempotency_records_expire
+from api.idempotency import idempotency_records_expire
 from integrations.greenhouse.tasks import deliver_greenhouse_callback, sweep_greenhouse_callbacks
 from integrations.services import deliveries_sweep, delivery_deliver
 from integrations.services.endpoints import previous_secrets_forget

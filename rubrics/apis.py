@@ -7,8 +7,8 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.api import WRITE_METHODS, OrganisationApi, validated
-from common.pagination import ListQuerySerializer, paginate
+from api.base import WRITE_METHODS, OrganisationApi, validated
+from api.pagination import ListQuerySerializer, paginate
 from rubrics import selectors
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, RubricKind
 from rubrics.services import rubric_create, rubric_delete

@@ -7,9 +7,9 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.base import OrganisationApi, validated
+from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments.selectors import MANAGER_ROLES, candidate_get, stage_get
-from common.api import OrganisationApi, validated
-from common.pagination import ListQuerySerializer, filtered, paginate
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, Recommendation, Scorecard, ScorecardStatus
 from rubrics.scorecard_selectors import scorecard_get_visible, scorecard_list_visible
 from rubrics.scorecards import scorecard_amend, scorecard_save_draft, scorecard_start, scorecard_submit

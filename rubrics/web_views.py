@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from assessments import selectors
-from assessments.candidate.state import render_markdown
 from assessments.models import (
     Candidate,
     Invitation,
@@ -25,6 +24,7 @@ from assessments.models import (
     StageKind,
 )
 from common.exceptions import ApplicationError
+from common.markdown import render_markdown
 from rubrics.models import Criterion, Recommendation, Scorecard, ScorecardStatus
 from rubrics.scorecard_selectors import scorecard_list_visible
 from rubrics.scorecards import RatingInput, scorecard_amend, scorecard_criteria

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import secrets
 import threading
 import time
@@ -159,9 +158,3 @@ def _created(stamp: str) -> float:
         return datetime.fromisoformat(stamp[:26].rstrip("Z") + "+00:00").timestamp()
     except ValueError:
         return time.time()
-
-
-def describe(result: RunResult) -> str:
-    """A compact JSON summary of a result, for logs."""
-    statuses = [outcome.status.value for outcome in result.outcomes]
-    return json.dumps({"compile": result.compile_status.value, "statuses": statuses, "image": result.image_digest})

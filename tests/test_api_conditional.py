@@ -12,7 +12,7 @@ from assessments.services.answers import attempt_submit
 from assessments.services.attempts import attempt_start, invitation_create, invitation_extend
 from assessments.services.candidates import candidate_update
 from assessments.services.importing import question_set_import
-from common import conditional
+from api import conditional
 from tests.factories import CandidateFactory
 
 pytestmark = pytest.mark.django_db

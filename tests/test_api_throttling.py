@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.test import APIClient
 
-from common.throttling import KEY_PREFIX, Rate, _client, hit, parse_rate
+from api.throttling import KEY_PREFIX, Rate, _client, hit, parse_rate
 from integrations.api_keys import api_key_create
 from integrations.models import ApiKeyScope
 
@@ -89,7 +89,7 @@ def test_a_new_window_starts_from_zero():
 def test_an_unreachable_limiter_lets_requests_through_and_says_so(organisation, settings, caplog):
     settings.RATE_LIMIT_REDIS_URL = "redis://127.0.0.1:1/0"
     client = _key_client(organisation)
-    with caplog.at_level(logging.WARNING, logger="common.throttling"):
+    with caplog.at_level(logging.WARNING, logger="api.throttling"):
         responses = [client.get("/api/v1/candidates/") for _ in range(5)]
     assert {r.status_code for r in responses} == {200}
     assert "RateLimit-Limit" not in responses[0]
@@ -108,7 +108,7 @@ def test_rates_parse(text, rate):
 def test_a_bad_rate_stops_start_up_with_the_setting_named(settings, text):
     settings.API_USER_RATE_LIMIT = text
     with pytest.raises(ImproperlyConfigured, match="API_USER_RATE_LIMIT"):
-        apps.get_app_config("common").ready()
+        apps.get_app_config("api").ready()
 
 
 def test_off_means_no_limit_and_no_headers(organisation, settings):

@@ -9,8 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.base import validated
 from assessments.candidate.access import attempt_get_by_token, submissions_of
-from assessments.candidate.state import attempt_state, render_markdown, submission_view
+from assessments.candidate.state import attempt_state, submission_view
 from assessments.models import Attempt
 from assessments.services.answers import (
     MAX_EVENTS_PER_CALL,
@@ -21,8 +22,8 @@ from assessments.services.answers import (
     integrity_events_record,
     samples_run,
 )
-from common.api import validated
 from common.exceptions import NotFoundError
+from common.markdown import render_markdown
 
 
 class CandidateApi(APIView):

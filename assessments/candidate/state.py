@@ -3,17 +3,10 @@
 from typing import Any
 
 from django.utils import timezone
-from markdown_it import MarkdownIt
 
 from assessments.models import Attempt, AttemptQuestion, CodeSubmission, CodingSpec, SubmissionPurpose, Visibility
 from assessments.services.answers import answer_limit
-
-_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
-
-
-def render_markdown(text: str) -> str:
-    """Markdown to HTML with raw HTML disabled (candidate and author text is never trusted as HTML)."""
-    return _markdown.render(text)
+from common.markdown import render_markdown
 
 
 def attempt_state(attempt: Attempt) -> dict[str, Any]:

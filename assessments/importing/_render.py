@@ -60,7 +60,7 @@ def is_bold_only(node: SyntaxTreeNode) -> bool:
     return len(meaningful) == 1 and meaningful[0].type == "strong"
 
 
-def render_markdown(nodes: Iterable[SyntaxTreeNode], lines: list[str]) -> str:
+def blocks_to_markdown(nodes: Iterable[SyntaxTreeNode], lines: list[str]) -> str:
     """Markdown for a run of block nodes: prose whitespace-normalised, code kept verbatim."""
     blocks = (_render_block(node, lines) for node in nodes)
     return "\n\n".join(block for block in blocks if block)
@@ -77,7 +77,7 @@ def _render_block(node: SyntaxTreeNode, lines: list[str]) -> str:
     if node.type == "heading":
         return f"{'#' * int(node.tag[1])} {normalise_whitespace(node.children[0].content)}"
     if node.type == "blockquote":
-        quoted = render_markdown(node.children, lines).split("\n")
+        quoted = blocks_to_markdown(node.children, lines).split("\n")
         return "\n".join(f"> {line}".rstrip() for line in quoted)
     start, end = line_span(node)  # tables, HTML, rules: the source itself
     return textwrap.dedent("\n".join(lines[start:end])).strip()
@@ -85,6 +85,6 @@ def _render_block(node: SyntaxTreeNode, lines: list[str]) -> str:
 
 def _render_list_item(item: SyntaxTreeNode, lines: list[str]) -> str:
     marker = f"{item.info}{item.markup}" if item.info else item.markup
-    first, *rest = render_markdown(item.children, lines).split("\n")
+    first, *rest = blocks_to_markdown(item.children, lines).split("\n")
     indent = " " * (len(marker) + 1)
     return "\n".join([f"{marker} {first}".rstrip(), *(indent + line if line else "" for line in rest)])

@@ -13,11 +13,11 @@ from markdown_it.tree import SyntaxTreeNode
 
 from assessments.importing._render import (
     LIST_TYPES,
+    blocks_to_markdown,
     excerpt,
     first_line,
     heading_title,
     is_bold_only,
-    render_markdown,
 )
 from assessments.importing.kinds import infer_kind
 from assessments.importing.parsed import (
@@ -142,7 +142,7 @@ class _Assembler:
     def _add_items(self, list_node: SyntaxTreeNode) -> None:
         section = self.current or self._open_default_section(list_node)
         for item in list_node.children:
-            prompt = render_markdown(item.children, self.lines)
+            prompt = blocks_to_markdown(item.children, self.lines)
             if not prompt:
                 self._skip(item, EMPTY_ITEM)
                 continue

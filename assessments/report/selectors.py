@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 from django.db.models import Prefetch
 
-from assessments.candidate.state import render_markdown
 from assessments.models import (
     Attempt,
     AttemptQuestion,
@@ -26,6 +25,7 @@ from assessments.models import (
 )
 from common import scoring
 from common.exceptions import NotFoundError
+from common.markdown import render_markdown
 from grading.models import GradingResult, TestResult
 from grading.similarity import similar_pairs
 from rubrics.models import Recommendation, Scorecard, ScorecardStatus

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from assessments.models import CodingSpec, Organisation, Question, QuestionKind, QuestionRevision, TestCase
+from assessments.models import CodingSpec, Organisation, Question, QuestionRevision, TestCase
 from rubrics.models import Rubric
 
 TITLE_MAX = 120
@@ -127,10 +127,6 @@ def _coding_spec_copy(*, source: QuestionRevision, target: QuestionRevision) -> 
 def revisions_lock(*, revision_ids: list[int]) -> int:
     """Mark revisions as used by an attempt; from now on they are immutable."""
     return QuestionRevision.objects.filter(pk__in=revision_ids, is_locked=False).update(is_locked=True)
-
-
-def kind_is_written(kind: str) -> bool:
-    return kind in (QuestionKind.CONCEPTUAL, QuestionKind.BEHAVIOURAL)
 
 
 def question_archive(*, question: Question) -> Question:

@@ -19,9 +19,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from api.throttling import key_hit
 from assessments.models import QuestionSet
 from common.exceptions import ApplicationError
-from common.throttling import key_hit
 from integrations.api_keys import InvalidApiKey, api_key_authenticate
 from integrations.greenhouse.services import GreenhouseError, interview_get, send_test, test_status
 from integrations.models import ApiKey

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api.idempotency import idempotency_records_expire
 from assessments.models import Candidate
-from common.idempotency import idempotency_records_expire
 from integrations.api_keys import api_key_create, api_key_revoke
 from integrations.models import ApiKey, ApiKeyScope, IdempotencyRecord
 from tests.factories import CandidateFactory, MembershipFactory, StageFactory

@@ -8,11 +8,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.idempotency import idempotent
+from api.pagination import KeysetPagination
 from assessments.models import Membership, Organisation, Role
 from assessments.selectors import MANAGER_ROLES, membership_get
 from common.exceptions import PermissionDeniedError
-from common.idempotency import idempotent
-from common.pagination import KeysetPagination
 from integrations.models import ApiKey
 
 ORGANISATION_HEADER = "X-Organisation"

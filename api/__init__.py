@@ -1,0 +1,1 @@
+"""DRF plumbing: the organisation-scoped API base, idempotency, pagination, rate limits, the schema, errors."""
