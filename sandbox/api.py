@@ -12,7 +12,7 @@ from typing import Any
 import docker
 from docker.errors import DockerException, ImageNotFound
 
-from sandbox.container import LABEL, Session
+from sandbox.container import LABEL, OWNER_LABEL, Session, owner_is_alive
 from sandbox.errors import ContainerFailed, EngineUnavailable, ImageMissing, JobRejected
 from sandbox.harness import protocol
 from sandbox.results import Ending, build_result, limits_for_harness
@@ -133,23 +133,33 @@ def _acquire_session(client: docker.DockerClient, config: SandboxConfig, job: Jo
 def sweep_leftovers(
     config: SandboxConfig | None = None, *, older_than_seconds: float = 0.0, include_pooled: bool = True
 ) -> list[str]:
-    """Force-remove sandbox containers (crash leftovers) created over ``older_than_seconds`` ago; return ids.
+    """Force-remove sandbox containers left behind by crashes; return their ids.
 
-    From a periodic sweep pass an age above the longest run budget, so in-flight runs are spared.
+    A container whose owner (the process that started it, on this host) is gone is removed at once,
+    pooled or not. One whose owner is alive is left to it, unless it is an unpooled run older than
+    ``older_than_seconds`` (an in-flight run never is, when that is above the longest run budget).
+    One whose owner cannot be judged here (another host's, or unlabelled) goes by the same age rule,
+    and a pooled one only with ``include_pooled``. Other Loopwrights sharing the engine keep theirs.
     """
     config = config or SandboxConfig()
     client = get_client(config)
     removed: list[str] = []
     cutoff = time.time() - older_than_seconds
     for container in client.containers.list(all=True, filters={"label": LABEL}):
-        if not include_pooled and container.labels.get(f"{LABEL}.pooled") == "1":
-            continue
-        if older_than_seconds and _created(container.attrs.get("Created", "")) > cutoff:
-            continue
-        with contextlib.suppress(DockerException):
-            container.remove(force=True)
-            removed.append(str(container.id))
+        if _is_leftover(container, cutoff, include_pooled=include_pooled):
+            with contextlib.suppress(DockerException):
+                container.remove(force=True)
+                removed.append(str(container.id))
     return removed
+
+
+def _is_leftover(container: Any, cutoff: float, *, include_pooled: bool) -> bool:
+    owner_alive = owner_is_alive(container.labels.get(OWNER_LABEL, ""))
+    if owner_alive is False:
+        return True
+    if container.labels.get(f"{LABEL}.pooled") == "1" and (owner_alive or not include_pooled):
+        return False
+    return _created(container.attrs.get("Created", "")) <= cutoff
 
 
 def _created(stamp: str) -> float:

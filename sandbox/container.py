@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -19,6 +20,28 @@ from sandbox.stream import STDERR, STDOUT, Demuxer, Excerpt, FrameReader
 from sandbox.types import Limits, Runtime, SandboxConfig
 
 LABEL = "org.loopwright.sandbox"
+OWNER_LABEL = f"{LABEL}.owner"
+
+
+def owner_id(pid: int | None = None) -> str:
+    """Which process started a container: host and pid (several Loopwrights may share one engine)."""
+    return f"{socket.gethostname()}:{pid if pid is not None else os.getpid()}"
+
+
+def owner_is_alive(owner: str) -> bool | None:
+    """Whether the owning process still runs; None when that cannot be told from here (another host)."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
 SANDBOX_USER = "10001:10001"
 HARNESS_COMMAND = ["/usr/bin/python3", "-I", "/opt/loopwright/harness/supervisor.py"]
 GVISOR_MIN_PIDS = 1024  # gVisor's own threads count against the pids cgroup: keep it a backstop only
@@ -56,7 +79,12 @@ def container_spec(config: SandboxConfig, limits: Limits, run_label: str, *, poo
         "ulimits": ulimits,
         "init": True,
         "log_config": LogConfig(type="none"),
-        "labels": {LABEL: "1", f"{LABEL}.run": run_label, f"{LABEL}.pooled": "1" if pooled else "0"},
+        "labels": {
+            LABEL: "1",
+            f"{LABEL}.run": run_label,
+            f"{LABEL}.pooled": "1" if pooled else "0",
+            OWNER_LABEL: owner_id(),
+        },
         "runtime": str(config.runtime),
         "hostname": "sandbox",
         "detach": True,

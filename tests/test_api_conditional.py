@@ -7,12 +7,12 @@ from django.utils import timezone
 from django.utils.http import http_date
 from rest_framework.test import APIRequestFactory
 
+from api import conditional
 from assessments.models import Attempt, Candidate, Invitation
 from assessments.services.answers import attempt_submit
 from assessments.services.attempts import attempt_start, invitation_create, invitation_extend
 from assessments.services.candidates import candidate_update
 from assessments.services.importing import question_set_import
-from api import conditional
 from tests.factories import CandidateFactory
 
 pytestmark = pytest.mark.django_db

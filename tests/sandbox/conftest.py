@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
+import docker
 import pytest
 
 from sandbox import Limits, Runtime, SandboxConfig, SandboxError
 from sandbox.api import get_client, image_digest
+from sandbox.container import LABEL, OWNER_LABEL, owner_id
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SETUP = REPO_ROOT / "scripts" / "docker-setup"
@@ -49,3 +52,9 @@ def docker_engine() -> SandboxConfig:
 @pytest.fixture(params=RUNTIMES, ids=str)
 def sandbox_config(request: pytest.FixtureRequest, docker_engine: SandboxConfig) -> SandboxConfig:
     return SandboxConfig(image=docker_engine.image, runtime=request.param)
+
+
+def own_containers(pid: int | None = None) -> list[Any]:
+    """Sandbox containers started by this process (or ``pid``): the engine may be shared with other Loopwrights."""
+    owner = f"{OWNER_LABEL}={owner_id(pid)}"
+    return docker.from_env().containers.list(all=True, filters={"label": [LABEL, owner]})

@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import docker
 import pytest
 
 from sandbox import (
@@ -22,9 +21,8 @@ from sandbox import (
     TestStatus,
     run,
 )
-from sandbox.container import LABEL
 from tests.sandbox import hostile_programs as hp
-from tests.sandbox.conftest import FAST_LIMITS
+from tests.sandbox.conftest import FAST_LIMITS, own_containers
 
 pytestmark = pytest.mark.sandbox
 
@@ -170,19 +168,17 @@ def test_hostile_program(case: Case, sandbox_config: SandboxConfig, web_port_lis
 
 
 def test_twenty_megabyte_source_is_rejected_before_any_container(sandbox_config: SandboxConfig) -> None:
-    client = docker.from_env()
-    before = len(client.containers.list(all=True, filters={"label": LABEL}))
+    before = len(own_containers())
     source = "x = 1\n" * (20 * 1024 * 1024 // 6)
     started = time.monotonic()
     with pytest.raises(JobRejected, match="source is"):
         run(Job(source=source, entry_point="solve", tests=TESTS, limits=FAST_LIMITS), config=sandbox_config)
     assert time.monotonic() - started < 1.0
-    assert len(client.containers.list(all=True, filters={"label": LABEL})) == before
+    assert len(own_containers()) == before
 
 
 def test_after_the_suite_nothing_is_left_and_a_normal_job_is_graded(sandbox_config: SandboxConfig) -> None:
-    client = docker.from_env()
-    assert client.containers.list(all=True, filters={"label": LABEL}) == []
+    assert own_containers() == []
     source = "import numpy as np\n\ndef add(a, b):\n    return np.add(a, b)\n"
     tests = [TestInput("1", [1, 2]), TestInput("2", [[1.5, 2.0], [0.5, 1.0]])]
     result = run(Job(source=source, entry_point="add", tests=tests, limits=FAST_LIMITS), config=sandbox_config)

@@ -6,13 +6,12 @@ import dataclasses
 import math
 import subprocess
 import sys
+import time
 
-import docker
 import pytest
 
 from sandbox import CompileStatus, Job, SandboxConfig, TestInput, TestStatus, drain_pools, run, sweep_leftovers
-from sandbox.container import LABEL
-from tests.sandbox.conftest import FAST_LIMITS
+from tests.sandbox.conftest import FAST_LIMITS, own_containers
 
 pytestmark = pytest.mark.sandbox
 
@@ -78,19 +77,58 @@ def test_pooled_runs_are_correct_and_cleaned_up(sandbox_config: SandboxConfig) -
             assert result.outcomes[0].value == 1.0
     finally:
         drain_pools()
-    assert sweep_leftovers() == []
-    assert docker.from_env().containers.list(all=True, filters={"label": LABEL}) == []
+    assert own_containers() == []
 
 
-def test_a_process_that_exits_leaves_no_pooled_container(sandbox_config: SandboxConfig) -> None:
-    # A management command (publishing questions) uses the pool and exits without draining it.
-    script = (
+def pooled_run_script(sandbox_config: SandboxConfig, then: str = "") -> str:
+    """A process that runs one job with a pool of two, then ``then``."""
+    return (
         "from sandbox import Job, SandboxConfig, TestInput, run\n"
         f"config = SandboxConfig(image={sandbox_config.image!r}, runtime={str(sandbox_config.runtime)!r})\n"
         "config = SandboxConfig(image=config.image, runtime=config.runtime, pool_size=2)\n"
         "job = Job(source='def f():\\n    return 1\\n', entry_point='f', tests=[TestInput('t', [])])\n"
         "assert run(job, config=config).outcomes[0].value == 1\n"
-    )
-    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180, check=False)
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    assert docker.from_env().containers.list(all=True, filters={"label": LABEL}) == []
+    ) + then
+
+
+def run_child(script: str) -> subprocess.Popen[str]:
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child.communicate(timeout=180)
+    return child
+
+
+def test_a_process_that_exits_leaves_no_pooled_container(sandbox_config: SandboxConfig) -> None:
+    # A management command (publishing questions) uses the pool and exits without draining it.
+    child = run_child(pooled_run_script(sandbox_config))
+    assert child.returncode == 0
+    assert own_containers(child.pid) == []
+
+
+def settled_pool(size: int = 1) -> set[str]:
+    """This process's pooled containers once the pool holds ``size`` and the one just used is removed."""
+    for _ in range(100):
+        found = {container.id for container in own_containers()}
+        if len(found) == size:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"the pool did not settle at {size}: {found}")
+
+
+def test_the_sweep_removes_a_killed_owners_pool_and_spares_a_live_one(sandbox_config: SandboxConfig) -> None:
+    wait_and_die = "import os, signal, time\ntime.sleep(3)\nos.kill(os.getpid(), signal.SIGKILL)\n"
+    child = run_child(pooled_run_script(sandbox_config, then=wait_and_die))  # its pool refilled, then SIGKILL
+    assert child.returncode == -9
+    orphans = {container.id for container in own_containers(child.pid)}
+    assert orphans, "the killed process left no pooled container: nothing to sweep"
+    try:
+        result = run(
+            _job(COSINE, [TestInput("1", [[1, 0], [1, 0]])]), config=dataclasses.replace(sandbox_config, pool_size=1)
+        )
+        assert result.outcomes[0].value == 1.0
+        mine = settled_pool()  # this live process's pool, once the used container is gone
+        removed = set(sweep_leftovers(older_than_seconds=3600, include_pooled=False))
+        assert orphans <= removed and not mine & removed
+        assert own_containers(child.pid) == []
+        assert {container.id for container in own_containers()} == mine
+    finally:
+        drain_pools()
