@@ -39,7 +39,16 @@ def owner_is_alive(owner: str) -> bool | None:
         return False
     except PermissionError:  # alive, someone else's
         return True
-    return True
+    return not _is_zombie(int(pid))
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed process nobody has reaped yet still answers signal 0; Linux says it is a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rpartition(")")[2].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 SANDBOX_USER = "10001:10001"

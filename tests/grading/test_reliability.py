@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
-from docker.errors import DockerException, NotFound
+from docker.errors import DockerException
 
 from assessments.models import Attempt, AttemptQuestion, CodeSubmission, Invitation, SubmissionStatus
 from config.celery import app
@@ -28,7 +28,7 @@ from grading.services import GradeOutcome, submission_claim, submission_create, 
 from grading.services.grade import _platform_failure
 from sandbox import SandboxConfig
 from sandbox.api import get_client
-from sandbox.container import LABEL
+from sandbox.container import LABEL, OWNER_LABEL, owner_is_alive
 from sandbox.errors import ContainerFailed
 from tests.factories import CandidateFactory
 from tests.grading.processes import CeleryProcesses, RedisServer, celery_app_pointed_at, wait_for, worker_env
@@ -88,41 +88,23 @@ def stack(tmp_path: Path, docker_engine, settings) -> Iterator[Stack]:
         _remove_orphans(result.orphans)
 
 
-def _sandbox_containers(since: datetime) -> dict[str, str]:
-    """Unpooled sandbox containers created since ``since``: id -> status."""
+def _orphaned_containers(since: datetime) -> list[str]:
+    """Sandbox containers created since ``since`` whose owning process (on this host) is dead."""
     client = get_client(SandboxConfig(base_url=django_settings.DOCKER_HOST))
-    found = {}
+    found = []
     for container in client.containers.list(all=True, filters={"label": LABEL}, ignore_removed=True):
         created = datetime.fromisoformat(container.attrs["Created"][:26].rstrip("Z") + "+00:00")
-        if container.labels.get(f"{LABEL}.pooled") != "1" and created >= since:
-            found[str(container.id)] = str(container.status)
+        if created >= since and owner_is_alive(container.labels.get(OWNER_LABEL, "")) is False:
+            found.append(str(container.id))
     return found
 
 
-def _remove_orphans(candidates: list[str]) -> None:
-    """Remove what a SIGKILLed worker left: candidates that ran to an end nobody removed.
-
-    The engine is shared, so only containers seen running at the kill are candidates, and only
-    those that have exited and still exist are ours (a live worker removes its container at once).
-    """
-    if not candidates:
-        return
+def _remove_orphans(orphans: list[str]) -> None:
+    """Remove what a SIGKILLed worker left running: containers whose owner died (only ours, on a shared engine)."""
     client = get_client(SandboxConfig(base_url=django_settings.DOCKER_HOST))
-    deadline = time.monotonic() + 20
-    pending = set(candidates)
-    while pending and time.monotonic() < deadline:
-        for container_id in list(pending):
-            try:
-                container = client.containers.get(container_id)
-            except NotFound:  # gone already: someone else's, removed by its own worker
-                pending.discard(container_id)
-                continue
-            if container.status in ("exited", "dead"):
-                time.sleep(0.5)  # a live worker removes its own container within milliseconds
-                with contextlib.suppress(DockerException):
-                    client.containers.get(container_id).remove(force=True)
-                pending.discard(container_id)
-        time.sleep(0.5)
+    for container_id in orphans:
+        with contextlib.suppress(DockerException):
+            client.containers.get(container_id).remove(force=True)
 
 
 def another_attempt_question(attempt_question: AttemptQuestion) -> AttemptQuestion:
@@ -173,9 +155,10 @@ def test_a_worker_killed_mid_grade_is_finished_by_another_worker_exactly_once(st
     submission = submission_create(attempt_question=cosine_question, source=slow_reference, purpose="final")
     stack.wait_for(lambda: state(submission)[0] == SubmissionStatus.RUNNING, timeout=30, what="w1 to claim it")
     time.sleep(1)  # its container is running the candidate's code now (which takes over 3 s)
-    stack.orphans += [cid for cid, status in _sandbox_containers(started).items() if status == "running"]
     w1.kill()  # SIGKILL the worker's whole process group, mid-grade
     assert not w1.alive
+    stack.orphans += _orphaned_containers(started)
+    assert stack.orphans, "w1 was killed with no sandbox container running"
     killed_at = time.monotonic()
     assert state(submission) == (SubmissionStatus.RUNNING, 1, 0), "w1 was not killed mid-grade"
 

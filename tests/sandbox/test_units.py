@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import math
+import os
 import struct
+import subprocess
+import sys
+import time
 from typing import Any
 
 import numpy as np
@@ -26,7 +30,7 @@ from sandbox import (
     api,
     run,
 )
-from sandbox.container import container_spec
+from sandbox.container import container_spec, owner_id, owner_is_alive
 from sandbox.harness import protocol
 from sandbox.results import Ending, build_result
 from sandbox.stream import Demuxer, FrameReader
@@ -159,3 +163,18 @@ def test_missing_frames_are_reported_per_ending() -> None:
     assert build_result(JOB, frames, Ending(oom_killed=True), **common).outcomes[0].status == TestStatus.MEMORY
     assert build_result(JOB, frames, Ending(), **common).outcomes[0].status == TestStatus.CRASHED
     assert build_result(JOB, [], Ending(), **common).compile_status == CompileStatus.IMPORT_ERROR
+
+
+def test_owner_is_alive_tells_a_live_a_reaped_and_a_zombie_owner_apart() -> None:
+    assert owner_is_alive(owner_id()) is True
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    for _ in range(100):  # exited but not reaped: a zombie still answers signal 0
+        with open(f"/proc/{zombie.pid}/stat") as stat:
+            if stat.read().rpartition(")")[2].split()[0] == "Z":
+                break
+        time.sleep(0.05)
+    assert owner_is_alive(owner_id(zombie.pid)) is False
+    zombie.wait()
+    assert owner_is_alive(owner_id(zombie.pid)) is False  # reaped: gone
+    assert owner_is_alive(f"another-host:{os.getpid()}") is None  # cannot be told from here
+    assert owner_is_alive("") is None
