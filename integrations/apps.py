@@ -7,4 +7,8 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from common.events import event_subscribe
         from integrations import schema  # noqa: F401 - registers the API key scheme with drf-spectacular
+        from integrations.services import event_fan_out
+
+        event_subscribe(event_fan_out)  # the domain's events become webhook deliveries and ATS callbacks

@@ -16,6 +16,7 @@ from assessments.models import (
     StageInterviewer,
     StageKind,
 )
+from common.events import event_record, iso
 from common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, Criterion, Rating, Scorecard, ScorecardAmendment, ScorecardStatus
 
@@ -106,12 +107,9 @@ def scorecard_submit(*, scorecard: Scorecard, actor: AbstractBaseUser) -> Scorec
 
 
 def _event_scorecard_submitted(scorecard: Scorecard) -> None:
-    from integrations.services import event_record
-    from integrations.services.events import iso
-
     stage = scorecard.stage
     event_record(
-        organisation=scorecard.organisation,
+        organisation_id=scorecard.organisation_id,
         type="scorecard.submitted",
         payload={
             "scorecard_id": scorecard.pk,

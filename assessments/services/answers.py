@@ -21,8 +21,8 @@ from assessments.models import (
     SubmissionPurpose,
 )
 from assessments.services.attempts import attempt_is_writable, invitation_touch
+from assessments.services.events import attempt_event_record
 from common.exceptions import ApplicationError, ConflictError, NotFoundError, size_check
-from integrations.services import attempt_event_record
 
 ANSWER_MAX_CHARS = 20_000
 MAX_EVENTS_PER_CALL = 100

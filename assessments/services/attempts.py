@@ -21,9 +21,9 @@ from assessments.models import (
     SectionItem,
     Stage,
 )
+from assessments.services.events import attempt_event_record, invitation_event_record
 from assessments.services.questions import revisions_lock
 from common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
-from integrations.services import attempt_event_record, invitation_event_record
 
 
 class LinkState:

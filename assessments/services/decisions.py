@@ -4,9 +4,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from assessments.models import Candidate, Decision, DecisionOutcome, Loop, Organisation
+from common.events import event_record, iso
 from common.exceptions import ApplicationError, NotFoundError
-from integrations.services import event_record
-from integrations.services.events import iso
 
 
 @transaction.atomic
@@ -41,7 +40,7 @@ def decision_record(
 def _event_candidate_decided(decision: Decision) -> None:
     # The reason stays out of the payload (docs/webhooks.md): it may hold judgements about the person.
     event_record(
-        organisation=decision.organisation,
+        organisation_id=decision.organisation_id,
         type="candidate.decided",
         payload={
             "decision_id": decision.pk,

@@ -20,6 +20,7 @@ from assessments.models import (
 )
 from assessments.services.attempts import invitation_touch
 from assessments.services.coding import spec_test_revision
+from assessments.services.events import attempt_event_record
 from grading.checkers import CheckerError
 from grading.models import GradingResult, TestResult, Verdict
 from grading.runner import run_tests
@@ -32,8 +33,6 @@ from grading.verdicts import (
     verdict_for,
     weighted_score,
 )
-from integrations.greenhouse.services import callback_record as greenhouse_callback_record
-from integrations.services import attempt_event_record
 from sandbox.errors import EngineUnavailable, ImageMissing, SandboxError
 from sandbox.types import RunResult, TestOutcome
 
@@ -174,8 +173,7 @@ def attempt_mark_graded(*, attempt_id: int) -> bool:
     now = timezone.now()
     Attempt.objects.filter(pk=attempt_id).update(status=AttemptStatus.GRADED, updated_at=now)
     invitation_touch(invitation_id=attempt.invitation_id, now=now)
-    attempt_event_record(attempt_id=attempt_id, type="attempt.graded")
-    greenhouse_callback_record(attempt_id=attempt_id)  # the Greenhouse PATCH, same transaction
+    attempt_event_record(attempt_id=attempt_id, type="attempt.graded")  # its webhooks and Greenhouse PATCH
     return True
 
 

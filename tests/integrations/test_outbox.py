@@ -9,9 +9,10 @@ from django.db import IntegrityError, transaction
 from assessments.models import Answer, Invitation
 from assessments.services.answers import attempt_submit
 from assessments.services.attempts import attempt_start
+from common.events import event_record
 from common.exceptions import ApplicationError
 from integrations.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint, WebhookEvent
-from integrations.services import event_record, webhook_endpoint_create
+from integrations.services import webhook_endpoint_create, webhook_event_record
 from tests.factories import OrganisationFactory
 from tests.integrations.conftest import invite
 
@@ -120,14 +121,15 @@ def test_a_failed_submit_emits_nothing(organisation, question_set, endpoint):
 
 def test_event_record_refuses_unknown_types(organisation, endpoint):
     with pytest.raises(ApplicationError, match="Unknown webhook event type"):
-        event_record(organisation=organisation, type="attempt.exploded", payload={})
+        event_record(organisation_id=organisation.pk, type="attempt.exploded", payload={})
 
 
 def test_scorecard_and_decision_types_can_be_recorded(organisation, receiver):
     webhook_endpoint_create(organisation=organisation, url=receiver.url, events=["candidate.decided"])
-    event = event_record(organisation=organisation, type="candidate.decided", payload={"decision_id": 1})
+    event = webhook_event_record(organisation_id=organisation.pk, type="candidate.decided", payload={"decision_id": 1})
     assert event is not None and event.payload["data"] == {"decision_id": 1}
-    assert event_record(organisation=organisation, type="scorecard.submitted", payload={}) is None  # not subscribed
+    not_subscribed = webhook_event_record(organisation_id=organisation.pk, type="scorecard.submitted", payload={})
+    assert not_subscribed is None
 
 
 def test_endpoint_validation(organisation):

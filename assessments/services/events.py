@@ -1,0 +1,57 @@
+"""The events assessments emits (invitation.created, attempt.*) and their payloads, through the one writer.
+
+The payloads are sent to receivers as they are (docs/webhooks.md): ids, times and API URLs, never the
+candidate link (a credential), answers, code, tests or scores.
+"""
+
+from typing import Any
+
+from assessments.models import Attempt, Invitation
+from common.events import event_record, iso
+from common.links import site_url
+
+
+def invitation_event_record(*, invitation: Invitation, type: str) -> None:
+    event_record(organisation_id=invitation.organisation_id, type=type, payload=invitation_data(invitation))
+
+
+def attempt_event_record(*, attempt_id: int, type: str) -> None:
+    """Read the attempt afresh, so the payload carries the status the caller has just written."""
+    attempt = Attempt.objects.select_related("invitation__candidate").get(pk=attempt_id)
+    event_record(organisation_id=attempt.organisation_id, type=type, payload=attempt_data(attempt))
+
+
+def invitation_data(invitation: Invitation) -> dict[str, Any]:
+    """Ids, times and the API URL. Not the candidate link: it is a credential; the API returns it."""
+    return {
+        "invitation_id": invitation.pk,
+        "candidate_id": invitation.candidate_id,
+        "candidate_external_id": invitation.candidate.external_id,
+        "question_set_id": invitation.question_set_id,
+        "stage_id": invitation.stage_id,
+        "opens_at": iso(invitation.opens_at),
+        "expires_at": iso(invitation.expires_at),
+        "duration_minutes": invitation.duration_minutes,
+        "invitation_url": site_url("invitation-detail", invitation.pk),
+    }
+
+
+def attempt_data(attempt: Attempt) -> dict[str, Any]:
+    """Status and times of the attempt. Never answers, code, tests or scores."""
+    invitation = attempt.invitation
+    return {
+        "attempt_id": attempt.pk,
+        "status": attempt.status,
+        "started_at": iso(attempt.started_at),
+        "deadline": iso(attempt.deadline),
+        "submitted_at": iso(attempt.submitted_at),
+        "finalised_by_deadline": attempt.finalised_by_deadline,
+        "invitation_id": invitation.pk,
+        "candidate_id": invitation.candidate_id,
+        "candidate_external_id": invitation.candidate.external_id,
+        "question_set_id": invitation.question_set_id,
+        "stage_id": invitation.stage_id,
+        "invitation_url": site_url("invitation-detail", invitation.pk),
+        "attempt_url": site_url("attempt-detail", attempt.pk),
+        "result_url": site_url("attempt-result", attempt.pk),
+    }
