@@ -8,12 +8,9 @@ only a hash of the API key is kept (docs/greenhouse.md, "Not verified").
 """
 
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from assessments.models import (
@@ -31,7 +28,7 @@ from common.links import site_url
 from integrations.models import GreenhouseCallbackStatus, GreenhouseInterview
 from integrations.sealing import seal, unseal
 from integrations.services import http
-from integrations.services.delivery import COUNTDOWN_MAX, attempt_outcome, retry_delay
+from integrations.services.outgoing import DeliverOutcome, Outgoing, OutgoingFields
 
 DEFAULT_DURATION_MINUTES = 90
 DEFAULT_WINDOW = timedelta(days=7)
@@ -147,6 +144,35 @@ def test_status(*, interview: GreenhouseInterview) -> dict[str, Any]:
 # --- the callback outbox ----------------------------------------------------------------------
 
 
+def patch(url: str, authorization: str | None = None) -> http.PostResult:
+    """The completion callback: PATCH with no body, as a webhook is sent (same limits, same refusals)."""
+    return http.send(method="PATCH", url=url, headers={"Authorization": authorization} if authorization else {})
+
+
+def _patch_callback(interview: GreenhouseInterview) -> http.PostResult:
+    return patch(interview.callback_url, unseal(interview.callback_credential))
+
+
+# The state lives on the interview, under its own names: ``callback_next_at`` is the due time while pending
+# and the lease's end while delivering, and there is no replay and no record of a message on its way.
+GREENHOUSE_CALLBACKS: Outgoing[GreenhouseInterview] = Outgoing(
+    model=GreenhouseInterview,
+    task="integrations.greenhouse.tasks.deliver_greenhouse_callback",
+    send=_patch_callback,
+    fields=OutgoingFields(
+        status="callback_status",
+        attempts="callback_attempts",
+        cycle_start=None,
+        due="callback_next_at",
+        lease="callback_next_at",
+        enqueued=None,
+        last_status_code="callback_last_status",
+        last_error="callback_last_error",
+        delivered="callback_delivered_at",
+    ),
+)
+
+
 def callback_record(*, attempt_id: int) -> bool:
     """In the caller's (grading) transaction: mark the interview's PATCH due and send it after commit."""
     now = timezone.now()
@@ -155,84 +181,16 @@ def callback_record(*, attempt_id: int) -> bool:
     ).first()
     if interview is None:
         return False
-    GreenhouseInterview.objects.filter(pk=interview.pk).update(
-        callback_status=GreenhouseCallbackStatus.PENDING, callback_next_at=now, updated_at=now
-    )
-    callback_enqueue_on_commit(interview.pk)
+    GreenhouseInterview.objects.filter(pk=interview.pk).update(**GREENHOUSE_CALLBACKS.due_now(now), updated_at=now)
+    GREENHOUSE_CALLBACKS.enqueue_on_commit(interview.pk)
     return True
 
 
-def callback_enqueue(interview_id: int, countdown: float | None = None) -> None:
-    from integrations.greenhouse.tasks import deliver_greenhouse_callback
-
-    options: dict[str, Any] = {"queue": "webhooks"}
-    if countdown is not None:
-        options["countdown"] = countdown
-    deliver_greenhouse_callback.apply_async((interview_id,), **options)
-
-
-def callback_enqueue_on_commit(interview_id: int, countdown: float | None = None) -> None:
-    transaction.on_commit(partial(callback_enqueue, interview_id, countdown), robust=True)
-
-
-def patch(url: str, authorization: str | None = None) -> http.PostResult:
-    """The completion callback: PATCH with no body, as a webhook is sent (same limits, same refusals)."""
-    return http.send(method="PATCH", url=url, headers={"Authorization": authorization} if authorization else {})
-
-
-def callback_deliver(*, interview_id: int, now: datetime | None = None) -> str:
-    """Claim the due callback under a lease, PATCH once, record the outcome. Returns the outcome."""
-    now = now or timezone.now()
-    due = Q(callback_status=GreenhouseCallbackStatus.PENDING, callback_next_at__lte=now) | Q(
-        callback_status=GreenhouseCallbackStatus.DELIVERING, callback_next_at__lt=now
-    )
-    claimed = GreenhouseInterview.objects.filter(due, pk=interview_id).update(
-        callback_status=GreenhouseCallbackStatus.DELIVERING,
-        callback_next_at=now + timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS),  # the lease
-        callback_attempts=F("callback_attempts") + 1,
-        updated_at=now,
-    )
-    if not claimed:
-        return "not_claimed"
-    interview = GreenhouseInterview.objects.get(pk=interview_id)
-    result = patch(interview.callback_url, unseal(interview.callback_credential))
-    return _callback_record_result(interview, result)
-
-
-@transaction.atomic
-def _callback_record_result(interview: GreenhouseInterview, result: http.PostResult) -> str:
-    now = timezone.now()
-    outcome = attempt_outcome(result).value
-    changes: dict[str, Any] = {"callback_last_status": result.status_code, "callback_last_error": result.error[:2000]}
-    delay = None
-    if outcome == "succeeded":
-        changes |= {"callback_status": GreenhouseCallbackStatus.SUCCEEDED, "callback_delivered_at": now}
-        changes["callback_next_at"] = None
-    else:
-        delay = retry_delay(interview.callback_attempts) if outcome == "retry" else None
-        if delay is None:
-            outcome = "failed"
-            changes |= {"callback_status": GreenhouseCallbackStatus.FAILED, "callback_next_at": None}
-        else:
-            changes |= {"callback_status": GreenhouseCallbackStatus.PENDING, "callback_next_at": now + delay}
-    current = GreenhouseInterview.objects.filter(
-        pk=interview.pk,
-        callback_status=GreenhouseCallbackStatus.DELIVERING,
-        callback_attempts=interview.callback_attempts,
-    ).update(**changes, updated_at=now)
-    if current and delay is not None and delay <= COUNTDOWN_MAX:
-        callback_enqueue_on_commit(interview.pk, countdown=delay.total_seconds())
-    return outcome
+def callback_deliver(*, interview_id: int, now: datetime | None = None) -> DeliverOutcome:
+    """Claim the due callback under a lease, PATCH once, record the outcome."""
+    return GREENHOUSE_CALLBACKS.deliver(interview_id, now=now)
 
 
 def callbacks_sweep(*, now: datetime | None = None) -> list[int]:
     """Send a task for every due callback (retries later than a minute, lost messages, expired leases)."""
-    now = now or timezone.now()
-    due = Q(
-        callback_status__in=[GreenhouseCallbackStatus.PENDING, GreenhouseCallbackStatus.DELIVERING],
-        callback_next_at__lte=now,
-    )
-    ids = list(GreenhouseInterview.objects.filter(due).values_list("pk", flat=True)[:500])
-    for interview_id in ids:
-        callback_enqueue(interview_id)
-    return ids
+    return GREENHOUSE_CALLBACKS.sweep(now=now)

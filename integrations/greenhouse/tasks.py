@@ -14,7 +14,7 @@ from integrations.greenhouse.services import callback_deliver, callbacks_sweep
     ignore_result=True,
 )
 def deliver_greenhouse_callback(interview_id: int) -> str:
-    return callback_deliver(interview_id=interview_id)
+    return str(callback_deliver(interview_id=interview_id))
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90, ignore_result=True)

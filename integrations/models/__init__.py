@@ -1,7 +1,8 @@
-"""Integrations' models: webhooks, API keys and idempotency, Greenhouse interviews."""
+"""Integrations' models: webhooks, API keys and idempotency, Greenhouse interviews, every delivery's state."""
 
 from integrations.models.greenhouse import GreenhouseCallbackStatus, GreenhouseInterview, new_interview_id
 from integrations.models.keys import ApiKey, ApiKeyScope, IdempotencyRecord, SpentFormNonce
+from integrations.models.outgoing import OutgoingDelivery, OutgoingStatus, outgoing_constraints, outgoing_indexes
 from integrations.models.webhooks import (
     WebhookAttemptOutcome,
     WebhookDelivery,
@@ -18,6 +19,8 @@ __all__ = [
     "GreenhouseCallbackStatus",
     "GreenhouseInterview",
     "IdempotencyRecord",
+    "OutgoingDelivery",
+    "OutgoingStatus",
     "SpentFormNonce",
     "WebhookAttemptOutcome",
     "WebhookDelivery",
@@ -27,4 +30,6 @@ __all__ = [
     "WebhookEvent",
     "WebhookEventType",
     "new_interview_id",
+    "outgoing_constraints",
+    "outgoing_indexes",
 ]

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from common.models import BaseModel
 from integrations.ids import SECRET_PREFIX, new_message_id
+from integrations.models.outgoing import OutgoingDelivery, OutgoingStatus, outgoing_constraints, outgoing_indexes
 
 
 class WebhookEventType(models.TextChoices):
@@ -95,62 +96,22 @@ class WebhookEvent(models.Model):
         return f"{self.type} {self.id}"
 
 
-class WebhookDeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DELIVERING = "delivering", "Delivering"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed (dead)"
+WebhookDeliveryStatus = OutgoingStatus  # a delivery's states are every outgoing delivery's
 
 
-class WebhookDelivery(BaseModel):
-    """One event to one endpoint. Always in exactly one state; a worker claims it under a lease.
-
-    ``attempt_count`` counts claims and identifies the current one; ``cycle_start_count`` is where
-    the current retry schedule began (0, or the count at the last manual replay).
-    """
+class WebhookDelivery(OutgoingDelivery):
+    """One event to one endpoint (its state and its life: ``OutgoingDelivery``)."""
 
     event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
-    status = models.CharField(
-        max_length=12, choices=WebhookDeliveryStatus.choices, default=WebhookDeliveryStatus.PENDING
-    )
-    attempt_count = models.PositiveIntegerField(default=0)
-    cycle_start_count = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    enqueued_for = models.DateTimeField(
-        null=True, blank=True, help_text="When the last task message was due; the sweep re-sends a lost one."
-    )
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True, default="")
-    delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "webhook deliveries"
-        indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="webhookdelivery_due"),
-            models.Index(fields=["status", "lease_expires_at"], name="webhookdelivery_lease"),
-        ]
+        indexes = outgoing_indexes("webhookdelivery")
         constraints = [
             models.UniqueConstraint(fields=["event", "endpoint"], name="webhookdelivery_unique_event_endpoint"),
-            models.CheckConstraint(
-                condition=Q(status__in=WebhookDeliveryStatus.values), name="webhookdelivery_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="pending") | Q(next_attempt_at__isnull=False), name="webhookdelivery_pending_due"
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="delivering") | Q(lease_expires_at__isnull=False),
-                name="webhookdelivery_delivering_leased",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="succeeded") | Q(delivered_at__isnull=False),
-                name="webhookdelivery_succeeded_when",
-            ),
-            models.CheckConstraint(
-                condition=Q(cycle_start_count__lte=models.F("attempt_count")), name="webhookdelivery_cycle_counts"
-            ),
+            *outgoing_constraints("webhookdelivery"),
         ]
 
     def __str__(self) -> str:

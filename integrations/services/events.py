@@ -10,8 +10,8 @@ from common.events import Event, iso
 from common.exceptions import ApplicationError
 from integrations.greenhouse.services import callback_record as greenhouse_callback_record
 from integrations.ids import new_webhook_secret
-from integrations.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint, WebhookEvent, WebhookEventType
-from integrations.services.queue import delivery_enqueue_on_commit
+from integrations.models import WebhookDelivery, WebhookEndpoint, WebhookEvent, WebhookEventType
+from integrations.services.delivery import WEBHOOK_DELIVERIES
 
 
 @transaction.atomic
@@ -73,11 +73,8 @@ def webhook_event_record(*, organisation_id: int, type: str, payload: dict[str, 
     event.full_clean(validate_unique=False)  # the id is fresh; the insert would fail loudly on a clash
     event.save(force_insert=True)
     deliveries = WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(
-            event=event, endpoint=endpoint, status=WebhookDeliveryStatus.PENDING, next_attempt_at=now, enqueued_for=now
-        )
-        for endpoint in endpoints
+        WebhookDelivery(event=event, endpoint=endpoint, **WEBHOOK_DELIVERIES.due_now(now)) for endpoint in endpoints
     )
     for delivery in deliveries:
-        delivery_enqueue_on_commit(delivery.pk)
+        WEBHOOK_DELIVERIES.enqueue_on_commit(delivery.pk)
     return event

@@ -35,6 +35,7 @@ from config.celery import app
 from grading.models import GradingResult, Verdict
 from grading.services import submission_create
 from grading.tasks import sweep_submissions
+from integrations.greenhouse.services import GREENHOUSE_CALLBACKS
 from integrations.models import GreenhouseCallbackStatus, GreenhouseInterview, WebhookDelivery, WebhookEvent
 from integrations.services import webhook_endpoint_create
 from tests.factories import CandidateFactory
@@ -175,7 +176,7 @@ def test_the_sweep_repairs_an_attempt_left_submitted_and_sends_its_notices_once(
     organisation, two_coding_questions, django_capture_on_commit_callbacks, monkeypatch
 ):
     callbacks: list[int] = []
-    monkeypatch.setattr("integrations.greenhouse.services.callback_enqueue_on_commit", callbacks.append)
+    monkeypatch.setattr(GREENHOUSE_CALLBACKS, "enqueue_on_commit", lambda pk, countdown=None: callbacks.append(pk))
     url = "https://a.example.test/"
     endpoint = webhook_endpoint_create(organisation=organisation, url=url, events=["attempt.graded"])
     stuck = graded_without_the_attempt(organisation, two_coding_questions)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from assessments.models import Invitation, QuestionSet, Role, Section, SectionItem
 from assessments.services.attempts import invitation_create
 from integrations.models import WebhookEndpoint
-from integrations.services import webhook_endpoint_create
+from integrations.services import WEBHOOK_DELIVERIES, webhook_endpoint_create
 from tests.factories import CandidateFactory, MembershipFactory, QuestionFactory
 from tests.integrations.receiver import Receiver
 
@@ -35,10 +35,7 @@ def endpoint(organisation, receiver) -> WebhookEndpoint:
 def sent(monkeypatch) -> list[tuple[int, float | None]]:
     """Record task messages instead of sending them: these tests drive the task themselves."""
     messages: list[tuple[int, float | None]] = []
-    monkeypatch.setattr(
-        "integrations.services.queue.delivery_enqueue", lambda pk, countdown=None: messages.append((pk, countdown))
-    )
-    monkeypatch.setattr("integrations.services.delivery.delivery_enqueue", lambda pk: messages.append((pk, None)))
+    monkeypatch.setattr(WEBHOOK_DELIVERIES, "enqueue", lambda pk, countdown=None: messages.append((pk, countdown)))
     return messages
 
 

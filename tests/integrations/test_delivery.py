@@ -15,10 +15,19 @@ from assessments.services.answers import attempt_submit
 from assessments.services.attempts import attempt_start
 from common.exceptions import ConflictError
 from config.celery import app
+from integrations.greenhouse.services import GREENHOUSE_CALLBACKS
+from integrations.greenhouse.tasks import deliver_greenhouse_callback
 from integrations.models import WebhookDelivery, WebhookDeliveryAttempt, WebhookDeliveryStatus, WebhookEvent
-from integrations.services import deliveries_sweep, delivery_claim, delivery_record, delivery_replay
-from integrations.services.delivery import RETRY_SCHEDULE
+from integrations.services import (
+    WEBHOOK_DELIVERIES,
+    deliveries_sweep,
+    delivery_claim,
+    delivery_record,
+    delivery_replay,
+    outgoing,
+)
 from integrations.services.http import PostResult
+from integrations.services.outgoing import RETRY_SCHEDULE
 from integrations.tasks import deliver_webhook
 from tests.grading.processes import free_port
 from tests.integrations.conftest import invite
@@ -256,3 +265,20 @@ def test_delivery_tasks_have_their_own_queue_and_the_sweep_is_scheduled():
     assert "integrations.tasks.sweep_webhook_deliveries" in tasks
     assert deliver_webhook.acks_late and deliver_webhook.reject_on_worker_lost
     assert deliver_webhook.soft_time_limit < deliver_webhook.time_limit < settings.WEBHOOK_LEASE_SECONDS
+
+
+def test_each_kind_sends_its_registered_task_by_name_on_the_webhooks_queue(monkeypatch):
+    messages = []
+
+    class Broker:
+        def send_task(self, name, args, queue, countdown):
+            messages.append((name, args, queue, countdown))
+
+    monkeypatch.setattr(outgoing, "current_app", Broker())
+    WEBHOOK_DELIVERIES.enqueue(5, countdown=3.0)
+    GREENHOUSE_CALLBACKS.enqueue(6)
+    assert messages == [
+        ("integrations.tasks.deliver_webhook", (5,), "webhooks", 3.0),
+        ("integrations.greenhouse.tasks.deliver_greenhouse_callback", (6,), "webhooks", None),
+    ]
+    assert {deliver_webhook.name, deliver_greenhouse_callback.name} == {name for name, *_ in messages}

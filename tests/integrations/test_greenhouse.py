@@ -1,17 +1,19 @@
 """Greenhouse Assessment Partner API: auth, list_tests, send_test, test_status, the PATCH callback end to end."""
 
 import base64
+import itertools
 import json
 import logging
 import threading
 from collections.abc import Iterator
-from datetime import UTC
+from datetime import UTC, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from assessments.models import Attempt, AttemptStatus, Candidate, CodeSubmission, CodingSpec, Invitation
 from assessments.services.answers import answer_save, attempt_submit
@@ -22,6 +24,7 @@ from grading.services.grade import GradeOutcome, attempt_mark_graded, submission
 from integrations.api_keys import api_key_create
 from integrations.greenhouse import services
 from integrations.models import ApiKeyScope, GreenhouseCallbackStatus, GreenhouseInterview
+from integrations.services.outgoing import RETRY_SCHEDULE
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +92,9 @@ def write_key(organisation) -> str:
 @pytest.fixture
 def queued(monkeypatch) -> list[tuple[int, float | None]]:
     sent: list[tuple[int, float | None]] = []
-    monkeypatch.setattr(services, "callback_enqueue", lambda pk, countdown=None: sent.append((pk, countdown)))
+    monkeypatch.setattr(
+        services.GREENHOUSE_CALLBACKS, "enqueue", lambda pk, countdown=None: sent.append((pk, countdown))
+    )
     monkeypatch.setattr("grading.services.submissions._enqueue", lambda pk: None)
     return sent
 
@@ -317,6 +322,51 @@ def test_callback_retries_5xx_and_connection_errors_then_succeeds(
 
     dead = services.patch("http://127.0.0.1:9/cb")  # refused: retryable
     assert dead.status_code is None and not dead.permanent
+
+
+def test_a_callback_dies_when_the_webhook_schedule_is_spent(organisation, coding_set, queued, greenhouse):
+    interview = services.send_test(
+        organisation=organisation,
+        partner_test_id=str(coding_set.pk),
+        candidate={"email": "a@example.com"},
+        callback_url=greenhouse.url("/cb"),
+    )
+    GreenhouseInterview.objects.filter(pk=interview.pk).update(
+        callback_status=GreenhouseCallbackStatus.PENDING, callback_next_at=interview.created_at
+    )
+    greenhouse.statuses = [503] * (len(RETRY_SCHEDULE) + 1)
+    outcomes = []
+    for _ in range(len(RETRY_SCHEDULE) + 1):
+        interview.refresh_from_db()
+        outcomes.append(services.callback_deliver(interview_id=interview.pk, now=interview.callback_next_at))
+    assert outcomes == ["retry"] * len(RETRY_SCHEDULE) + ["failed"]
+    interview.refresh_from_db()
+    assert (interview.callback_status, interview.callback_next_at) == (GreenhouseCallbackStatus.FAILED, None)
+    assert interview.callback_attempts == len(RETRY_SCHEDULE) + 1 == len(greenhouse.requests)
+
+
+def test_the_callback_sweep_sends_due_and_abandoned_callbacks_only(organisation, coding_set, queued):
+    numbers = itertools.count()
+
+    def interview(status: str, next_at) -> GreenhouseInterview:
+        sent = services.send_test(
+            organisation=organisation,
+            partner_test_id=str(coding_set.pk),
+            candidate={"email": "a@example.com"},
+            callback_url=f"https://gh.example/cb/{next(numbers)}",
+        )
+        GreenhouseInterview.objects.filter(pk=sent.pk).update(callback_status=status, callback_next_at=next_at)
+        return sent
+
+    now = timezone.now()
+    due = interview(GreenhouseCallbackStatus.PENDING, now)
+    interview(GreenhouseCallbackStatus.PENDING, now + timedelta(minutes=10))  # a retry not due yet
+    abandoned = interview(GreenhouseCallbackStatus.DELIVERING, now - timedelta(seconds=1))  # its lease ran out
+    interview(GreenhouseCallbackStatus.DELIVERING, now + timedelta(seconds=30))  # a worker holds it
+    interview(GreenhouseCallbackStatus.NONE, None)  # the attempt is not graded yet
+    interview(GreenhouseCallbackStatus.SUCCEEDED, None)
+    assert sorted(services.callbacks_sweep(now=now)) == sorted([due.pk, abandoned.pk])
+    assert sorted(queued) == sorted([(due.pk, None), (abandoned.pk, None)])
 
 
 @pytest.mark.sandbox
