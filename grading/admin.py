@@ -1,14 +1,42 @@
-"""Grading evidence is written only by the grader: everything here is read-only."""
+"""Grading evidence is written only by the grader: everything here is read-only.
+
+Code submissions (an assessments model) are registered here, with their grading results inline.
+"""
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from assessments.admin.mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from assessments.models import CodeSubmission
 from grading.models import GradingResult, TestResult
 
 # What the candidate's code returned is for reviewers; it stays on the test result's own page.
 TEST_RESULT_ROW = ("test_case", "verdict", "checker_message", "cpu_ms", "wall_ms", "memory_kb")
+
+
+class GradingResultInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = GradingResult
+    fields = ("created_at", "verdict", "score", "test_revision", "duration_ms")
+    readonly_fields = fields
+
+
+@admin.register(CodeSubmission)
+class CodeSubmissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "candidate", "question", "purpose", "status", "delivery_count", "created_at")
+    list_filter = ("status", "purpose", "attempt_question__attempt__organisation")
+    list_select_related = ("attempt_question__attempt__invitation__candidate", "attempt_question__revision__question")
+    search_fields = ("attempt_question__attempt__invitation__candidate__name", "last_error")
+    date_hierarchy = "created_at"
+    inlines = (GradingResultInline,)
+
+    @admin.display(description="candidate")
+    def candidate(self, obj: CodeSubmission) -> str:
+        return str(obj.attempt_question.attempt.invitation.candidate)
+
+    @admin.display(description="question")
+    def question(self, obj: CodeSubmission) -> str:
+        return str(obj.attempt_question.revision)
 
 
 class TestResultInline(ReadOnlyInlineMixin, admin.TabularInline):

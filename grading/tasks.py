@@ -5,8 +5,9 @@ from celery.signals import worker_process_shutdown
 from django.conf import settings
 
 import sandbox
+from assessments.services.attempts import attempts_repair_graded
 from grading.runner import sandbox_config
-from grading.services import GradeOutcome, attempts_repair_graded, submission_grade, submissions_sweep
+from grading.services import GradeOutcome, submission_grade, submissions_sweep
 
 RETRY_BASE_SECONDS = 5
 RETRY_MAX_SECONDS = 300

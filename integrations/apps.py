@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from common.events import event_subscribe
+
 
 class IntegrationsConfig(AppConfig):
     name = "integrations"
@@ -7,7 +9,6 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from common.events import event_subscribe
         from integrations import schema  # noqa: F401 - registers the API key scheme with drf-spectacular
         from integrations.services import event_fan_out
 

@@ -7,12 +7,10 @@ from assessments.models import (
     Answer,
     Attempt,
     AttemptQuestion,
-    CodeSubmission,
     Decision,
     IntegrityEvent,
     Invitation,
 )
-from grading.models import GradingResult
 
 # Once the candidate has started, the attempt was built from these; changing them would misdescribe it.
 INVITATION_STARTED_FIELDS = ("organisation", "candidate", "question_set", "stage", "duration_minutes")
@@ -129,30 +127,6 @@ class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="question")
     def question(self, obj: Answer) -> str:
-        return str(obj.attempt_question.revision)
-
-
-class GradingResultInline(ReadOnlyInlineMixin, admin.TabularInline):
-    model = GradingResult
-    fields = ("created_at", "verdict", "score", "test_revision", "duration_ms")
-    readonly_fields = fields
-
-
-@admin.register(CodeSubmission)
-class CodeSubmissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("__str__", "candidate", "question", "purpose", "status", "delivery_count", "created_at")
-    list_filter = ("status", "purpose", "attempt_question__attempt__organisation")
-    list_select_related = ("attempt_question__attempt__invitation__candidate", "attempt_question__revision__question")
-    search_fields = ("attempt_question__attempt__invitation__candidate__name", "last_error")
-    date_hierarchy = "created_at"
-    inlines = (GradingResultInline,)
-
-    @admin.display(description="candidate")
-    def candidate(self, obj: CodeSubmission) -> str:
-        return str(obj.attempt_question.attempt.invitation.candidate)
-
-    @admin.display(description="question")
-    def question(self, obj: CodeSubmission) -> str:
         return str(obj.attempt_question.revision)
 
 

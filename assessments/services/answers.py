@@ -20,8 +20,9 @@ from assessments.models import (
     QuestionKind,
     SubmissionPurpose,
 )
-from assessments.services.attempts import attempt_is_writable, invitation_touch
+from assessments.services.attempts import attempt_is_writable, attempt_mark_graded, invitation_touch
 from assessments.services.events import attempt_event_record
+from assessments.services.submissions import submission_create
 from common.exceptions import ApplicationError, ConflictError, NotFoundError, size_check
 
 ANSWER_MAX_CHARS = 20_000
@@ -74,8 +75,6 @@ def answer_save(*, attempt: Attempt, attempt_question_id: int, body: str, versio
 
 @transaction.atomic
 def samples_run(*, attempt: Attempt, attempt_question_id: int, source: str) -> CodeSubmission:
-    from grading.services import submission_create
-
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
     attempt_is_writable(attempt)
     attempt_question = attempt_question_get(attempt=attempt, attempt_question_id=attempt_question_id)
@@ -92,8 +91,6 @@ class SubmitResult:
 @transaction.atomic
 def attempt_submit(*, attempt: Attempt, by_deadline: bool = False, now: datetime | None = None) -> SubmitResult:
     """Freeze the answers and queue each coding answer for grading on the hidden tests. Once only."""
-    from grading.services import submission_create
-
     now = now or timezone.now()
     frozen = Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
         status=AttemptStatus.SUBMITTED, submitted_at=now, finalised_by_deadline=by_deadline, updated_at=now
@@ -108,8 +105,6 @@ def attempt_submit(*, attempt: Attempt, by_deadline: bool = False, now: datetime
         for question in coding.select_related("answer", "revision__question").order_by("position")
     ]
     if not submissions:
-        from grading.services.grade import attempt_mark_graded
-
         attempt_mark_graded(attempt_id=attempt.pk)
     attempt.refresh_from_db()
     return SubmitResult(attempt=attempt, submissions=submissions)

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from assessments.models import (
@@ -13,6 +13,7 @@ from assessments.models import (
     AttemptQuestion,
     AttemptStatus,
     Candidate,
+    CodeSubmission,
     CodingSpec,
     Invitation,
     Organisation,
@@ -20,6 +21,8 @@ from assessments.models import (
     QuestionSet,
     SectionItem,
     Stage,
+    SubmissionPurpose,
+    SubmissionStatus,
 )
 from assessments.services.events import attempt_event_record, invitation_event_record
 from assessments.services.questions import revisions_lock
@@ -205,3 +208,49 @@ def attempt_is_writable(attempt: Attempt, now: datetime | None = None) -> None:
         raise PermissionDeniedError(
             "Time is up: the deadline has passed. Your saved work is kept.", code="deadline_passed"
         )
+
+
+@transaction.atomic
+def attempt_mark_graded(*, attempt_id: int) -> bool:
+    """A submitted attempt is graded once every final code submission in it is graded.
+
+    Called by grading as each final submission's result is recorded, by ``attempt_submit`` when nothing
+    needs grading, and by the grading sweep (``attempts_repair_graded``). The attempt row is locked
+    before the count: when an attempt's last two submissions finish at once in two workers, the second
+    to take the lock sees the first one's committed result, so the last to finish always marks the
+    attempt (without the lock, under read committed, each could still see the other as running and
+    neither would mark it).
+    """
+    attempt = (
+        Attempt.objects.select_for_update()
+        .only("pk", "status", "invitation_id")
+        .filter(pk=attempt_id, status=AttemptStatus.SUBMITTED)
+        .first()
+    )
+    if attempt is None:
+        return False
+    pending = CodeSubmission.objects.filter(
+        attempt_question__attempt_id=attempt_id, purpose=SubmissionPurpose.FINAL
+    ).exclude(status=SubmissionStatus.GRADED)
+    if pending.exists():
+        return False
+    now = timezone.now()
+    Attempt.objects.filter(pk=attempt_id).update(status=AttemptStatus.GRADED, updated_at=now)
+    invitation_touch(invitation_id=attempt.invitation_id, now=now)
+    attempt_event_record(attempt_id=attempt_id, type="attempt.graded")  # its webhooks and Greenhouse PATCH
+    return True
+
+
+def attempts_repair_graded(*, limit: int = 500) -> list[int]:
+    """Mark graded every submitted attempt whose final submissions are all graded (the grading sweep's repair).
+
+    Attempts left behind by the race ``attempt_mark_graded`` now locks against, or by any other
+    lost update, would otherwise stay submitted for good. Each goes through ``attempt_mark_graded``,
+    which re-checks under the lock, so its webhook and Greenhouse callback are recorded once.
+    """
+    unfinished = CodeSubmission.objects.filter(
+        attempt_question__attempt=OuterRef("pk"), purpose=SubmissionPurpose.FINAL
+    ).exclude(status=SubmissionStatus.GRADED)
+    stuck = Attempt.objects.filter(status=AttemptStatus.SUBMITTED).exclude(Exists(unfinished))
+    ids = list(stuck.order_by("pk").values_list("pk", flat=True)[:limit])
+    return [attempt_id for attempt_id in ids if attempt_mark_graded(attempt_id=attempt_id)]

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from assessments.models import CodingSpec, Question, QuestionKind, QuestionRevision, TestCase, Visibility
+from assessments.seed.coding import load_coding_seed
 from assessments.services.questions import question_revise
 from common.exceptions import ApplicationError, ConflictError
 
@@ -93,8 +94,6 @@ def spec_test_revision(spec: CodingSpec) -> str:
 
 def coding_spec_from_seed(*, question: Question, seed_name: str) -> CodingSpec:
     """Attach a shipped coding spec (assessments/seed/coding/<name>) to a question, once."""
-    from assessments.seed.coding import load_coding_seed
-
     revision = question.current_revision
     assert revision is not None
     existing = CodingSpec.objects.filter(revision=revision).first()

@@ -5,12 +5,10 @@ import time
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessments.models import (
-    Attempt,
-    AttemptStatus,
     CodeSubmission,
     CodingSpec,
     SubmissionPurpose,
@@ -18,9 +16,8 @@ from assessments.models import (
     TestCase,
     Visibility,
 )
-from assessments.services.attempts import invitation_touch
+from assessments.services.attempts import attempt_mark_graded
 from assessments.services.coding import spec_test_revision
-from assessments.services.events import attempt_event_record
 from grading.checkers import CheckerError
 from grading.models import GradingResult, TestResult, Verdict
 from grading.runner import run_tests
@@ -146,50 +143,6 @@ def _record(
         ]
     )
     return True
-
-
-@transaction.atomic
-def attempt_mark_graded(*, attempt_id: int) -> bool:
-    """A submitted attempt is graded once every final code submission in it is graded.
-
-    The attempt row is locked before the count: when an attempt's last two submissions finish at
-    once in two workers, the second to take the lock sees the first one's committed result, so the
-    last to finish always marks the attempt (without the lock, under read committed, each could still
-    see the other as running and neither would mark it).
-    """
-    attempt = (
-        Attempt.objects.select_for_update()
-        .only("pk", "status", "invitation_id")
-        .filter(pk=attempt_id, status=AttemptStatus.SUBMITTED)
-        .first()
-    )
-    if attempt is None:
-        return False
-    pending = CodeSubmission.objects.filter(
-        attempt_question__attempt_id=attempt_id, purpose=SubmissionPurpose.FINAL
-    ).exclude(status=SubmissionStatus.GRADED)
-    if pending.exists():
-        return False
-    now = timezone.now()
-    Attempt.objects.filter(pk=attempt_id).update(status=AttemptStatus.GRADED, updated_at=now)
-    invitation_touch(invitation_id=attempt.invitation_id, now=now)
-    attempt_event_record(attempt_id=attempt_id, type="attempt.graded")  # its webhooks and Greenhouse PATCH
-    return True
-
-
-def attempts_repair_graded(*, limit: int = 500) -> list[int]:
-    """Mark graded every submitted attempt whose final submissions are all graded (the sweep's repair).
-
-    Attempts left behind by the race ``attempt_mark_graded`` now locks against, or by any other
-    lost update, would otherwise stay submitted for good. Each goes through ``attempt_mark_graded``,
-    which re-checks under the lock, so its webhook and Greenhouse callback are recorded once.
-    """
-    unfinished = CodeSubmission.objects.filter(
-        attempt_question__attempt=OuterRef("pk"), purpose=SubmissionPurpose.FINAL
-    ).exclude(status=SubmissionStatus.GRADED)
-    stuck = Attempt.objects.filter(status=AttemptStatus.SUBMITTED).exclude(Exists(unfinished))
-    ids = list(stuck.order_by("pk").values_list("pk", flat=True)[:limit])
-    return [attempt_id for attempt_id in ids if attempt_mark_graded(attempt_id=attempt_id)]
 
 
 def _test_result(

@@ -1,35 +1,17 @@
-"""A code submission's life: created queued, claimed under a lease, released, swept. One state at a time."""
+"""A code submission's life in grading: claimed under a lease, released, requeued, swept. One state at a time.
+
+It is created queued by ``assessments.services.submissions``, whose ``submission_enqueue`` sends every
+grading task message.
+"""
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from assessments.models import AttemptQuestion, CodeSubmission, QuestionKind, SubmissionPurpose, SubmissionStatus
-from common.exceptions import ApplicationError, size_check
-
-
-def _enqueue(submission_id: int) -> None:
-    from grading.tasks import grade_submission
-
-    grade_submission.delay_on_commit(submission_id)  # type: ignore[attr-defined]  # celery-types lacks it
-
-
-@transaction.atomic
-def submission_create(*, attempt_question: AttemptQuestion, source: str, purpose: str) -> CodeSubmission:
-    """Queue code for grading; the grading task is sent only once this transaction commits."""
-    if attempt_question.revision.question.kind != QuestionKind.CODING:
-        raise ApplicationError("Only coding questions take code submissions.", code="not_a_coding_question")
-    size_check("The code", size=len(source.encode()), limit=settings.SUBMISSION_MAX_SOURCE_BYTES, unit="bytes")
-    if purpose not in SubmissionPurpose.values:
-        raise ApplicationError(f"Unknown purpose {purpose!r}.")
-    submission = CodeSubmission(attempt_question=attempt_question, source=source, purpose=purpose)
-    submission.full_clean(validate_constraints=False)
-    submission.save()
-    _enqueue(submission.pk)
-    return submission
+from assessments.models import CodeSubmission, SubmissionStatus
+from assessments.services.submissions import submission_enqueue
 
 
 def submission_claim(*, submission_id: int) -> CodeSubmission | None:
@@ -88,7 +70,7 @@ def submission_requeue(*, submission: CodeSubmission) -> bool:
         updated_at=timezone.now(),
     )
     if updated:
-        transaction.on_commit(lambda: _enqueue(submission.pk))
+        submission_enqueue(submission.pk)
     return bool(updated)
 
 
@@ -107,5 +89,5 @@ def submissions_sweep() -> list[int]:
     ids = list(stuck.values_list("pk", flat=True)[:1000])
     CodeSubmission.objects.filter(pk__in=ids, status=SubmissionStatus.QUEUED).update(updated_at=now)
     for submission_id in ids:
-        _enqueue(submission_id)
+        submission_enqueue(submission_id)
     return ids

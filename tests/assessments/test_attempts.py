@@ -62,7 +62,7 @@ def invitation(organisation, question_set):
 @pytest.fixture
 def no_enqueue(monkeypatch):
     sent: list[int] = []
-    monkeypatch.setattr("grading.services.submissions._enqueue", sent.append)
+    monkeypatch.setattr("assessments.services.submissions.submission_enqueue", sent.append)
     return sent
 
 

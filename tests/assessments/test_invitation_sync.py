@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from assessments.models import Attempt, CodeSubmission, Invitation, SubmissionStatus
 from assessments.services.answers import attempt_submit
-from assessments.services.attempts import attempt_start, invitations_touch_clock_changes
+from assessments.services.attempts import attempt_mark_graded, attempt_start, invitations_touch_clock_changes
 from assessments.tasks import finalise_expired_attempts
 from common.exceptions import ConflictError
-from grading.services.grade import attempt_mark_graded
 from tests.assessments import test_attempts
 from tests.assessments.test_attempts import api, started
 

@@ -42,5 +42,6 @@ def beam_question(organisation):
 def no_enqueue(monkeypatch):
     """Record instead of sending: tests drive the grading service directly."""
     sent: list[int] = []
-    monkeypatch.setattr("grading.services.submissions._enqueue", sent.append)
+    for module in ("assessments.services.submissions", "grading.services.submissions"):
+        monkeypatch.setattr(f"{module}.submission_enqueue", sent.append)
     return sent

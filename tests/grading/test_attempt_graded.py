@@ -31,15 +31,16 @@ from assessments.models import (
 )
 from assessments.services.coding import coding_spec_from_seed
 from assessments.services.questions import question_create
+from assessments.services.submissions import submission_create
 from config.celery import app
 from grading.models import GradingResult, Verdict
-from grading.services import submission_create
 from grading.tasks import sweep_submissions
 from integrations.greenhouse.services import GREENHOUSE_CALLBACKS
 from integrations.models import GreenhouseCallbackStatus, GreenhouseInterview, WebhookDelivery, WebhookEvent
 from integrations.services import webhook_endpoint_create
 from tests.factories import CandidateFactory
 from tests.grading.processes import CeleryProcesses, RedisServer, celery_app_pointed_at, wait_for, worker_env
+from tests.grading.race_app import meet_key
 from tests.integrations.receiver import Receiver
 
 ATTEMPTS = 8
@@ -95,8 +96,22 @@ def final_submissions(attempt: Attempt) -> list[CodeSubmission]:
     ]
 
 
+@dataclass
+class RacingWorkers:
+    celery: CeleryProcesses
+    redis: RedisServer  # the broker, and the gradings' meeting counters
+
+    def logs(self) -> str:
+        return self.celery.logs()
+
+    def meetings(self, attempt_id: int) -> int:
+        """How many gradings of the attempt reached the meeting point before deciding about it."""
+        with self.redis.client() as client:
+            return int(client.get(meet_key(attempt_id)) or 0)
+
+
 @pytest.fixture
-def racing_workers(tmp_path: Path, docker_engine) -> Iterator[CeleryProcesses]:
+def racing_workers(tmp_path: Path, docker_engine) -> Iterator[RacingWorkers]:
     """Two grading workers whose gradings of one attempt meet; one worker for the webhook deliveries."""
     redis_server = RedisServer(tmp_path).start()
     env = worker_env(
@@ -113,7 +128,7 @@ def racing_workers(tmp_path: Path, docker_engine) -> Iterator[CeleryProcesses]:
             second = celery.worker("grader-2", app="tests.grading.race_app", wait=False)
             deliveries = celery.worker("deliveries", queues="webhooks", wait=False)
             celery.wait_ready(first, second, deliveries)
-            yield celery
+            yield RacingWorkers(celery, redis_server)
     finally:
         celery.stop_all()
         redis_server.stop()
@@ -140,6 +155,8 @@ def test_two_submissions_finishing_together_always_grade_the_attempt(
         wait_for(all_submissions_graded, timeout=240, what=f"{2 * ATTEMPTS} gradings\n{racing_workers.logs()}")
         statuses = dict(Attempt.objects.filter(pk__in=[a.pk for a in attempts]).values_list("pk", "status"))
         assert statuses == {attempt.pk: AttemptStatus.GRADED for attempt in attempts}, racing_workers.logs()
+        meetings = {attempt.pk: racing_workers.meetings(attempt.pk) for attempt in attempts}
+        assert meetings == {attempt.pk: 2 for attempt in attempts}  # both gradings met before deciding, every time
 
         events = WebhookEvent.objects.filter(organisation=organisation, type="attempt.graded")
         assert sorted(events.values_list("payload__data__attempt_id", flat=True)) == sorted(a.pk for a in attempts)

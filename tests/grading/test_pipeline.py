@@ -6,12 +6,12 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import CodeSubmission, SubmissionStatus
+from assessments.services.submissions import submission_create
 from common.exceptions import ApplicationError
 from grading.models import GradingResult, Verdict
 from grading.services import (
     GradeOutcome,
     coding_spec_publish,
-    submission_create,
     submission_grade,
     submission_requeue,
     submissions_sweep,

@@ -22,9 +22,10 @@ from django.utils import timezone
 from docker.errors import DockerException
 
 from assessments.models import Attempt, AttemptQuestion, CodeSubmission, Invitation, SubmissionStatus
+from assessments.services.submissions import submission_create
 from config.celery import app
 from grading.models import GradingResult, Verdict
-from grading.services import GradeOutcome, submission_claim, submission_create, submission_grade, submissions_sweep
+from grading.services import GradeOutcome, submission_claim, submission_grade, submissions_sweep
 from grading.services.grade import _platform_failure
 from sandbox import SandboxConfig
 from sandbox.api import get_client

@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from assessments.models import Attempt, AttemptStatus, Candidate, CodeSubmission, CodingSpec, Invitation
 from assessments.services.answers import answer_save, attempt_submit
-from assessments.services.attempts import attempt_start
+from assessments.services.attempts import attempt_mark_graded, attempt_start
 from assessments.services.coding import coding_spec_from_seed
 from assessments.services.importing import question_set_import
-from grading.services.grade import GradeOutcome, attempt_mark_graded, submission_grade
+from grading.services.grade import GradeOutcome, submission_grade
 from integrations.api_keys import api_key_create
 from integrations.greenhouse import services
 from integrations.models import ApiKeyScope, GreenhouseCallbackStatus, GreenhouseInterview
@@ -95,7 +95,7 @@ def queued(monkeypatch) -> list[tuple[int, float | None]]:
     monkeypatch.setattr(
         services.GREENHOUSE_CALLBACKS, "enqueue", lambda pk, countdown=None: sent.append((pk, countdown))
     )
-    monkeypatch.setattr("grading.services.submissions._enqueue", lambda pk: None)
+    monkeypatch.setattr("assessments.services.submissions.submission_enqueue", lambda pk: None)
     return sent
 
 

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from assessments.services.demo import demo_load
@@ -17,8 +18,6 @@ class Command(BaseCommand):
         self.stdout.write(f"demo loop ready: {loop.title!r} — stages: {stages}")
         if options["skip_publish"]:
             return
-        # Publishing runs each reference solution in the sandbox; without an engine it waits.
-        from grading.services import coding_specs_publish_pending
-
-        for name, state in coding_specs_publish_pending(organisation=loop.organisation).items():
-            self.stdout.write(f"coding question {name}: {state}")
+        # Publishing runs each reference solution in the sandbox (without an engine it waits). It is
+        # grading's command, called by name: grading sits above assessments.
+        call_command("publish_coding_questions", org=loop.organisation.slug, stdout=self.stdout)

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.models import Organisation
+from grading.services import coding_specs_publish_pending
 
 
 class Command(BaseCommand):
@@ -12,8 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("--org", required=True, help="Organisation slug")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from grading.services import coding_specs_publish_pending
-
         organisation = Organisation.objects.filter(slug=options["org"]).first()
         if organisation is None:
             raise CommandError(f"No organisation with slug {options['org']!r}.")
