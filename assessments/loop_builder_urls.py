@@ -1,7 +1,7 @@
 from django.urls import path
 
-from assessments import loop_builder_views as views
-from assessments.similarity_views import similarity_view
+from manage.views import loops as views
+from manage.views.similarity import similarity_view
 
 urlpatterns = [
     path("loops/new/", views.loop_new_view, name="manage-loop-new"),

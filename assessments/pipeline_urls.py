@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import pipeline_views
+from manage.views import pipeline as pipeline_views
 
 urlpatterns = [
     path("loops/", pipeline_views.loop_list_view, name="manage-loops"),

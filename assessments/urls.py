@@ -1,6 +1,8 @@
 from django.urls import path
 
-from assessments import apis, attempt_apis, invitation_apis
+from api.views import attempts as attempt_apis
+from api.views import invitations as invitation_apis
+from api.views import questions as apis
 
 urlpatterns = [
     path("questions/", apis.QuestionListApi.as_view(), name="question-list"),

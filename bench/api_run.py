@@ -28,8 +28,8 @@ from bench.api_inprocess import layers, measure, profile_text  # noqa: E402
 from bench.api_report import Row  # noqa: E402
 from bench.api_server import Server, ServerConfig, gunicorn, request  # noqa: E402
 from bench.api_wrk import WrkResult, ensure_wrk, run_wrk, wrk_version  # noqa: E402
-from integrations.api_keys import api_key_create  # noqa: E402
 from integrations.models import ApiKeyScope  # noqa: E402
+from integrations.services.api_keys import api_key_create  # noqa: E402
 
 
 def run(args: argparse.Namespace, *, counts: list[int], folder: Path, rng: random.Random) -> int:

@@ -30,9 +30,9 @@ from assessments.models import (
     Stage,
     StageKind,
 )
-from assessments.services.demo import demo_load
 from assessments.services.questions import revisions_lock
 from bench.api_seed_grading import Pinned, attempt_extras_create, final_submissions_create, scorecards_create
+from rubrics.services.demo import demo_load
 
 BATCH = 2000
 STARTED_SHARE = 0.85

@@ -28,7 +28,7 @@ from assessments.services.coding import spec_test_revision
 from grading.models import GradingResult, TestResult, Verdict
 from grading.verdicts import overall_verdict, weighted_score
 from rubrics.models import Rating, Recommendation, Scorecard, ScorecardStatus
-from rubrics.scorecards import scorecard_criteria
+from rubrics.services.scorecards import scorecard_criteria
 
 BATCH = 2000
 IMAGE_DIGEST = "sha256:" + "5eed" * 16

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "grading",
     "rubrics",
     "integrations",
+    "manage",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,6 @@ from django.utils.html import format_html
 
 from assessments.admin.mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin, excerpt
 from common.exceptions import ConflictError
-from integrations.api_keys import api_key_issue, api_key_revoke
 from integrations.ids import new_webhook_secret
 from integrations.models import (
     ApiKey,
@@ -22,6 +21,7 @@ from integrations.models import (
     WebhookEventType,
 )
 from integrations.services import delivery_replay
+from integrations.services.api_keys import api_key_issue, api_key_revoke
 from integrations.services.endpoints import secret_overlap_ends_at
 
 

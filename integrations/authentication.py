@@ -12,8 +12,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
-from integrations.api_keys import InvalidApiKey, api_key_authenticate
 from integrations.models import ApiKey
+from integrations.services.api_keys import InvalidApiKey, api_key_authenticate
 
 KEYWORD = "Api-Key"
 _MESSAGES = {"invalid_api_key": "The API key is not valid.", "api_key_revoked": "The API key has been revoked."}

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from rubrics import apis, scorecard_apis
+from api.views import rubrics as apis
+from api.views import scorecards as scorecard_apis
 
 urlpatterns = [
     path("rubrics/", apis.RubricListApi.as_view(), name="rubric-list"),

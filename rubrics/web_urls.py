@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rubrics import web_views
+from rubrics.views import scorecards as web_views
 
 urlpatterns = [
     path("", web_views.my_interviews, name="interviews-queue"),

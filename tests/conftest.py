@@ -9,7 +9,7 @@ from tests.sandbox.conftest import docker_engine  # noqa: F401 - shared with gra
 @pytest.fixture(autouse=True)
 def _forget_verified_api_keys():
     # The per-process memory of verified keys must not carry one test's keys into the next.
-    from integrations import api_keys
+    from integrations.services import api_keys
 
     api_keys._verified.clear()
 

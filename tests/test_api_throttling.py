@@ -10,8 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework.test import APIClient
 
 from api.throttling import KEY_PREFIX, Rate, _client, hit, parse_rate
-from integrations.api_keys import api_key_create
 from integrations.models import ApiKeyScope
+from integrations.services.api_keys import api_key_create
 
 pytestmark = pytest.mark.django_db
 

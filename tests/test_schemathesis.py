@@ -19,8 +19,8 @@ from schemathesis.checks import positive_data_acceptance
 from assessments.models import Role, StageKind
 from assessments.services.attempts import attempt_start, invitation_create
 from assessments.services.importing import question_set_import
-from integrations.api_keys import api_key_create
 from integrations.models import ApiKeyScope
+from integrations.services.api_keys import api_key_create
 from rubrics.models import ScorecardStatus
 from tests.factories import (
     CandidateFactory,

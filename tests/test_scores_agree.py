@@ -12,7 +12,6 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import AttemptQuestion, CodingSpec, Role, SectionItem, StageKind
-from assessments.report import candidate_report
 from assessments.services.answers import answer_save, attempt_submit
 from assessments.services.attempts import attempt_start, invitation_create
 from assessments.services.coding import coding_spec_from_seed
@@ -21,8 +20,9 @@ from common import scoring
 from grading.models import GradingResult
 from grading.runner import spec_limits
 from grading.services.grade import GradeOutcome, submission_grade
-from integrations.api_keys import api_key_create
 from integrations.models import ApiKeyScope, GreenhouseInterview
+from integrations.services.api_keys import api_key_create
+from manage.selectors.reports import candidate_report
 from rubrics.models import Criterion, Level
 from sandbox.types import CompileStatus, RunResult, TestOutcome, TestStatus
 from tests.assessments.test_report import _scorecard

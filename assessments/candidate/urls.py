@@ -1,6 +1,7 @@
 from django.urls import path
 
-from assessments.candidate import apis, views
+from api.views import candidate_attempt as apis
+from assessments.views import candidate_attempt as views
 
 urlpatterns = [
     path("<str:token>/", views.landing, name="candidate-landing"),

@@ -21,7 +21,6 @@ from assessments.models import (
     Organisation,
     QuestionSet,
 )
-from assessments.results import attempt_coding_score
 from assessments.services.attempts import LinkState, invitation_create, invitation_link_state
 from assessments.services.candidates import candidate_create
 from common.links import site_url
@@ -29,6 +28,7 @@ from integrations.models import GreenhouseCallbackStatus, GreenhouseInterview
 from integrations.sealing import seal, unseal
 from integrations.services import http
 from integrations.services.outgoing import DeliverOutcome, Outgoing, OutgoingFields
+from rubrics.selectors.attempt_results import attempt_coding_score
 
 DEFAULT_DURATION_MINUTES = 90
 DEFAULT_WINDOW = timedelta(days=7)

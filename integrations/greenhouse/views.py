@@ -22,9 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 from api.throttling import key_hit
 from assessments.models import QuestionSet
 from common.exceptions import ApplicationError
-from integrations.api_keys import InvalidApiKey, api_key_authenticate
 from integrations.greenhouse.services import GreenhouseError, interview_get, send_test, test_status
 from integrations.models import ApiKey
+from integrations.services.api_keys import InvalidApiKey, api_key_authenticate
 
 logger = logging.getLogger(__name__)
 View = Callable[..., HttpResponse]

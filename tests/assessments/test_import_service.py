@@ -2,8 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessments.models import Question, QuestionKind, QuestionSet, SectionItem
-from assessments.services.demo import SEED_FILE
 from assessments.services.importing import question_set_import
+from rubrics.services.demo import SEED_FILE
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,6 @@
 import pytest
 from django.test import Client
 
-from assessments import loop_builder
 from assessments.models import (
     CodingSpec,
     FocusQuestion,
@@ -18,6 +17,7 @@ from assessments.models import (
     StageKind,
 )
 from assessments.models import TestCase as SpecTestCase
+from assessments.services import loops as loop_builder
 from common.exceptions import ApplicationError
 from tests.factories import (
     CandidateFactory,

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Attempt, Decision, Invitation, QuestionSet, Role, StageKind
-from assessments.pipeline import PipelineStatus, loop_pipeline, loop_status_counts
+from manage.selectors.pipeline import PipelineStatus, loop_pipeline, loop_status_counts
 from rubrics.models import ScorecardStatus
 from tests.factories import CandidateFactory, LoopFactory, MembershipFactory, ScorecardFactory, StageFactory
 

@@ -19,12 +19,12 @@ from assessments.models import (
     SubmissionStatus,
     TestCase,
 )
-from assessments.report import candidate_report
 from assessments.services.decisions import decision_record
 from common.exceptions import ApplicationError, NotFoundError
 from grading.models import GradingResult, TestResult
 from integrations.models import WebhookEvent
 from integrations.services import webhook_endpoint_create
+from manage.selectors.reports import candidate_report
 from rubrics.models import Criterion, Level, Rating, ScorecardStatus
 from tests.factories import (
     CandidateFactory,

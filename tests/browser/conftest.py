@@ -22,8 +22,8 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings as django_settings
 
-from assessments.services.demo import DEMO_PASSWORD
 from config.celery import app
+from rubrics.services.demo import DEMO_PASSWORD
 from tests.grading.processes import CeleryProcesses, RedisServer, celery_app_pointed_at, worker_env
 
 # Playwright's sync API runs an asyncio loop in the test thread; Django's ORM would refuse to run there.

@@ -18,8 +18,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import Candidate, Invitation, Loop, Stage, StageKind
-from assessments.services.demo import LOOP_TITLE
 from rubrics.models import Scorecard, ScorecardStatus
+from rubrics.services.demo import LOOP_TITLE
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

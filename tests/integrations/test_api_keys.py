@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 
 from api.idempotency import idempotency_records_expire
 from assessments.models import Candidate
-from integrations.api_keys import api_key_create, api_key_revoke
 from integrations.models import ApiKey, ApiKeyScope, IdempotencyRecord
+from integrations.services.api_keys import api_key_create, api_key_revoke
 from tests.factories import CandidateFactory, MembershipFactory, StageFactory
 from tests.integrations.conftest import invite
 
@@ -246,7 +246,7 @@ def test_admin_add_shows_the_key_once_and_revoke_action(admin_client, organisati
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicates_wait_and_replay(organisation, monkeypatch):
     """Two simultaneous POSTs with one key: the second waits on the unique index, then replays."""
-    from assessments import apis
+    from api.views import questions as apis
 
     raw_key = api_key_create(organisation=organisation, name="ATS", scope=ApiKeyScope.WRITE)[1]
     slow_create = apis.candidate_create
@@ -280,7 +280,7 @@ def test_concurrent_duplicates_wait_and_replay(organisation, monkeypatch):
 def test_a_verified_key_is_remembered_briefly_and_a_revocation_elsewhere_lands_within_that_time(
     organisation, settings, monkeypatch, django_assert_num_queries
 ):
-    from integrations import api_keys
+    from integrations.services import api_keys
 
     settings.API_KEY_CACHE_SECONDS = 5
     api_key, plaintext = api_key_create(organisation=organisation, name="ATS")
@@ -299,7 +299,7 @@ def test_a_verified_key_is_remembered_briefly_and_a_revocation_elsewhere_lands_w
 
 
 def test_revoking_here_takes_effect_at_once(organisation, settings):
-    from integrations import api_keys
+    from integrations.services import api_keys
 
     settings.API_KEY_CACHE_SECONDS = 60
     api_key, plaintext = api_key_create(organisation=organisation, name="ATS")

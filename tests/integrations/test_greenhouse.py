@@ -21,9 +21,9 @@ from assessments.services.attempts import attempt_mark_graded, attempt_start
 from assessments.services.coding import coding_spec_from_seed
 from assessments.services.importing import question_set_import
 from grading.services.grade import GradeOutcome, submission_grade
-from integrations.api_keys import api_key_create
 from integrations.greenhouse import services
 from integrations.models import ApiKeyScope, GreenhouseCallbackStatus, GreenhouseInterview
+from integrations.services.api_keys import api_key_create
 from integrations.services.outgoing import RETRY_SCHEDULE
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from assessments.models import Role
 from rubrics.calibration import krippendorff_alpha
-from rubrics.calibration_report import loop_calibration
 from rubrics.models import Criterion, Rating, ScorecardStatus
+from rubrics.selectors.calibration import loop_calibration
 from tests.factories import (
     CandidateFactory,
     LoopFactory,

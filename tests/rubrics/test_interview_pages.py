@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments.models import Invitation, QuestionSet, Role
 from rubrics.models import ScorecardStatus
-from rubrics.scorecards import scorecard_save_draft, scorecard_start, scorecard_submit
+from rubrics.services.scorecards import scorecard_save_draft, scorecard_start, scorecard_submit
 from tests.factories import (
     CandidateFactory,
     FocusQuestionFactory,

@@ -18,8 +18,8 @@ from assessments.models import (
 )
 from common.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from rubrics.models import Criterion, Level, Rating, Recommendation, Scorecard, ScorecardStatus
-from rubrics.scorecard_selectors import scorecard_get_visible, scorecard_list_visible
-from rubrics.scorecards import scorecard_amend, scorecard_save_draft, scorecard_start, scorecard_submit
+from rubrics.selectors.scorecards import scorecard_get_visible, scorecard_list_visible
+from rubrics.services.scorecards import scorecard_amend, scorecard_save_draft, scorecard_start, scorecard_submit
 from tests.factories import (
     CandidateFactory,
     FocusQuestionFactory,

@@ -16,7 +16,7 @@ from assessments.services.candidates import candidate_create, candidate_delete, 
 from assessments.services.importing import question_set_import
 from assessments.services.questions import question_archive, question_create, question_revise
 from common.exceptions import ApplicationError, size_check
-from rubrics.selectors import rubric_get
+from rubrics.selectors.rubrics import rubric_get
 
 MARKDOWN_IMPORT_MAX_CHARS = 500_000
 

@@ -11,8 +11,8 @@ from api.base import OrganisationApi, validated
 from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments.selectors import MANAGER_ROLES, candidate_get, stage_get
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, Recommendation, Scorecard, ScorecardStatus
-from rubrics.scorecard_selectors import scorecard_get_visible, scorecard_list_visible
-from rubrics.scorecards import scorecard_amend, scorecard_save_draft, scorecard_start, scorecard_submit
+from rubrics.selectors.scorecards import scorecard_get_visible, scorecard_list_visible
+from rubrics.services.scorecards import scorecard_amend, scorecard_save_draft, scorecard_start, scorecard_submit
 
 TEXT_MAX = 20_000
 

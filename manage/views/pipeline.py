@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from assessments import pipeline
-from assessments.manage_views import _manager_membership
 from assessments.models import Loop, Membership
-from assessments.report.charts import COLOURS, LABEL_WIDTH, PLOT_WIDTH, ROW_HEIGHT, _label, _open, _value
-from rubrics.calibration_report import SCALE, InterviewerCalibration, loop_calibration
+from manage.charts import COLOURS, LABEL_WIDTH, PLOT_WIDTH, ROW_HEIGHT, _label, _open, _value
+from manage.selectors import pipeline
+from manage.views.candidates import _manager_membership
+from rubrics.selectors.calibration import SCALE, InterviewerCalibration, loop_calibration
 
 
 def _loop_or_404(membership: Membership, pk: int) -> Loop:

@@ -9,9 +9,9 @@ from rest_framework.response import Response
 
 from api.base import WRITE_METHODS, OrganisationApi, validated
 from api.pagination import ListQuerySerializer, paginate
-from rubrics import selectors
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, RubricKind
-from rubrics.services import rubric_create, rubric_delete
+from rubrics.selectors import rubrics as selectors
+from rubrics.services.rubrics import rubric_create, rubric_delete
 
 
 class LevelSerializer(serializers.Serializer):

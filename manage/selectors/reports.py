@@ -29,7 +29,7 @@ from common.markdown import render_markdown
 from grading.models import GradingResult, TestResult
 from grading.similarity import similar_pairs
 from rubrics.models import Recommendation, Scorecard, ScorecardStatus
-from rubrics.scorecard_selectors import scorecard_list_visible
+from rubrics.selectors.scorecards import scorecard_list_visible
 
 SIMILARITY_THRESHOLD = 0.8
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from assessments.services.demo import DEMO_PASSWORD, DEMO_USERS
+from rubrics.services.demo import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):

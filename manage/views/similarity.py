@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from assessments.manage_views import _manager_membership
 from assessments.models import CodeSubmission, Organisation, SubmissionPurpose
 from grading.similarity import similar_pairs
+from manage.views.candidates import _manager_membership
 
 
 def _final_submission(organisation: Organisation, pk: int) -> CodeSubmission:

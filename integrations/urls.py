@@ -1,6 +1,7 @@
 from django.urls import path
 
-from integrations import web_views, web_webhook_views
+from integrations.views import api_keys as web_views
+from integrations.views import webhooks as web_webhook_views
 
 urlpatterns = [
     path("", web_views.integrations_index_view, name="manage-integrations"),

@@ -26,9 +26,9 @@ from assessments.models import (
 from assessments.seed.rubrics import load_seed_rubrics
 from assessments.services.coding import coding_spec_from_seed
 from assessments.services.importing import question_set_import_file
-from rubrics.services import rubric_create_from_seed
+from rubrics.services.rubrics import rubric_create_from_seed
 
-SEED_FILE = Path(__file__).resolve().parent.parent / "seed" / "nlp-ml-intern-questions.md"
+SEED_FILE = Path(__file__).resolve().parents[2] / "assessments" / "seed" / "nlp-ml-intern-questions.md"
 DEMO_PASSWORD = "loopwright-demo"  # noqa: S105 — demo accounts only, printed by `manage.py demo_logins`
 LOOP_TITLE = "NLP Machine Learning Intern"
 CODING_SEEDS = {"cosine similarity": "cosine_similarity", "beam search": "beam_search"}

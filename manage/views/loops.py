@@ -13,8 +13,6 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from assessments import loop_builder, pipeline
-from assessments.manage_views import _manager_membership
 from assessments.models import (
     Loop,
     Membership,
@@ -26,8 +24,11 @@ from assessments.models import (
     Stage,
     StageKind,
 )
+from assessments.services import loops as loop_builder
 from common.exceptions import ApplicationError
 from common.markdown import render_markdown
+from manage.selectors import pipeline
+from manage.views.candidates import _manager_membership
 
 
 class LoopForm(forms.Form):

@@ -26,8 +26,8 @@ from assessments.models import (
 from common.exceptions import ApplicationError
 from common.markdown import render_markdown
 from rubrics.models import Criterion, Recommendation, Scorecard, ScorecardStatus
-from rubrics.scorecard_selectors import scorecard_list_visible
-from rubrics.scorecards import RatingInput, scorecard_amend, scorecard_criteria
+from rubrics.selectors.scorecards import scorecard_list_visible
+from rubrics.services.scorecards import RatingInput, scorecard_amend, scorecard_criteria
 
 STATUS_LABELS = {"": "Not started", ScorecardStatus.DRAFT.value: "Draft", ScorecardStatus.SUBMITTED.value: "Submitted"}
 

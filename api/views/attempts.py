@@ -16,7 +16,7 @@ from api.conditional import conditional_response, conditional_schema
 from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments import selectors
 from assessments.models import AttemptStatus
-from assessments.results import attempt_result
+from rubrics.selectors.attempt_results import attempt_result
 
 
 class AttemptOutputSerializer(serializers.Serializer):

@@ -28,7 +28,7 @@ from integrations.services.endpoints import (
     webhook_endpoint_update,
 )
 from integrations.services.form_nonces import FormAlreadySubmitted, nonce_spent
-from integrations.web_views import admin_membership, already_submitted_page, org_query, page_context, redirect_to
+from integrations.views.api_keys import admin_membership, already_submitted_page, org_query, page_context, redirect_to
 
 DELIVERIES_PER_PAGE = 50
 ENDPOINT_ALREADY_CREATED = (

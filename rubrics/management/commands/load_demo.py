@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from assessments.services.demo import demo_load
+from rubrics.services.demo import demo_load
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import manage_views
+from manage.views import candidates as manage_views
 
 urlpatterns = [
     path("invitations/", manage_views.invitations, name="manage-invitations"),

@@ -13,15 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from api.views.invitations import candidate_url
 from assessments import selectors
-from assessments.invitation_apis import candidate_url
 from assessments.models import Candidate, DecisionOutcome, Loop, Membership, Organisation, QuestionSet
-from assessments.report import candidate_report, coding_scores_chart, criterion_ratings_chart
 from assessments.selectors import MANAGER_ROLES
 from assessments.services.attempts import invitation_create, invitation_link_state, invitation_revoke
 from assessments.services.candidates import candidate_create
 from assessments.services.decisions import decision_record
 from common.exceptions import ApplicationError, NotFoundError
+from manage.charts import coding_scores_chart, criterion_ratings_chart
+from manage.selectors.reports import candidate_report
 
 
 class InviteForm(forms.Form):

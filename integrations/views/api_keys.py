@@ -24,8 +24,8 @@ from assessments.models import Membership, Role
 from assessments.selectors import membership_get
 from common.exceptions import ApplicationError
 from integrations import selectors
-from integrations.api_keys import api_key_create, api_key_revoke
 from integrations.forms import ApiKeyCreateForm
+from integrations.services.api_keys import api_key_create, api_key_revoke
 from integrations.services.form_nonces import FormAlreadySubmitted, nonce_spent
 
 KEY_ALREADY_CREATED = (
