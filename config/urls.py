@@ -2,20 +2,20 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from api.urls import candidate_attempt_urlpatterns
 from config.health import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
-    path("take/", include("assessments.candidate.urls")),
+    path("take/", include("assessments.urls")),
+    path("take/", include(candidate_attempt_urlpatterns)),
     path("manage/", include("manage.urls")),
-    path("manage/", include("assessments.pipeline_urls")),
-    path("manage/", include("assessments.loop_builder_urls")),
     path("manage/integrations/", include("integrations.urls")),
-    path("interviews/", include("rubrics.web_urls")),
+    path("interviews/", include("rubrics.urls")),
     path("greenhouse/", include("integrations.greenhouse.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("api/v1/", include("config.api_urls")),
+    path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]

@@ -1,24 +1,16 @@
-"""Question bank, question sets and candidates: /api/v1/ (organisation-scoped)."""
+"""The question bank: /api/v1/questions/ (organisation-scoped; managers write)."""
 
-from django.http.response import HttpResponseBase
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import WRITE_METHODS, OrganisationApi, validated
-from api.conditional import conditional_response, conditional_schema
 from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments import selectors
-from assessments.importing import MarkdownImportError
-from assessments.models import Candidate, Difficulty, Question, QuestionKind, QuestionRevision, QuestionSet
-from assessments.services.candidates import candidate_create, candidate_delete, candidate_update
-from assessments.services.importing import question_set_import
+from assessments.models import Difficulty, Question, QuestionKind, QuestionRevision
 from assessments.services.questions import question_archive, question_create, question_revise
-from common.exceptions import ApplicationError, size_check
 from rubrics.selectors.rubrics import rubric_get
-
-MARKDOWN_IMPORT_MAX_CHARS = 500_000
 
 
 class QuestionOutputSerializer(serializers.ModelSerializer):
@@ -106,134 +98,4 @@ class QuestionDetailApi(OrganisationApi):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
         question_archive(question=selectors.question_get(organisation=self.organisation, pk=pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class QuestionSetOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    slug = serializers.CharField()
-    description = serializers.CharField()
-    sections = serializers.SerializerMethodField()
-
-    def get_sections(self, obj: QuestionSet) -> list[dict]:
-        return [
-            {
-                "title": section.title,
-                "position": section.position,
-                "question_ids": [item.question_id for item in sorted(section.items.all(), key=lambda i: i.position)],
-            }
-            for section in sorted(obj.sections.all(), key=lambda s: s.position)
-        ]
-
-
-class QuestionSetListApi(OrganisationApi):
-    """The organisation's question sets: what an ATS offers as tests."""
-
-    @extend_schema(parameters=[ListQuerySerializer], responses=QuestionSetOutputSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        query = validated(ListQuerySerializer, request.query_params)
-        queryset = selectors.question_set_list(organisation=self.organisation)
-        return paginate(request, queryset, QuestionSetOutputSerializer, query=query)
-
-
-class QuestionSetDetailApi(OrganisationApi):
-    @extend_schema(responses=QuestionSetOutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        question_set = selectors.question_set_get(organisation=self.organisation, pk=pk)
-        return Response(QuestionSetOutputSerializer(question_set).data)
-
-
-class QuestionSetImportApi(OrganisationApi):
-    manager_only_methods = frozenset({"POST"})
-
-    class QuestionSetImportInputSerializer(serializers.Serializer):
-        markdown = serializers.CharField()
-        slug = serializers.SlugField(max_length=120, required=False, default="")
-        title = serializers.CharField(max_length=200, required=False, default="")
-
-    class QuestionSetImportOutputSerializer(serializers.Serializer):
-        question_set = QuestionSetOutputSerializer()
-        unchanged = serializers.BooleanField()
-        sections = serializers.IntegerField()
-        questions = serializers.IntegerField()
-        created_questions = serializers.IntegerField()
-        skipped = serializers.ListField(child=serializers.CharField())
-
-    @extend_schema(
-        request=QuestionSetImportInputSerializer,
-        responses={201: QuestionSetImportOutputSerializer, 200: QuestionSetImportOutputSerializer},
-    )
-    def post(self, request: Request) -> Response:
-        data = validated(self.QuestionSetImportInputSerializer, request.data)
-        size_check("The Markdown", size=len(data["markdown"]), limit=MARKDOWN_IMPORT_MAX_CHARS, unit="characters")
-        try:
-            report = question_set_import(
-                organisation=self.organisation, text=data["markdown"], slug=data["slug"], title=data["title"]
-            )
-        except MarkdownImportError as exc:
-            raise ApplicationError(str(exc), code="no_questions") from exc
-        question_set = selectors.question_set_get(organisation=self.organisation, pk=report.question_set.pk)
-        report.question_set = question_set
-        code = status.HTTP_200_OK if report.unchanged else status.HTTP_201_CREATED
-        return Response(self.QuestionSetImportOutputSerializer(report).data, status=code)
-
-
-class CandidateSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Candidate
-        fields = ["id", "name", "email", "external_id", "created_at", "updated_at"]
-        read_only_fields = ["id", "created_at", "updated_at"]
-
-
-class CandidateListApi(OrganisationApi):
-    manager_only_methods = frozenset({"POST"})
-    conflict_methods = frozenset({"POST"})  # duplicate external id
-
-    class CandidateFilterSerializer(ListQuerySerializer):
-        external_id = serializers.CharField(required=False, max_length=128, help_text="The ATS's id for the person.")
-        email = serializers.EmailField(required=False, help_text="Exact address, case-insensitive.")
-
-    @extend_schema(parameters=[CandidateFilterSerializer], responses=CandidateSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        query = validated(self.CandidateFilterSerializer, request.query_params)
-        lookups = {"external_id": "external_id", "email": "email__iexact"}
-        queryset = filtered(selectors.candidate_list(organisation=self.organisation), query, lookups)
-        return paginate(request, queryset, CandidateSerializer, query=query)
-
-    @extend_schema(
-        request=CandidateSerializer,
-        responses={201: CandidateSerializer},
-        examples=[
-            OpenApiExample(
-                "A candidate with the ATS's id",
-                request_only=True,
-                value={"name": "Ada Lovelace", "email": "ada@example.com", "external_id": "gh-app-93812"},
-            )
-        ],
-    )
-    def post(self, request: Request) -> Response:
-        data = validated(CandidateSerializer, request.data)
-        candidate = candidate_create(organisation=self.organisation, **data)
-        return Response(CandidateSerializer(candidate).data, status=status.HTTP_201_CREATED)
-
-
-class CandidateDetailApi(OrganisationApi):
-    manager_only_methods = WRITE_METHODS
-    conflict_methods = frozenset({"PATCH", "DELETE"})  # duplicate external id; has invitations
-
-    @extend_schema(**conditional_schema(CandidateSerializer, last_modified=True))
-    def get(self, request: Request, pk: int) -> HttpResponseBase:
-        candidate = selectors.candidate_get(organisation=self.organisation, pk=pk)
-        return conditional_response(request, CandidateSerializer(candidate).data, last_modified=candidate.updated_at)
-
-    @extend_schema(request=CandidateSerializer, responses=CandidateSerializer)
-    def patch(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get(organisation=self.organisation, pk=pk)
-        data = validated(CandidateSerializer, request.data, partial=True)
-        return Response(CandidateSerializer(candidate_update(candidate=candidate, **data)).data)
-
-    @extend_schema(responses={204: None})
-    def delete(self, request: Request, pk: int) -> Response:
-        candidate_delete(candidate=selectors.candidate_get(organisation=self.organisation, pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

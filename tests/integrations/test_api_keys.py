@@ -246,16 +246,16 @@ def test_admin_add_shows_the_key_once_and_revoke_action(admin_client, organisati
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicates_wait_and_replay(organisation, monkeypatch):
     """Two simultaneous POSTs with one key: the second waits on the unique index, then replays."""
-    from api.views import questions as apis
+    from api.views import candidates
 
     raw_key = api_key_create(organisation=organisation, name="ATS", scope=ApiKeyScope.WRITE)[1]
-    slow_create = apis.candidate_create
+    slow_create = candidates.candidate_create
 
     def candidate_create(**kwargs):
         time.sleep(0.5)  # hold the first request's transaction open while the second arrives
         return slow_create(**kwargs)
 
-    monkeypatch.setattr(apis, "candidate_create", candidate_create)
+    monkeypatch.setattr(candidates, "candidate_create", candidate_create)
     responses = []
 
     def post() -> None:

@@ -1,0 +1,86 @@
+"""Question sets: /api/v1/question-sets/ (organisation-scoped), and importing one from Markdown."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.base import OrganisationApi, validated
+from api.pagination import ListQuerySerializer, paginate
+from assessments import selectors
+from assessments.importing import MarkdownImportError
+from assessments.models import QuestionSet
+from assessments.services.importing import question_set_import
+from common.exceptions import ApplicationError, size_check
+
+MARKDOWN_IMPORT_MAX_CHARS = 500_000
+
+
+class QuestionSetOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    description = serializers.CharField()
+    sections = serializers.SerializerMethodField()
+
+    def get_sections(self, obj: QuestionSet) -> list[dict]:
+        return [
+            {
+                "title": section.title,
+                "position": section.position,
+                "question_ids": [item.question_id for item in sorted(section.items.all(), key=lambda i: i.position)],
+            }
+            for section in sorted(obj.sections.all(), key=lambda s: s.position)
+        ]
+
+
+class QuestionSetListApi(OrganisationApi):
+    """The organisation's question sets: what an ATS offers as tests."""
+
+    @extend_schema(parameters=[ListQuerySerializer], responses=QuestionSetOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        query = validated(ListQuerySerializer, request.query_params)
+        queryset = selectors.question_set_list(organisation=self.organisation)
+        return paginate(request, queryset, QuestionSetOutputSerializer, query=query)
+
+
+class QuestionSetDetailApi(OrganisationApi):
+    @extend_schema(responses=QuestionSetOutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        question_set = selectors.question_set_get(organisation=self.organisation, pk=pk)
+        return Response(QuestionSetOutputSerializer(question_set).data)
+
+
+class QuestionSetImportApi(OrganisationApi):
+    manager_only_methods = frozenset({"POST"})
+
+    class QuestionSetImportInputSerializer(serializers.Serializer):
+        markdown = serializers.CharField()
+        slug = serializers.SlugField(max_length=120, required=False, default="")
+        title = serializers.CharField(max_length=200, required=False, default="")
+
+    class QuestionSetImportOutputSerializer(serializers.Serializer):
+        question_set = QuestionSetOutputSerializer()
+        unchanged = serializers.BooleanField()
+        sections = serializers.IntegerField()
+        questions = serializers.IntegerField()
+        created_questions = serializers.IntegerField()
+        skipped = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(
+        request=QuestionSetImportInputSerializer,
+        responses={201: QuestionSetImportOutputSerializer, 200: QuestionSetImportOutputSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(self.QuestionSetImportInputSerializer, request.data)
+        size_check("The Markdown", size=len(data["markdown"]), limit=MARKDOWN_IMPORT_MAX_CHARS, unit="characters")
+        try:
+            report = question_set_import(
+                organisation=self.organisation, text=data["markdown"], slug=data["slug"], title=data["title"]
+            )
+        except MarkdownImportError as exc:
+            raise ApplicationError(str(exc), code="no_questions") from exc
+        question_set = selectors.question_set_get(organisation=self.organisation, pk=report.question_set.pk)
+        report.question_set = question_set
+        code = status.HTTP_200_OK if report.unchanged else status.HTTP_201_CREATED
+        return Response(self.QuestionSetImportOutputSerializer(report).data, status=code)
