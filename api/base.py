@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from api.idempotency import idempotent
 from api.pagination import KeysetPagination
 from assessments.models import Membership, Organisation, Role
-from assessments.selectors import MANAGER_ROLES, membership_get
+from assessments.selectors.memberships import MANAGER_ROLES, membership_get
 from common.exceptions import PermissionDeniedError
 from integrations.models import ApiKey
 

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from assessments.services.answers import attempts_finalise_expired
-from assessments.services.attempts import invitations_touch_clock_changes
+from assessments.services.invitations import invitations_touch_clock_changes
 
 
 @shared_task(acks_late=True, soft_time_limit=120, time_limit=150)

@@ -10,9 +10,10 @@ from rest_framework.test import APIRequestFactory
 from api import conditional
 from assessments.models import Attempt, Candidate, Invitation
 from assessments.services.answers import attempt_submit
-from assessments.services.attempts import attempt_start, invitation_create, invitation_extend
+from assessments.services.attempts import attempt_start
 from assessments.services.candidates import candidate_update
 from assessments.services.importing import question_set_import
+from assessments.services.invitations import invitation_create, invitation_extend
 from tests.factories import CandidateFactory
 
 pytestmark = pytest.mark.django_db

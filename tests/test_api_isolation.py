@@ -7,7 +7,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assessments.models import Candidate, Question, QuestionSet, Role
-from assessments.services.attempts import attempt_start, invitation_create
+from assessments.services.attempts import attempt_start
+from assessments.services.invitations import invitation_create
 from integrations.models import ApiKeyScope
 from integrations.services.api_keys import api_key_create
 from rubrics.models import Recommendation, Rubric, ScorecardStatus

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
 from assessments.models import Role, StageKind
-from assessments.services.attempts import attempt_start, invitation_create
+from assessments.services.attempts import attempt_start
 from assessments.services.importing import question_set_import
+from assessments.services.invitations import invitation_create
 from integrations.models import ApiKeyScope
 from integrations.services.api_keys import api_key_create
 from rubrics.models import ScorecardStatus

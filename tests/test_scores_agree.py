@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from assessments.models import AttemptQuestion, CodingSpec, Role, SectionItem, StageKind
 from assessments.services.answers import answer_save, attempt_submit
-from assessments.services.attempts import attempt_start, invitation_create
+from assessments.services.attempts import attempt_start
 from assessments.services.coding import coding_spec_from_seed
 from assessments.services.importing import question_set_import
+from assessments.services.invitations import invitation_create
 from common import scoring
 from grading.models import GradingResult
 from grading.runner import spec_limits

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from api.base import OrganisationApi, validated
 from api.conditional import conditional_response, conditional_schema
 from api.pagination import ListQuerySerializer, filtered, paginate
-from assessments import selectors
 from assessments.models import AttemptStatus
+from assessments.selectors.attempts import attempt_get, attempt_list
 from rubrics.selectors.attempt_results import attempt_result
 
 
@@ -139,7 +139,7 @@ class AttemptListApi(OrganisationApi):
     def get(self, request: Request) -> Response:
         query = validated(self.AttemptFilterSerializer, request.query_params)
         lookups = {"status": "status", "candidate_id": "invitation__candidate_id", "invitation_id": "invitation_id"}
-        queryset = filtered(selectors.attempt_list(organisation=self.organisation), query, lookups)
+        queryset = filtered(attempt_list(organisation=self.organisation), query, lookups)
         return paginate(request, queryset, AttemptOutputSerializer, query=query)
 
 
@@ -169,7 +169,7 @@ class AttemptDetailApi(OrganisationApi):
         ],
     )
     def get(self, request: Request, pk: int) -> HttpResponseBase:
-        attempt = selectors.attempt_get(organisation=self.organisation, pk=pk)
+        attempt = attempt_get(organisation=self.organisation, pk=pk)
         data = AttemptOutputSerializer(attempt).data
         return conditional_response(request, data, last_modified=attempt.updated_at)
 
@@ -185,5 +185,5 @@ class AttemptResultApi(OrganisationApi):
 
     @extend_schema(**conditional_schema(AttemptResultSerializer, last_modified=False), examples=[RESULT_EXAMPLE])
     def get(self, request: Request, pk: int) -> HttpResponseBase:
-        attempt = selectors.attempt_get(organisation=self.organisation, pk=pk)
+        attempt = attempt_get(organisation=self.organisation, pk=pk)
         return conditional_response(request, AttemptResultSerializer(attempt_result(attempt=attempt)).data)

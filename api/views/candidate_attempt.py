@@ -10,9 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.base import validated
-from assessments.candidate.access import attempt_get_by_token, submissions_of
-from assessments.candidate.state import attempt_state, submission_view
 from assessments.models import Attempt
+from assessments.selectors.attempts import attempt_get_by_token, attempt_state
+from assessments.selectors.submissions import attempt_submission_get, submission_view
 from assessments.services.answers import (
     MAX_EVENTS_PER_CALL,
     answer_save,
@@ -22,7 +22,6 @@ from assessments.services.answers import (
     integrity_events_record,
     samples_run,
 )
-from common.exceptions import NotFoundError
 from common.markdown import render_markdown
 
 
@@ -83,10 +82,7 @@ class RunSamplesApi(CandidateApi):
 @extend_schema(exclude=True)
 class SubmissionApi(CandidateApi):
     def get(self, request: Request, token: str, submission_id: int) -> Response:
-        submission = submissions_of(self.attempt).filter(pk=submission_id).first()
-        if submission is None:
-            raise NotFoundError(f"No submission {submission_id} in this assessment.")
-        return Response(submission_view(submission))
+        return Response(submission_view(attempt_submission_get(attempt=self.attempt, pk=submission_id)))
 
 
 @extend_schema(exclude=True)

@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from api.base import WRITE_METHODS, OrganisationApi, validated
 from api.conditional import conditional_response, conditional_schema
 from api.pagination import ListQuerySerializer, filtered, paginate
-from assessments import selectors
 from assessments.models import Candidate
+from assessments.selectors.candidates import candidate_get, candidate_list
 from assessments.services.candidates import candidate_create, candidate_delete, candidate_update
 
 
@@ -33,7 +33,7 @@ class CandidateListApi(OrganisationApi):
     def get(self, request: Request) -> Response:
         query = validated(self.CandidateFilterSerializer, request.query_params)
         lookups = {"external_id": "external_id", "email": "email__iexact"}
-        queryset = filtered(selectors.candidate_list(organisation=self.organisation), query, lookups)
+        queryset = filtered(candidate_list(organisation=self.organisation), query, lookups)
         return paginate(request, queryset, CandidateSerializer, query=query)
 
     @extend_schema(
@@ -59,16 +59,16 @@ class CandidateDetailApi(OrganisationApi):
 
     @extend_schema(**conditional_schema(CandidateSerializer, last_modified=True))
     def get(self, request: Request, pk: int) -> HttpResponseBase:
-        candidate = selectors.candidate_get(organisation=self.organisation, pk=pk)
+        candidate = candidate_get(organisation=self.organisation, pk=pk)
         return conditional_response(request, CandidateSerializer(candidate).data, last_modified=candidate.updated_at)
 
     @extend_schema(request=CandidateSerializer, responses=CandidateSerializer)
     def patch(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get(organisation=self.organisation, pk=pk)
+        candidate = candidate_get(organisation=self.organisation, pk=pk)
         data = validated(CandidateSerializer, request.data, partial=True)
         return Response(CandidateSerializer(candidate_update(candidate=candidate, **data)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
-        candidate_delete(candidate=selectors.candidate_get(organisation=self.organisation, pk=pk))
+        candidate_delete(candidate=candidate_get(organisation=self.organisation, pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

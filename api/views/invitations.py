@@ -11,9 +11,17 @@ from rest_framework.response import Response
 from api.base import OrganisationApi, validated
 from api.conditional import conditional_response, conditional_schema
 from api.pagination import ListQuerySerializer, filtered, paginate
-from assessments import selectors
 from assessments.models import Invitation
-from assessments.services.attempts import (
+from assessments.selectors.candidates import candidate_get
+from assessments.selectors.invitations import (
+    invitation_get,
+    invitation_last_changed,
+    invitation_list,
+    invitation_state_q,
+)
+from assessments.selectors.loops import stage_get
+from assessments.selectors.question_sets import question_set_get
+from assessments.services.invitations import (
     LinkState,
     invitation_create,
     invitation_extend,
@@ -104,11 +112,9 @@ class InvitationListApi(OrganisationApi):
     @extend_schema(parameters=[InvitationFilterSerializer], responses=InvitationOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         query = validated(self.InvitationFilterSerializer, request.query_params)
-        queryset = filtered(
-            selectors.invitation_list(organisation=self.organisation), query, {"candidate_id": "candidate_id"}
-        )
+        queryset = filtered(invitation_list(organisation=self.organisation), query, {"candidate_id": "candidate_id"})
         if query.get("state"):
-            queryset = queryset.filter(selectors.invitation_state_q(query["state"]))
+            queryset = queryset.filter(invitation_state_q(query["state"]))
         return paginate(request, queryset, InvitationOutputSerializer, query=query)
 
     @extend_schema(
@@ -121,9 +127,9 @@ class InvitationListApi(OrganisationApi):
         stage_id = data.get("stage_id")
         invitation = invitation_create(
             organisation=self.organisation,
-            candidate=selectors.candidate_get(organisation=self.organisation, pk=data["candidate_id"]),
-            question_set=selectors.question_set_get(organisation=self.organisation, pk=data["question_set_id"]),
-            stage=selectors.stage_get(organisation=self.organisation, pk=stage_id) if stage_id else None,
+            candidate=candidate_get(organisation=self.organisation, pk=data["candidate_id"]),
+            question_set=question_set_get(organisation=self.organisation, pk=data["question_set_id"]),
+            stage=stage_get(organisation=self.organisation, pk=stage_id) if stage_id else None,
             opens_at=data.get("opens_at"),
             expires_at=data["expires_at"],
             duration_minutes=data["duration_minutes"],
@@ -137,9 +143,9 @@ class InvitationDetailApi(OrganisationApi):
 
     @extend_schema(**conditional_schema(InvitationOutputSerializer, last_modified=True))
     def get(self, request: Request, pk: int) -> HttpResponseBase:
-        invitation = selectors.invitation_get(organisation=self.organisation, pk=pk)
+        invitation = invitation_get(organisation=self.organisation, pk=pk)
         data = InvitationOutputSerializer(invitation).data
-        return conditional_response(request, data, last_modified=selectors.invitation_last_changed(invitation))
+        return conditional_response(request, data, last_modified=invitation_last_changed(invitation))
 
 
 class InvitationRevokeApi(OrganisationApi):
@@ -148,7 +154,7 @@ class InvitationRevokeApi(OrganisationApi):
 
     @extend_schema(request=None, responses=InvitationOutputSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        invitation = invitation_revoke(invitation=selectors.invitation_get(organisation=self.organisation, pk=pk))
+        invitation = invitation_revoke(invitation=invitation_get(organisation=self.organisation, pk=pk))
         return Response(InvitationOutputSerializer(invitation).data)
 
 
@@ -162,6 +168,6 @@ class InvitationExtendApi(OrganisationApi):
     @extend_schema(request=InvitationExtendInputSerializer, responses=InvitationOutputSerializer)
     def post(self, request: Request, pk: int) -> Response:
         expires_at: datetime = validated(InvitationExtendInputSerializer, request.data)["expires_at"]
-        invitation = selectors.invitation_get(organisation=self.organisation, pk=pk)
+        invitation = invitation_get(organisation=self.organisation, pk=pk)
         extended = invitation_extend(invitation=invitation, expires_at=expires_at)
         return Response(InvitationOutputSerializer(extended).data)

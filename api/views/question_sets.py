@@ -7,9 +7,9 @@ from rest_framework.response import Response
 
 from api.base import OrganisationApi, validated
 from api.pagination import ListQuerySerializer, paginate
-from assessments import selectors
 from assessments.importing import MarkdownImportError
 from assessments.models import QuestionSet
+from assessments.selectors.question_sets import question_set_get, question_set_list
 from assessments.services.importing import question_set_import
 from common.exceptions import ApplicationError, size_check
 
@@ -40,14 +40,14 @@ class QuestionSetListApi(OrganisationApi):
     @extend_schema(parameters=[ListQuerySerializer], responses=QuestionSetOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         query = validated(ListQuerySerializer, request.query_params)
-        queryset = selectors.question_set_list(organisation=self.organisation)
+        queryset = question_set_list(organisation=self.organisation)
         return paginate(request, queryset, QuestionSetOutputSerializer, query=query)
 
 
 class QuestionSetDetailApi(OrganisationApi):
     @extend_schema(responses=QuestionSetOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        question_set = selectors.question_set_get(organisation=self.organisation, pk=pk)
+        question_set = question_set_get(organisation=self.organisation, pk=pk)
         return Response(QuestionSetOutputSerializer(question_set).data)
 
 
@@ -80,7 +80,7 @@ class QuestionSetImportApi(OrganisationApi):
             )
         except MarkdownImportError as exc:
             raise ApplicationError(str(exc), code="no_questions") from exc
-        question_set = selectors.question_set_get(organisation=self.organisation, pk=report.question_set.pk)
+        question_set = question_set_get(organisation=self.organisation, pk=report.question_set.pk)
         report.question_set = question_set
         code = status.HTTP_200_OK if report.unchanged else status.HTTP_201_CREATED
         return Response(self.QuestionSetImportOutputSerializer(report).data, status=code)

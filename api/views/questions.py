@@ -7,8 +7,8 @@ from rest_framework.response import Response
 
 from api.base import WRITE_METHODS, OrganisationApi, validated
 from api.pagination import ListQuerySerializer, filtered, paginate
-from assessments import selectors
 from assessments.models import Difficulty, Question, QuestionKind, QuestionRevision
+from assessments.selectors.questions import question_get, question_list
 from assessments.services.questions import question_archive, question_create, question_revise
 from rubrics.selectors.rubrics import rubric_get
 
@@ -58,7 +58,7 @@ class QuestionListApi(OrganisationApi):
     def get(self, request: Request) -> Response:
         query = validated(self.QuestionFilterSerializer, request.query_params)
         lookups = {"kind": "kind", "archived": "is_archived"}
-        queryset = filtered(selectors.question_list(organisation=self.organisation), query, lookups)
+        queryset = filtered(question_list(organisation=self.organisation), query, lookups)
         return paginate(request, queryset, QuestionOutputSerializer, query=query)
 
     @extend_schema(request=QuestionCreateInputSerializer, responses={201: QuestionOutputSerializer})
@@ -67,7 +67,7 @@ class QuestionListApi(OrganisationApi):
         rubric_id = data.pop("rubric_id", None)
         rubric = rubric_get(organisation=self.organisation, pk=rubric_id) if rubric_id else None
         question = question_create(organisation=self.organisation, rubric=rubric, **data)
-        question = selectors.question_get(organisation=self.organisation, pk=question.pk)
+        question = question_get(organisation=self.organisation, pk=question.pk)
         return Response(QuestionOutputSerializer(question).data, status=status.HTTP_201_CREATED)
 
 
@@ -81,21 +81,21 @@ class QuestionDetailApi(OrganisationApi):
 
     @extend_schema(responses=QuestionOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        question = selectors.question_get(organisation=self.organisation, pk=pk)
+        question = question_get(organisation=self.organisation, pk=pk)
         return Response(QuestionOutputSerializer(question).data)
 
     @extend_schema(request=QuestionReviseInputSerializer, responses=QuestionOutputSerializer)
     def patch(self, request: Request, pk: int) -> Response:
-        question = selectors.question_get(organisation=self.organisation, pk=pk)
+        question = question_get(organisation=self.organisation, pk=pk)
         changes = validated(self.QuestionReviseInputSerializer, request.data)
         if "rubric_id" in changes:
             rubric_id = changes.pop("rubric_id")
             changes["rubric"] = rubric_get(organisation=self.organisation, pk=rubric_id) if rubric_id else None
         if changes:  # an empty PATCH changes nothing and answers with the question as it is
             question_revise(question=question, **changes)
-        return Response(QuestionOutputSerializer(selectors.question_get(organisation=self.organisation, pk=pk)).data)
+        return Response(QuestionOutputSerializer(question_get(organisation=self.organisation, pk=pk)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
-        question_archive(question=selectors.question_get(organisation=self.organisation, pk=pk))
+        question_archive(question=question_get(organisation=self.organisation, pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -30,7 +30,7 @@ class Invitation(BaseModel):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["organisation", "updated_at", "id"], name="invitation_org_updated"),
-            # The clock sweep (services.attempts.invitations_touch_clock_changes) reads only the
+            # The clock sweep (services.invitations.invitations_touch_clock_changes) reads only the
             # unrevoked links not yet touched since their window opened or expired.
             models.Index(
                 fields=["opens_at"],

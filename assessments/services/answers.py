@@ -20,8 +20,9 @@ from assessments.models import (
     QuestionKind,
     SubmissionPurpose,
 )
-from assessments.services.attempts import attempt_is_writable, attempt_mark_graded, invitation_touch
+from assessments.services.attempts import attempt_is_writable, attempt_mark_graded
 from assessments.services.events import attempt_event_record
+from assessments.services.invitations import invitation_touch
 from assessments.services.submissions import submission_create
 from common.exceptions import ApplicationError, ConflictError, NotFoundError, size_check
 

@@ -1,10 +1,10 @@
-"""Invitations and timed attempts. The deadline is stored on the server and every write checks it."""
+"""Timed attempts. The deadline is stored on the server and every write checks it; graded once every final
+submission is."""
 
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from assessments.models import (
@@ -12,156 +12,18 @@ from assessments.models import (
     Attempt,
     AttemptQuestion,
     AttemptStatus,
-    Candidate,
     CodeSubmission,
     CodingSpec,
     Invitation,
-    Organisation,
-    QuestionKind,
     QuestionSet,
     SectionItem,
-    Stage,
     SubmissionPurpose,
     SubmissionStatus,
 )
-from assessments.services.events import attempt_event_record, invitation_event_record
+from assessments.services.events import attempt_event_record
+from assessments.services.invitations import LinkState, invitation_link_state, invitation_touch
 from assessments.services.questions import revisions_lock
-from common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
-
-
-class LinkState:
-    OPEN = "open"
-    STARTED = "started"
-    NOT_OPEN = "not_open"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-
-
-def invitation_link_state(invitation: Invitation, now: datetime | None = None) -> str:
-    return link_state(
-        revoked=invitation.revoked_at is not None,
-        started=hasattr(invitation, "attempt"),
-        opens_at=invitation.opens_at,
-        expires_at=invitation.expires_at,
-        now=now,
-    )
-
-
-def link_state(
-    *, revoked: bool, started: bool, opens_at: datetime, expires_at: datetime, now: datetime | None = None
-) -> str:
-    """The rule, on the invitation's fields (``selectors.invitation_state_q`` is the same rule in SQL)."""
-    if revoked:
-        return LinkState.REVOKED
-    if started:
-        return LinkState.STARTED
-    now = now or timezone.now()
-    if now < opens_at:
-        return LinkState.NOT_OPEN
-    if now >= expires_at:
-        return LinkState.EXPIRED
-    return LinkState.OPEN
-
-
-def invitation_touch(*, invitation_id: int, now: datetime | None = None) -> None:
-    """Move the invitation's ``updated_at`` when what the API shows of it changed elsewhere (its attempt).
-
-    Call it in the same transaction as the change, so a client syncing with ``updated_since`` sees both.
-    """
-    Invitation.objects.filter(pk=invitation_id).update(updated_at=now or timezone.now())
-
-
-# How far back the sweep looks; a beat outage longer than this leaves only ``expires_at`` to tell.
-CLOCK_SWEEP_LOOKBACK = timedelta(days=1)
-
-
-def invitations_touch_clock_changes(*, now: datetime | None = None) -> int:
-    """Touch the unused links whose state the clock alone changed: opened (opens_at) or expired (expires_at).
-
-    One statement whatever the number of rows. Idempotent: a touched row has ``updated_at`` at or
-    after the moment, so it no longer matches (migration 0005's partial indexes hold the rest).
-    """
-    now = now or timezone.now()
-    since = now - CLOCK_SWEEP_LOOKBACK
-    opened = Q(opens_at__gt=since, opens_at__lte=now, updated_at__lt=F("opens_at"))
-    expired = Q(expires_at__gt=since, expires_at__lte=now, updated_at__lt=F("expires_at"))
-    unused = Invitation.objects.filter(revoked_at__isnull=True, attempt__isnull=True)
-    return unused.filter(opened | expired).update(updated_at=now)
-
-
-def _unpublished_coding_titles(question_set: QuestionSet) -> list[str]:
-    items = SectionItem.objects.filter(section__question_set=question_set, question__kind=QuestionKind.CODING)
-    titles = []
-    for item in items.select_related("question"):
-        revision = item.question.current_revision
-        spec = CodingSpec.objects.filter(revision=revision).first() if revision else None
-        if spec is None or spec.published_at is None:
-            titles.append(item.question.title)
-    return titles
-
-
-@transaction.atomic
-def invitation_create(
-    *,
-    organisation: Organisation,
-    candidate: Candidate,
-    question_set: QuestionSet,
-    duration_minutes: int,
-    expires_at: datetime,
-    opens_at: datetime | None = None,
-    stage: Stage | None = None,
-    created_by: User | AnonymousUser | None = None,
-) -> Invitation:
-    """Invite a candidate to a question set. Every coding question in it must be published."""
-    if candidate.organisation_id != organisation.pk or question_set.organisation_id != organisation.pk:
-        raise ApplicationError("Candidate and question set must belong to your organisation.", code="not_found")
-    if stage is not None and stage.loop.organisation_id != organisation.pk:
-        raise ApplicationError("The stage must belong to your organisation.", code="not_found")
-    if expires_at <= (opens_at or timezone.now()):
-        raise ApplicationError("The invitation must expire after it opens.", code="invalid_window")
-    unpublished = _unpublished_coding_titles(question_set)
-    if unpublished:
-        raise ConflictError(
-            "Some coding questions are not published: their reference solutions have not passed in the sandbox.",
-            code="unpublished_questions",
-            details={"questions": unpublished},
-        )
-    invitation = Invitation(
-        organisation=organisation,
-        candidate=candidate,
-        question_set=question_set,
-        stage=stage,
-        opens_at=opens_at or timezone.now(),
-        expires_at=expires_at,
-        duration_minutes=duration_minutes,
-        created_by=created_by if isinstance(created_by, User) else None,
-    )
-    # The related objects were just read and checked above, and the token is 256 random bits (the
-    # database's unique index stays the guard): skip the five existence and uniqueness queries.
-    invitation.full_clean(
-        exclude=["organisation", "candidate", "question_set", "stage", "created_by"], validate_unique=False
-    )
-    invitation.save()
-    invitation_event_record(invitation=invitation, type="invitation.created")
-    return invitation
-
-
-def invitation_revoke(*, invitation: Invitation) -> Invitation:
-    if hasattr(invitation, "attempt"):
-        raise ConflictError("The candidate has started; an attempt cannot be revoked.", code="already_started")
-    if invitation.revoked_at is None:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at", "updated_at"])
-    return invitation
-
-
-def invitation_extend(*, invitation: Invitation, expires_at: datetime) -> Invitation:
-    """Move the window's end later. A started attempt's deadline stays as it was fixed at start."""
-    if expires_at <= invitation.expires_at:
-        raise ApplicationError("The new expiry must be later than the current one.", code="not_later")
-    invitation.expires_at = expires_at
-    invitation.save(update_fields=["expires_at", "updated_at"])
-    return invitation
+from common.exceptions import PermissionDeniedError
 
 
 @transaction.atomic

@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.candidate.access import attempt_get_by_token, invitation_get_by_token
-from assessments.candidate.state import attempt_state
 from assessments.models import Invitation, SectionItem
-from assessments.services.attempts import LinkState, attempt_start, invitation_link_state
+from assessments.selectors.attempts import attempt_get_by_token, attempt_state
+from assessments.selectors.invitations import invitation_get_by_token
+from assessments.services.attempts import attempt_start
+from assessments.services.invitations import LinkState, invitation_link_state
 from common.exceptions import ApplicationError
 
 PROBLEMS = {

@@ -21,8 +21,8 @@ from assessments.models import (
     Organisation,
     QuestionSet,
 )
-from assessments.services.attempts import LinkState, invitation_create, invitation_link_state
 from assessments.services.candidates import candidate_create
+from assessments.services.invitations import LinkState, invitation_create, invitation_link_state
 from common.links import site_url
 from integrations.models import GreenhouseCallbackStatus, GreenhouseInterview
 from integrations.sealing import seal, unseal

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from assessments.models import Membership, Role
-from assessments.selectors import membership_get
+from assessments.selectors.memberships import membership_get
 from common.exceptions import ApplicationError
 from integrations import selectors
 from integrations.forms import ApiKeyCreateForm

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from api.views.invitations import candidate_url
-from assessments import selectors
 from assessments.models import Candidate, DecisionOutcome, Loop, Membership, Organisation, QuestionSet
-from assessments.selectors import MANAGER_ROLES
-from assessments.services.attempts import invitation_create, invitation_link_state, invitation_revoke
+from assessments.selectors.candidates import candidate_get
+from assessments.selectors.invitations import invitation_get, invitation_list
+from assessments.selectors.memberships import MANAGER_ROLES, membership_get
 from assessments.services.candidates import candidate_create
 from assessments.services.decisions import decision_record
+from assessments.services.invitations import invitation_create, invitation_link_state, invitation_revoke
 from common.exceptions import ApplicationError, NotFoundError
 from manage.charts import coding_scores_chart, criterion_ratings_chart
 from manage.selectors.reports import candidate_report
@@ -42,7 +43,7 @@ class InviteForm(forms.Form):
 def _manager_membership(request: HttpRequest) -> Membership:
     """The caller's manager membership; anyone else gets Django's 403 page."""
     try:
-        membership = selectors.membership_get(user=request.user, organisation_slug=request.GET.get("org"))
+        membership = membership_get(user=request.user, organisation_slug=request.GET.get("org"))
     except ApplicationError as exc:
         raise PermissionDenied(exc.message) from exc
     if membership.role not in MANAGER_ROLES:
@@ -65,9 +66,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
             return redirect(request.get_full_path())
     rows = [
         {"invitation": inv, "state": invitation_link_state(inv), "url": candidate_url(inv)}
-        for inv in selectors.invitation_list(organisation=organisation).select_related("candidate", "question_set")[
-            :200
-        ]
+        for inv in invitation_list(organisation=organisation).select_related("candidate", "question_set")[:200]
     ]
     context = {"organisation": organisation, "form": form, "rows": rows}
     return render(request, "manage/invitations.html", context)
@@ -92,7 +91,7 @@ def _invite(request: HttpRequest, membership: Membership, data: dict) -> str:
 def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _manager_membership(request)
     try:
-        invitation = selectors.invitation_get(organisation=membership.organisation, pk=pk)
+        invitation = invitation_get(organisation=membership.organisation, pk=pk)
     except NotFoundError as exc:
         raise Http404(exc.message) from exc  # like every other page: another organisation's is not found
     try:
@@ -112,7 +111,7 @@ class DecisionForm(forms.Form):
 def _candidate_and_loop(membership: Membership, pk: int, loop_id: str | None) -> tuple[Candidate, Loop]:
     # Another organisation's candidate or loop and a missing one look the same: 404, no existence leak.
     try:
-        candidate = selectors.candidate_get(organisation=membership.organisation, pk=pk)
+        candidate = candidate_get(organisation=membership.organisation, pk=pk)
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
     loop = None

@@ -42,7 +42,7 @@ QUESTION_FIELDS = (
 
 
 def attempt_result(*, attempt: Attempt) -> dict[str, Any]:
-    """``attempt`` with its invitation and stage (``selectors.attempt_get``)."""
+    """``attempt`` with its invitation and stage (``assessments.selectors.attempts.attempt_get``)."""
     questions = _questions(attempt.pk)
     verdicts = _verdict_counts(attempt.pk)
     ratings = _submitted_ratings(attempt)

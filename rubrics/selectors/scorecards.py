@@ -8,7 +8,7 @@ have another scorecard for that candidate still in draft (say, a later stage the
 from django.db.models import Q, QuerySet
 
 from assessments.models import Candidate, Membership, Stage
-from assessments.selectors import MANAGER_ROLES
+from assessments.selectors.memberships import MANAGER_ROLES
 from common.exceptions import NotFoundError
 from rubrics.models import Scorecard, ScorecardStatus
 

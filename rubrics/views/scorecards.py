@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from assessments import selectors
 from assessments.models import (
     Candidate,
     Invitation,
@@ -23,6 +22,7 @@ from assessments.models import (
     StageInterviewer,
     StageKind,
 )
+from assessments.selectors.memberships import membership_get
 from common.exceptions import ApplicationError
 from common.markdown import render_markdown
 from rubrics.models import Criterion, Recommendation, Scorecard, ScorecardStatus
@@ -34,7 +34,7 @@ STATUS_LABELS = {"": "Not started", ScorecardStatus.DRAFT.value: "Draft", Scorec
 
 def _membership(request: HttpRequest) -> Membership:
     try:
-        return selectors.membership_get(user=request.user, organisation_slug=request.GET.get("org"))
+        return membership_get(user=request.user, organisation_slug=request.GET.get("org"))
     except ApplicationError as exc:
         raise PermissionDenied(exc.message) from exc
 

@@ -17,9 +17,10 @@ from assessments.models import (
     SubmissionPurpose,
 )
 from assessments.services.answers import attempts_finalise_expired
-from assessments.services.attempts import attempt_start, invitation_create
+from assessments.services.attempts import attempt_start
 from assessments.services.coding import coding_spec_from_seed
 from assessments.services.importing import question_set_import
+from assessments.services.invitations import invitation_create
 from tests.factories import CandidateFactory
 
 pytestmark = pytest.mark.django_db

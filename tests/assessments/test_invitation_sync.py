@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from assessments.models import Attempt, CodeSubmission, Invitation, SubmissionStatus
 from assessments.services.answers import attempt_submit
-from assessments.services.attempts import attempt_mark_graded, attempt_start, invitations_touch_clock_changes
+from assessments.services.attempts import attempt_mark_graded, attempt_start
+from assessments.services.invitations import invitations_touch_clock_changes
 from assessments.tasks import finalise_expired_attempts
 from common.exceptions import ConflictError
 from tests.assessments import test_attempts

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Invitation, QuestionSet, Role, Section, SectionItem
-from assessments.services.attempts import invitation_create
+from assessments.services.invitations import invitation_create
 from integrations.models import WebhookEndpoint
 from integrations.services import WEBHOOK_DELIVERIES, webhook_endpoint_create
 from tests.factories import CandidateFactory, MembershipFactory, QuestionFactory

@@ -1,15 +1,47 @@
-"""What the candidate's page sees. Hidden tests and expected values of hidden tests never appear here."""
+"""Attempts: the organisation's, a candidate's by their link, and what the candidate's page sees of one.
+
+Hidden tests and expected values of hidden tests never appear in what the candidate sees.
+"""
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from assessments.models import Attempt, AttemptQuestion, CodeSubmission, CodingSpec, SubmissionPurpose, Visibility
+from assessments.models import (
+    Attempt,
+    AttemptQuestion,
+    CodeSubmission,
+    CodingSpec,
+    Organisation,
+    SubmissionPurpose,
+    Visibility,
+)
+from assessments.selectors.submissions import submission_view
 from assessments.services.answers import answer_limit
+from common.exceptions import NotFoundError
+from common.lookups import one_or_not_found
 from common.markdown import render_markdown
 
 
+def attempt_list(*, organisation: Organisation) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(organisation=organisation).select_related("invitation__stage")
+
+
+def attempt_get(*, organisation: Organisation, pk: int) -> Attempt:
+    return one_or_not_found(attempt_list(organisation=organisation), pk, "attempt")
+
+
+def attempt_get_by_token(*, token: str) -> Attempt:
+    """The attempt a candidate's link has started; the token is the candidate's only credential."""
+    attempt = Attempt.objects.select_related("invitation").filter(invitation__token=token).first() if token else None
+    if attempt is None:
+        raise NotFoundError("No started assessment for this link.")
+    return attempt
+
+
 def attempt_state(attempt: Attempt) -> dict[str, Any]:
+    """The candidate's page's state: the attempt's clock, its questions with their answers, its final submissions."""
     questions = (
         AttemptQuestion.objects.filter(attempt=attempt)
         .select_related("revision__question", "answer", "revision__coding_spec")
@@ -65,43 +97,4 @@ def _coding(question: AttemptQuestion, spec: CodingSpec) -> dict[str, Any]:
             for t in samples
         ],
         "last_run": submission_view(last_run) if last_run else None,
-    }
-
-
-def submission_view(submission: CodeSubmission) -> dict[str, Any]:
-    """A submission as the candidate may see it: sample runs in full, hidden tests as verdicts only."""
-    result = submission.results.order_by("-created_at").first()
-    view: dict[str, Any] = {
-        "id": submission.pk,
-        "question_id": submission.attempt_question_id,
-        "purpose": submission.purpose,
-        "status": submission.status,
-        "verdict": result.verdict if result else None,
-        "score": result.score if result else None,
-        "compile_message": result.compile_message if result else "",
-        "tests": [],
-    }
-    if result is None:
-        return view
-    rows = result.test_results.select_related("test_case").order_by("test_case__position")
-    if submission.purpose == SubmissionPurpose.SAMPLES:
-        view["tests"] = [_sample_row(row) for row in rows]
-    else:
-        if result.verdict == "internal_error":
-            view["compile_message"] = ""  # platform detail; a compile or import error is about the candidate's code
-        view["tests"] = [{"index": index, "verdict": row.verdict} for index, row in enumerate(rows, start=1)]
-    return view
-
-
-def _sample_row(row: Any) -> dict[str, Any]:
-    test = row.test_case
-    return {
-        "name": test.name,
-        "verdict": row.verdict,
-        "args": test.args,
-        "expected": test.expected_exception or test.expected,
-        "actual": row.actual,
-        "stdout": row.stdout,
-        "stderr": row.stderr,
-        "message": row.checker_message,
     }

@@ -1,0 +1,26 @@
+"""Who the caller is in an organisation: their membership and role."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from assessments.models import Membership, Role
+from common.exceptions import PermissionDeniedError
+
+MANAGER_ROLES = frozenset({Role.ADMIN, Role.HIRING_MANAGER})
+
+
+def membership_get(*, user: AbstractBaseUser | AnonymousUser, organisation_slug: str | None = None) -> Membership:
+    """The caller's membership: in the named organisation, or in their only one."""
+    if not user.is_authenticated:
+        raise PermissionDeniedError("Authentication required.")
+    memberships = Membership.objects.select_related("organisation").filter(user_id=user.pk)
+    if organisation_slug:
+        memberships = memberships.filter(organisation__slug=organisation_slug)
+    found = list(memberships[:2])
+    if not found:
+        raise PermissionDeniedError("You are not a member of this organisation.", code="not_a_member")
+    if len(found) > 1:
+        raise PermissionDeniedError(
+            "You belong to several organisations: name one with the X-Organisation header.",
+            code="organisation_required",
+        )
+    return found[0]

@@ -1,0 +1,14 @@
+"""The organisation's question sets."""
+
+from django.db.models import QuerySet
+
+from assessments.models import Organisation, QuestionSet
+from common.lookups import one_or_not_found
+
+
+def question_set_list(*, organisation: Organisation) -> QuerySet[QuestionSet]:
+    return QuestionSet.objects.filter(organisation=organisation).prefetch_related("sections__items").order_by("pk")
+
+
+def question_set_get(*, organisation: Organisation, pk: int) -> QuestionSet:
+    return one_or_not_found(question_set_list(organisation=organisation), pk, "question set")
