@@ -2,26 +2,26 @@
 
 from django.urls import path
 
-from manage.views import candidates, loops, pipeline, similarity
+from manage.views import calibration, candidates, invitations, loops, pipeline, similarity, stages
 
 urlpatterns = [
-    path("invitations/", candidates.invitations, name="manage-invitations"),
-    path("invitations/<int:pk>/revoke/", candidates.invitation_revoke_view, name="manage-invitation-revoke"),
+    path("invitations/", invitations.invitations, name="manage-invitations"),
+    path("invitations/<int:pk>/revoke/", invitations.invitation_revoke_view, name="manage-invitation-revoke"),
     path("candidates/<int:pk>/report/", candidates.candidate_report_view, name="manage-candidate-report"),
     path("candidates/<int:pk>/decide/", candidates.candidate_decide_view, name="manage-candidate-decide"),
     path("loops/", pipeline.loop_list_view, name="manage-loops"),
     path("loops/<int:pk>/pipeline/", pipeline.loop_pipeline_view, name="manage-loop-pipeline"),
-    path("loops/<int:pk>/calibration/", pipeline.loop_calibration_view, name="manage-loop-calibration"),
+    path("loops/<int:pk>/calibration/", calibration.loop_calibration_view, name="manage-loop-calibration"),
     path("loops/new/", loops.loop_new_view, name="manage-loop-new"),
     path("loops/<int:pk>/edit/", loops.loop_edit_view, name="manage-loop-edit"),
     path("loops/<int:pk>/clone/", loops.loop_clone_view, name="manage-loop-clone"),
     path("loops/<int:pk>/preview/", loops.loop_preview_view, name="manage-loop-preview"),
-    path("loops/<int:pk>/stages/<int:stage_pk>/remove/", loops.stage_remove_view, name="manage-loop-stage-remove"),
+    path("loops/<int:pk>/stages/<int:stage_pk>/remove/", stages.stage_remove_view, name="manage-loop-stage-remove"),
     path(
         "loops/<int:pk>/stages/<int:stage_pk>/interviewers/",
-        loops.stage_interviewer_view,
+        stages.stage_interviewer_view,
         name="manage-loop-stage-interviewer",
     ),
-    path("loops/<int:pk>/stages/<int:stage_pk>/focus/", loops.stage_focus_view, name="manage-loop-stage-focus"),
+    path("loops/<int:pk>/stages/<int:stage_pk>/focus/", stages.stage_focus_view, name="manage-loop-stage-focus"),
     path("similarity/<int:submission_a>/<int:submission_b>/", similarity.similarity_view, name="manage-similarity"),
 ]

@@ -16,6 +16,7 @@ from assessments.selectors.candidates import candidate_get
 from assessments.selectors.invitations import (
     invitation_get,
     invitation_last_changed,
+    invitation_link,
     invitation_list,
     invitation_state_q,
 )
@@ -28,11 +29,6 @@ from assessments.services.invitations import (
     invitation_link_state,
     invitation_revoke,
 )
-from common.links import site_url
-
-
-def candidate_url(invitation: Invitation) -> str:
-    return site_url("candidate-landing", invitation.token)
 
 
 class InvitationOutputSerializer(serializers.Serializer):
@@ -52,7 +48,7 @@ class InvitationOutputSerializer(serializers.Serializer):
         return invitation_link_state(obj)
 
     def get_url(self, obj: Invitation) -> str:
-        return candidate_url(obj)
+        return invitation_link(obj)
 
     def get_attempt(self, obj: Invitation) -> dict | None:
         attempt = getattr(obj, "attempt", None)

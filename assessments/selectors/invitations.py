@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import Invitation, Organisation
+from common.links import site_url
 from common.lookups import one_or_not_found
 
 
@@ -24,6 +25,11 @@ def invitation_state_q(state: str, now: datetime | None = None) -> Q:
         "expired": unused & Q(expires_at__lte=now),
         "open": unused & Q(opens_at__lte=now, expires_at__gt=now),
     }[state]
+
+
+def invitation_list_latest(*, organisation: Organisation, limit: int) -> list[Invitation]:
+    """The newest ``limit`` invitations with their candidate and question set, for the invitations page."""
+    return list(invitation_list(organisation=organisation).select_related("candidate", "question_set")[:limit])
 
 
 def invitation_get(*, organisation: Organisation, pk: int) -> Invitation:
@@ -54,3 +60,8 @@ def invitation_get_by_token(*, token: str) -> Invitation | None:
         .filter(token=token)
         .first()
     )
+
+
+def invitation_link(invitation: Invitation) -> str:
+    """The candidate's link (absolute): the token in it is their only credential."""
+    return site_url("candidate-landing", invitation.token)

@@ -1,8 +1,68 @@
-"""The organisation's loops and their stages."""
+"""The organisation's loops and their stages, and what a loop's timed assessments show the candidate."""
 
-from assessments.models import Organisation, Stage
+from typing import Any
+
+from django.db.models import QuerySet
+
+from assessments.models import Loop, Organisation, SectionItem, Stage, StageKind
 from common.lookups import one_or_not_found
+from common.markdown import render_markdown
+
+
+def loop_list(*, organisation: Organisation) -> QuerySet[Loop]:
+    return Loop.objects.filter(organisation=organisation).order_by("is_archived", "title", "pk")
+
+
+def loop_get(*, organisation: Organisation, pk: int) -> Loop:
+    return one_or_not_found(loop_list(organisation=organisation), pk, "loop")
 
 
 def stage_get(*, organisation: Organisation, pk: int) -> Stage:
     return one_or_not_found(Stage.objects.filter(loop__organisation=organisation).select_related("loop"), pk, "stage")
+
+
+def loop_stage_get(*, loop: Loop, pk: int) -> Stage:
+    """A stage of this loop (the loop was read through ``loop_get``, so it is the caller's organisation's)."""
+    return one_or_not_found(Stage.objects.filter(loop=loop), pk, "stage")
+
+
+def loop_stage_list(*, loop: Loop) -> list[Stage]:
+    """The loop's stages in order, with their question set, interviewers and focus questions."""
+    return list(
+        Stage.objects.filter(loop=loop)
+        .select_related("question_set")
+        .prefetch_related("interviewer_assignments__user", "focus_questions__question")
+        .order_by("position")
+    )
+
+
+def loop_preview(*, loop: Loop) -> list[dict[str, Any]]:
+    """Each timed assessment stage as the candidate is shown it: titles and prompts (and starter code),
+    never answers or tests."""
+    stages = Stage.objects.filter(loop=loop, kind=StageKind.ASSESSMENT).select_related("question_set")
+    return [_stage_preview(stage) for stage in stages.order_by("position")]
+
+
+def _stage_preview(stage: Stage) -> dict[str, Any]:
+    items = (
+        SectionItem.objects.filter(section__question_set_id=stage.question_set_id)
+        .select_related("section", "question")
+        .order_by("section__position", "position")
+    )
+    questions = []
+    for number, item in enumerate(items, start=1):
+        revision = item.question.current_revision
+        spec = getattr(revision, "coding_spec", None) if revision else None
+        questions.append(
+            {
+                "number": number,
+                "section": item.section.title,
+                "title": item.question.title,
+                "kind": item.question.get_kind_display(),
+                "points": item.points,
+                "prompt_html": render_markdown(revision.prompt) if revision else "",
+                "starter_code": spec.starter_code if spec else "",
+                "signature": spec.signature if spec else "",
+            }
+        )
+    return {"stage": stage, "questions": questions}

@@ -1,8 +1,9 @@
 """Who the caller is in an organisation: their membership and role."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from assessments.models import Membership, Role
+from assessments.models import Membership, Organisation, Role
 from common.exceptions import PermissionDeniedError
 
 MANAGER_ROLES = frozenset({Role.ADMIN, Role.HIRING_MANAGER})
@@ -24,3 +25,13 @@ def membership_get(*, user: AbstractBaseUser | AnonymousUser, organisation_slug:
             code="organisation_required",
         )
     return found[0]
+
+
+def membership_list(*, organisation: Organisation) -> list[Membership]:
+    """The organisation's members with their user, by username (who can be assigned as an interviewer)."""
+    return list(Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__username"))
+
+
+def member_user_find(*, organisation: Organisation, pk: int) -> AbstractBaseUser | None:
+    """The user ``pk`` if they are a member of the organisation, else None."""
+    return get_user_model().objects.filter(pk=pk, memberships__organisation=organisation).first()

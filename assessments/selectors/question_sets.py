@@ -12,3 +12,8 @@ def question_set_list(*, organisation: Organisation) -> QuerySet[QuestionSet]:
 
 def question_set_get(*, organisation: Organisation, pk: int) -> QuestionSet:
     return one_or_not_found(question_set_list(organisation=organisation), pk, "question set")
+
+
+def question_set_choices(*, organisation: Organisation) -> QuerySet[QuestionSet]:
+    """The organisation's question sets by title, for a form's choices."""
+    return QuestionSet.objects.filter(organisation=organisation).order_by("title")

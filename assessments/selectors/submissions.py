@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from assessments.models import Attempt, CodeSubmission, SubmissionPurpose
+from assessments.models import Attempt, CodeSubmission, Organisation, SubmissionPurpose
 from common.exceptions import NotFoundError
 
 
@@ -51,3 +51,24 @@ def _sample_row(row: Any) -> dict[str, Any]:
         "stderr": row.stderr,
         "message": row.checker_message,
     }
+
+
+def final_submission_get(*, organisation: Organisation, pk: int) -> CodeSubmission:
+    """A final submission of the organisation with its question, coding spec and candidate.
+
+    Another organisation's submission, a sample run and a missing one look the same.
+    """
+    submission = (
+        CodeSubmission.objects.filter(
+            pk=pk, purpose=SubmissionPurpose.FINAL, attempt_question__attempt__organisation=organisation
+        )
+        .select_related(
+            "attempt_question__revision__question",
+            "attempt_question__revision__coding_spec",
+            "attempt_question__attempt__invitation__candidate",
+        )
+        .first()
+    )
+    if submission is None:
+        raise NotFoundError(f"No submission with id {pk}.")
+    return submission

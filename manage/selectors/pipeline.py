@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from assessments.models import (
     AttemptStatus,
@@ -63,15 +63,6 @@ class PipelineEntry:
     status_label: str
     decision_outcome: str  # "" unless decided
     decision_label: str
-
-
-def loop_list(*, organisation: Organisation) -> QuerySet[Loop]:
-    return Loop.objects.filter(organisation=organisation).order_by("is_archived", "title", "pk")
-
-
-def loop_get(*, organisation: Organisation, pk: int) -> Loop | None:
-    """The organisation's loop, or None (another organisation's loop and a missing one look the same)."""
-    return loop_list(organisation=organisation).filter(pk=pk).first()
 
 
 def loop_status_counts(*, organisation: Organisation, loops: Iterable[Loop]) -> dict[int, dict[str, int]]:

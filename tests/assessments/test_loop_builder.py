@@ -17,7 +17,7 @@ from assessments.models import (
     StageKind,
 )
 from assessments.models import TestCase as SpecTestCase
-from assessments.services import loops as loop_builder
+from assessments.services import loops
 from common.exceptions import ApplicationError
 from tests.factories import (
     CandidateFactory,
@@ -37,22 +37,22 @@ def question_set(organisation):
 
 @pytest.fixture
 def loop(organisation):
-    return loop_builder.loop_create(organisation=organisation, title="Backend", role="Backend engineer")
+    return loops.loop_create(organisation=organisation, title="Backend", role="Backend engineer")
 
 
 def _interview(organisation, loop, title="Onsite"):
-    return loop_builder.loop_stage_add(organisation=organisation, loop=loop, kind=StageKind.INTERVIEW, title=title)
+    return loops.loop_stage_add(organisation=organisation, loop=loop, kind=StageKind.INTERVIEW, title=title)
 
 
 def test_loop_create_validates(organisation):
     with pytest.raises(ApplicationError) as exc:
-        loop_builder.loop_create(organisation=organisation, title="", role="Engineer")
+        loops.loop_create(organisation=organisation, title="", role="Engineer")
     assert "title" in exc.value.details
     assert not Loop.objects.exists()
 
 
 def test_stages_are_appended_in_order(organisation, loop, question_set):
-    screen = loop_builder.loop_stage_add(
+    screen = loops.loop_stage_add(
         organisation=organisation,
         loop=loop,
         kind=StageKind.ASSESSMENT,
@@ -68,7 +68,7 @@ def test_stages_are_appended_in_order(organisation, loop, question_set):
 @pytest.mark.parametrize("with_set,duration", [(False, 60), (True, None), (True, 0)])
 def test_assessment_stage_needs_set_and_duration(organisation, loop, question_set, with_set, duration):
     with pytest.raises(ApplicationError) as exc:
-        loop_builder.loop_stage_add(
+        loops.loop_stage_add(
             organisation=organisation,
             loop=loop,
             kind=StageKind.ASSESSMENT,
@@ -83,7 +83,7 @@ def test_assessment_stage_needs_set_and_duration(organisation, loop, question_se
 def test_organisation_isolation(organisation, other_organisation, loop):
     foreign_set = QuestionSet.objects.create(organisation=other_organisation, title="Theirs", slug="theirs")
     with pytest.raises(ApplicationError, match="another organisation"):
-        loop_builder.loop_stage_add(
+        loops.loop_stage_add(
             organisation=organisation,
             loop=loop,
             kind=StageKind.ASSESSMENT,
@@ -93,10 +93,10 @@ def test_organisation_isolation(organisation, other_organisation, loop):
         )
     stage = _interview(organisation, loop)
     for call in (
-        lambda: loop_builder.loop_stage_add(organisation=other_organisation, loop=loop, kind="interview", title="x"),
-        lambda: loop_builder.loop_stage_remove(organisation=other_organisation, stage=stage),
-        lambda: loop_builder.loop_clone(organisation=other_organisation, loop=loop),
-        lambda: loop_builder.stage_interviewer_assign(
+        lambda: loops.loop_stage_add(organisation=other_organisation, loop=loop, kind="interview", title="x"),
+        lambda: loops.loop_stage_remove(organisation=other_organisation, stage=stage),
+        lambda: loops.loop_clone(organisation=other_organisation, loop=loop),
+        lambda: loops.stage_interviewer_assign(
             organisation=other_organisation,
             stage=stage,
             user=MembershipFactory(organisation=other_organisation).user,
@@ -112,19 +112,19 @@ def test_organisation_isolation(organisation, other_organisation, loop):
 def test_interviewer_must_be_a_member(organisation, other_organisation, loop):
     stage = _interview(organisation, loop)
     with pytest.raises(ApplicationError) as exc:
-        loop_builder.stage_interviewer_assign(organisation=organisation, stage=stage, user=UserFactory())
+        loops.stage_interviewer_assign(organisation=organisation, stage=stage, user=UserFactory())
     assert exc.value.code == "not_a_member"
     outsider = MembershipFactory(organisation=other_organisation, role=Role.ADMIN).user
     with pytest.raises(ApplicationError):
-        loop_builder.stage_interviewer_assign(organisation=organisation, stage=stage, user=outsider)
+        loops.stage_interviewer_assign(organisation=organisation, stage=stage, user=outsider)
     member = MembershipFactory(organisation=organisation, role=Role.INTERVIEWER).user
-    loop_builder.stage_interviewer_assign(organisation=organisation, stage=stage, user=member)
-    loop_builder.stage_interviewer_assign(organisation=organisation, stage=stage, user=member)  # idempotent
+    loops.stage_interviewer_assign(organisation=organisation, stage=stage, user=member)
+    loops.stage_interviewer_assign(organisation=organisation, stage=stage, user=member)  # idempotent
     assert list(StageInterviewer.objects.filter(stage=stage).values_list("user", flat=True)) == [member.pk]
 
 
 def test_interviewers_only_on_interview_stages(organisation, loop, question_set):
-    screen = loop_builder.loop_stage_add(
+    screen = loops.loop_stage_add(
         organisation=organisation,
         loop=loop,
         kind=StageKind.ASSESSMENT,
@@ -134,7 +134,7 @@ def test_interviewers_only_on_interview_stages(organisation, loop, question_set)
     )
     member = MembershipFactory(organisation=organisation).user
     with pytest.raises(ApplicationError) as exc:
-        loop_builder.stage_interviewer_assign(organisation=organisation, stage=screen, user=member)
+        loops.stage_interviewer_assign(organisation=organisation, stage=screen, user=member)
     assert exc.value.code == "not_an_interview"
 
 
@@ -145,34 +145,26 @@ def test_focus_questions_rules(organisation, other_organisation, loop):
     design = QuestionFactory(organisation=organisation, kind="conceptual", title="Design")
     conflict = QuestionFactory(organisation=organisation, kind="behavioural", title="Conflict")
     with pytest.raises(ApplicationError) as exc:
-        loop_builder.stage_focus_questions_set(
-            organisation=organisation, stage=stage, interviewer=ira, questions=[design]
-        )
+        loops.stage_focus_questions_set(organisation=organisation, stage=stage, interviewer=ira, questions=[design])
     assert exc.value.code == "not_assigned"
-    loop_builder.stage_interviewer_assign(organisation=organisation, stage=stage, user=ira)
-    loop_builder.stage_interviewer_assign(organisation=organisation, stage=stage, user=hana)
+    loops.stage_interviewer_assign(organisation=organisation, stage=stage, user=ira)
+    loops.stage_interviewer_assign(organisation=organisation, stage=stage, user=hana)
     for bad, code in (
         (QuestionFactory(organisation=other_organisation), "wrong_organisation"),
         (QuestionFactory(organisation=organisation, kind="coding"), "coding_question"),
     ):
         with pytest.raises(ApplicationError) as exc:
-            loop_builder.stage_focus_questions_set(
-                organisation=organisation, stage=stage, interviewer=ira, questions=[bad]
-            )
+            loops.stage_focus_questions_set(organisation=organisation, stage=stage, interviewer=ira, questions=[bad])
         assert exc.value.code == code
-    loop_builder.stage_focus_questions_set(
+    loops.stage_focus_questions_set(
         organisation=organisation, stage=stage, interviewer=ira, questions=[design, conflict]
     )
     # Hana cannot take a question Ira covers; Ira's list is untouched by the refusal.
     with pytest.raises(ApplicationError) as exc:
-        loop_builder.stage_focus_questions_set(
-            organisation=organisation, stage=stage, interviewer=hana, questions=[design]
-        )
+        loops.stage_focus_questions_set(organisation=organisation, stage=stage, interviewer=hana, questions=[design])
     assert exc.value.code == "taken"
     # Replacing Ira's list keeps only the new one.
-    loop_builder.stage_focus_questions_set(
-        organisation=organisation, stage=stage, interviewer=ira, questions=[conflict]
-    )
+    loops.stage_focus_questions_set(organisation=organisation, stage=stage, interviewer=ira, questions=[conflict])
     assert [(f.question, f.interviewer) for f in FocusQuestion.objects.filter(stage=stage)] == [(conflict, ira)]
 
 
@@ -180,15 +172,15 @@ def test_stage_remove_refuses_when_in_use(organisation, loop):
     stage = _interview(organisation, loop)
     ScorecardFactory(stage=stage, candidate=CandidateFactory(organisation=organisation))
     with pytest.raises(ApplicationError) as exc:
-        loop_builder.loop_stage_remove(organisation=organisation, stage=stage)
+        loops.loop_stage_remove(organisation=organisation, stage=stage)
     assert exc.value.code == "stage_in_use"
     spare = _interview(organisation, loop, "Spare")
-    loop_builder.loop_stage_remove(organisation=organisation, stage=spare)
+    loops.loop_stage_remove(organisation=organisation, stage=spare)
     assert list(Stage.objects.filter(loop=loop)) == [stage]
 
 
 def test_clone_copies_everything_and_is_independent(organisation, loop, question_set):
-    loop_builder.loop_stage_add(
+    loops.loop_stage_add(
         organisation=organisation,
         loop=loop,
         kind=StageKind.ASSESSMENT,
@@ -199,10 +191,10 @@ def test_clone_copies_everything_and_is_independent(organisation, loop, question
     onsite = _interview(organisation, loop)
     ira = MembershipFactory(organisation=organisation, role=Role.INTERVIEWER).user
     design = QuestionFactory(organisation=organisation)
-    loop_builder.stage_interviewer_assign(organisation=organisation, stage=onsite, user=ira)
-    loop_builder.stage_focus_questions_set(organisation=organisation, stage=onsite, interviewer=ira, questions=[design])
+    loops.stage_interviewer_assign(organisation=organisation, stage=onsite, user=ira)
+    loops.stage_focus_questions_set(organisation=organisation, stage=onsite, interviewer=ira, questions=[design])
 
-    copy = loop_builder.loop_clone(organisation=organisation, loop=loop)
+    copy = loops.loop_clone(organisation=organisation, loop=loop)
     assert copy.pk != loop.pk and copy.title == "Backend (copy)" and copy.role == loop.role
     stages = list(Stage.objects.filter(loop=copy).order_by("position"))
     assert [(s.kind, s.title, s.question_set, s.duration_minutes) for s in stages] == [
@@ -214,10 +206,8 @@ def test_clone_copies_everything_and_is_independent(organisation, loop, question
 
     # Independent: changing the copy leaves the original alone.
     other = QuestionFactory(organisation=organisation)
-    loop_builder.stage_focus_questions_set(
-        organisation=organisation, stage=stages[1], interviewer=ira, questions=[other]
-    )
-    loop_builder.loop_stage_remove(organisation=organisation, stage=stages[0])
+    loops.stage_focus_questions_set(organisation=organisation, stage=stages[1], interviewer=ira, questions=[other])
+    loops.loop_stage_remove(organisation=organisation, stage=stages[0])
     assert [f.question for f in onsite.focus_questions.all()] == [design]
     assert Stage.objects.filter(loop=loop).count() == 2
 
@@ -309,7 +299,7 @@ def test_preview_shows_prompts_without_answers_or_tests(organisation, loop, ques
     SpecTestCase.objects.create(spec=spec, position=1, name="SECRET-HIDDEN-TEST", args=[[1, 2], 3], expected=[0, 1])
     SectionItem.objects.create(section=section, question=conceptual, position=1)
     SectionItem.objects.create(section=section, question=coding, position=2)
-    loop_builder.loop_stage_add(
+    loops.loop_stage_add(
         organisation=organisation,
         loop=loop,
         kind=StageKind.ASSESSMENT,

@@ -1,0 +1,84 @@
+"""The invitations page: invite a candidate to a question set (the link is shown once made) and withdraw a link."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments.models import Membership, Organisation, QuestionSet
+from assessments.selectors.invitations import invitation_get, invitation_link, invitation_list_latest
+from assessments.selectors.question_sets import question_set_choices
+from assessments.services.candidates import candidate_create
+from assessments.services.invitations import invitation_create, invitation_link_state, invitation_revoke
+from common.exceptions import ApplicationError
+from manage.views.base import found_or_404, manager_membership
+
+PAGE_SIZE = 200
+
+
+class InviteForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Candidate name")
+    email = forms.EmailField(label="Candidate email")
+    question_set = forms.ModelChoiceField(queryset=QuestionSet.objects.none(), label="Question set")
+    duration_minutes = forms.IntegerField(min_value=5, max_value=24 * 60, initial=90, label="Duration (minutes)")
+    days_open = forms.IntegerField(min_value=1, max_value=60, initial=7, label="Link open for (days)")
+
+    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["question_set"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = question_set_choices(organisation=organisation)
+
+
+@login_required
+def invitations(request: HttpRequest) -> HttpResponse:
+    membership = manager_membership(request)
+    organisation = membership.organisation
+    form = InviteForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = _invite(request, membership, form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, f"{exc.message} {exc.details or ''}".strip())
+        else:
+            messages.success(request, f"Invitation created. Send the candidate this link: {link}")
+            return redirect(request.get_full_path())
+    rows = [
+        {"invitation": invitation, "state": invitation_link_state(invitation), "url": invitation_link(invitation)}
+        for invitation in invitation_list_latest(organisation=organisation, limit=PAGE_SIZE)
+    ]
+    context = {"organisation": organisation, "form": form, "rows": rows}
+    return render(request, "manage/invitations.html", context)
+
+
+@transaction.atomic
+def _invite(request: HttpRequest, membership: Membership, data: dict) -> str:
+    candidate = candidate_create(organisation=membership.organisation, name=data["name"], email=data["email"])
+    invitation = invitation_create(
+        organisation=membership.organisation,
+        candidate=candidate,
+        question_set=data["question_set"],
+        duration_minutes=data["duration_minutes"],
+        expires_at=timezone.now() + timedelta(days=data["days_open"]),
+        created_by=request.user,
+    )
+    return invitation_link(invitation)
+
+
+@login_required
+@require_POST
+def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = manager_membership(request)
+    invitation = found_or_404(invitation_get, organisation=membership.organisation, pk=pk)
+    try:
+        invitation_revoke(invitation=invitation)
+        messages.success(request, "Invitation withdrawn.")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("manage-invitations")
