@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from rubrics.views import scorecards
+from rubrics.views import interviews, scorecards
 
 urlpatterns = [
-    path("", scorecards.my_interviews, name="interviews-queue"),
+    path("", interviews.my_interviews, name="interviews-queue"),
     path("<int:stage_id>/<int:candidate_id>/", scorecards.scorecard_page, name="interviews-scorecard"),
 ]

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from api.base import WRITE_METHODS, OrganisationApi, validated
 from api.pagination import ListQuerySerializer, paginate
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, RubricKind
-from rubrics.selectors import rubrics as selectors
+from rubrics.selectors.rubrics import rubric_get, rubric_list
 from rubrics.services.rubrics import rubric_create, rubric_delete
 
 
@@ -55,12 +55,12 @@ class RubricListApi(OrganisationApi):
     @extend_schema(parameters=[ListQuerySerializer], responses=RubricSerializer(many=True))
     def get(self, request: Request) -> Response:
         query = validated(ListQuerySerializer, request.query_params)
-        return paginate(request, selectors.rubric_list(organisation=self.organisation), RubricSerializer, query=query)
+        return paginate(request, rubric_list(organisation=self.organisation), RubricSerializer, query=query)
 
     @extend_schema(request=RubricSerializer, responses={201: RubricSerializer})
     def post(self, request: Request) -> Response:
         rubric = rubric_create(organisation=self.organisation, **validated(RubricSerializer, request.data))
-        rubric = selectors.rubric_get(organisation=self.organisation, pk=rubric.pk)
+        rubric = rubric_get(organisation=self.organisation, pk=rubric.pk)
         return Response(RubricSerializer(rubric).data, status=status.HTTP_201_CREATED)
 
 
@@ -70,9 +70,9 @@ class RubricDetailApi(OrganisationApi):
 
     @extend_schema(responses=RubricSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(RubricSerializer(selectors.rubric_get(organisation=self.organisation, pk=pk)).data)
+        return Response(RubricSerializer(rubric_get(organisation=self.organisation, pk=pk)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
-        rubric_delete(rubric=selectors.rubric_get(organisation=self.organisation, pk=pk))
+        rubric_delete(rubric=rubric_get(organisation=self.organisation, pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

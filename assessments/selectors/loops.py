@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from assessments.models import Loop, Organisation, SectionItem, Stage, StageKind
+from assessments.models import Loop, Organisation, SectionItem, Stage, StageInterviewer, StageKind
 from common.lookups import one_or_not_found
 from common.markdown import render_markdown
 
@@ -19,6 +19,17 @@ def loop_get(*, organisation: Organisation, pk: int) -> Loop:
 
 def stage_get(*, organisation: Organisation, pk: int) -> Stage:
     return one_or_not_found(Stage.objects.filter(loop__organisation=organisation).select_related("loop"), pk, "stage")
+
+
+def interview_stage_get(*, organisation: Organisation, pk: int) -> Stage:
+    """A live interview stage (not a timed assessment) of the organisation, with its loop."""
+    stages = Stage.objects.filter(loop__organisation=organisation, kind=StageKind.INTERVIEW).select_related("loop")
+    return one_or_not_found(stages, pk, "interview stage")
+
+
+def stage_has_interviewer(*, stage: Stage, user_id: int) -> bool:
+    """Whether the user is assigned to interview on this stage."""
+    return StageInterviewer.objects.filter(stage=stage, user_id=user_id).exists()
 
 
 def loop_stage_get(*, loop: Loop, pk: int) -> Stage:

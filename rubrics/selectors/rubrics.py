@@ -1,7 +1,9 @@
+"""The organisation's rubrics with their criteria and anchored levels."""
+
 from django.db.models import QuerySet
 
 from assessments.models import Organisation
-from common.exceptions import NotFoundError
+from common.lookups import one_or_not_found
 from rubrics.models import Rubric
 
 
@@ -10,7 +12,4 @@ def rubric_list(*, organisation: Organisation) -> QuerySet[Rubric]:
 
 
 def rubric_get(*, organisation: Organisation, pk: int) -> Rubric:
-    rubric = rubric_list(organisation=organisation).filter(pk=pk).first()
-    if rubric is None:
-        raise NotFoundError(f"No rubric with id {pk}.")
-    return rubric
+    return one_or_not_found(rubric_list(organisation=organisation), pk, "rubric")
