@@ -3,11 +3,17 @@
 Another organisation's object and a missing one look the same: ``get`` raises ``Http404`` for both.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from assessments.models import Organisation
-from integrations.models import ApiKey, WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint
+from integrations.models import (
+    ApiKey,
+    WebhookDelivery,
+    WebhookDeliveryAttempt,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+)
 
 
 def api_key_list(*, organisation: Organisation) -> QuerySet[ApiKey]:
@@ -20,6 +26,12 @@ def api_key_get(*, organisation: Organisation, pk: int) -> ApiKey:
 
 def webhook_endpoint_list(*, organisation: Organisation) -> QuerySet[WebhookEndpoint]:
     return WebhookEndpoint.objects.filter(organisation=organisation).order_by("url", "pk")
+
+
+def webhook_endpoint_list_with_failures(*, organisation: Organisation) -> QuerySet[WebhookEndpoint]:
+    """The endpoints, each with ``failed_count``: its deliveries that gave up."""
+    failed = Count("deliveries", filter=Q(deliveries__status=WebhookDeliveryStatus.FAILED))
+    return webhook_endpoint_list(organisation=organisation).annotate(failed_count=failed)
 
 
 def webhook_endpoint_get(*, organisation: Organisation, pk: int) -> WebhookEndpoint:

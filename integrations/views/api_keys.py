@@ -1,71 +1,32 @@
-"""Organisation admins' integration pages: API keys here; webhook endpoints and deliveries in web_webhook_views.
+"""Organisation admins' API key pages: create a key (its secret shown once) and revoke one.
 
-Admins only (hiring managers and interviewers get 403); another organisation's objects answer 404.
 Secrets (a new API key, a webhook signing secret) are rendered in the POST's own response, once,
 with ``never_cache``: they are never stored in plaintext, in the session or in a message cookie.
 The forms that make them carry a one-time nonce (``forms.SubmitOnceForm``), so a browser that
 re-sends the POST (a refresh) gets a page saying it was done already instead of a second secret.
 """
 
-from typing import Any, cast
-from urllib.parse import urlencode
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from assessments.models import Membership, Role
-from assessments.selectors.memberships import membership_get
-from common.exceptions import ApplicationError
 from integrations import selectors
 from integrations.forms import ApiKeyCreateForm
 from integrations.services.api_keys import api_key_create, api_key_revoke
 from integrations.services.form_nonces import FormAlreadySubmitted, nonce_spent
+from integrations.views.base import admin_membership, already_submitted_page, org_query, page_context, redirect_to
 
 KEY_ALREADY_CREATED = (
     "This key was already created; its secret was shown once and cannot be shown again. "
     "Revoke it if you did not copy it."
 )
-
-
-def admin_membership(request: HttpRequest) -> Membership:
-    """The caller's admin membership (``?org=`` names the organisation); anyone else gets the 403 page."""
-    try:
-        membership = membership_get(user=request.user, organisation_slug=request.GET.get("org"))
-    except ApplicationError as exc:
-        raise PermissionDenied(exc.message) from exc
-    if membership.role != Role.ADMIN:
-        raise PermissionDenied("Only organisation admins can manage API keys and webhooks.")
-    return membership
-
-
-def org_query(request: HttpRequest, **extra: Any) -> str:
-    """``?org=…`` (kept across links, so admins of several organisations stay in theirs) plus ``extra``."""
-    params = {"org": request.GET.get("org", ""), **extra}
-    query = urlencode({key: value for key, value in params.items() if value not in ("", None)})
-    return f"?{query}" if query else ""
-
-
-def redirect_to(request: HttpRequest, name: str, *args: object) -> HttpResponseRedirect:
-    return HttpResponseRedirect(reverse(name, args=args) + org_query(request))
-
-
-def page_context(request: HttpRequest, membership: Membership, **context: Any) -> dict[str, Any]:
-    return {"organisation": membership.organisation, "suffix": org_query(request), **context}
-
-
-def already_submitted_page(
-    request: HttpRequest, membership: Membership, message: str, back_url: str, back_label: str
-) -> HttpResponse:
-    """The answer to a form sent again after it did its work: nothing is made, the secret is not shown again."""
-    context = page_context(request, membership, message=message, back_url=back_url, back_label=back_label)
-    return render(request, "integrations/already_submitted.html", context, status=409)
 
 
 @login_required

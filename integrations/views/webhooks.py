@@ -1,13 +1,9 @@
-"""Organisation admins' webhook pages: endpoints (create, edit, rotate the secret, deactivate) and the delivery log."""
-
-import json
+"""Organisation admins' webhook endpoint pages: create, edit, rotate the secret, end its overlap, deactivate."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,11 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Membership
-from common.exceptions import ApplicationError
 from integrations import selectors
 from integrations.forms import SubmitOnceForm, WebhookEndpointCreateForm, WebhookEndpointForm, add_service_errors
-from integrations.models import WebhookDeliveryStatus, WebhookEndpoint
-from integrations.services import delivery_replay, webhook_endpoint_create
+from integrations.models import WebhookEndpoint
+from integrations.services import webhook_endpoint_create
 from integrations.services.endpoints import (
     secret_overlap_ends_at,
     webhook_endpoint_deactivate,
@@ -28,9 +23,8 @@ from integrations.services.endpoints import (
     webhook_endpoint_update,
 )
 from integrations.services.form_nonces import FormAlreadySubmitted, nonce_spent
-from integrations.views.api_keys import admin_membership, already_submitted_page, org_query, page_context, redirect_to
+from integrations.views.base import admin_membership, already_submitted_page, org_query, page_context, redirect_to
 
-DELIVERIES_PER_PAGE = 50
 ENDPOINT_ALREADY_CREATED = (
     "This endpoint was already created; its signing secret was shown once and cannot be shown again. "
     "Rotate its secret if you did not copy it."
@@ -44,8 +38,7 @@ ROTATION_ALREADY_DONE = (
 @login_required
 def webhook_endpoints_view(request: HttpRequest) -> HttpResponse:
     membership = admin_membership(request)
-    failed = Count("deliveries", filter=Q(deliveries__status=WebhookDeliveryStatus.FAILED))
-    endpoints = selectors.webhook_endpoint_list(organisation=membership.organisation).annotate(failed_count=failed)
+    endpoints = selectors.webhook_endpoint_list_with_failures(organisation=membership.organisation)
     context = page_context(request, membership, endpoints=endpoints, page="webhooks")
     return render(request, "integrations/webhook_endpoints.html", context)
 
@@ -102,7 +95,8 @@ def webhook_endpoint_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             webhook_endpoint_update(endpoint=endpoint, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
-            endpoint.refresh_from_db()  # the page shows what is saved, not the rejected values
+            # The page shows what is saved, not the rejected values.
+            endpoint = selectors.webhook_endpoint_get(organisation=membership.organisation, pk=pk)
         else:
             messages.success(request, f"Endpoint {endpoint.url} saved.")
             return redirect_to(request, "manage-webhook-edit", endpoint.pk)
@@ -156,57 +150,3 @@ def webhook_endpoint_deactivate_view(request: HttpRequest, pk: int) -> HttpRespo
     webhook_endpoint_deactivate(endpoint=endpoint)
     messages.success(request, f"Endpoint {endpoint.url} deactivated: it gets no new events; queued ones wait.")
     return redirect_to(request, "manage-webhook-edit", endpoint.pk)
-
-
-@login_required
-def webhook_deliveries_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """The delivery log, newest first: of the organisation, or of one endpoint (``pk``). Two queries a page."""
-    membership = admin_membership(request)
-    organisation = membership.organisation
-    endpoint = None if pk is None else selectors.webhook_endpoint_get(organisation=organisation, pk=pk)
-    status = request.GET.get("status", "")
-    status = status if status in WebhookDeliveryStatus.values else ""
-    deliveries = selectors.webhook_delivery_list(organisation=organisation, endpoint=endpoint, status=status)
-    page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
-    filters = [
-        {"label": label, "url": org_query(request, status=value), "active": value == status}
-        for value, label in (("", "All"), *WebhookDeliveryStatus.choices)
-    ]
-    context = page_context(request, membership, endpoint=endpoint, deliveries=page, filters=filters, page="deliveries")
-    context["page_urls"] = _page_urls(request, page, status)
-    return render(request, "integrations/webhook_deliveries.html", context)
-
-
-def _page_urls(request: HttpRequest, page: Page, status: str) -> dict[str, str]:
-    urls = {}
-    if page.has_previous():
-        urls["previous"] = org_query(request, status=status, page=page.previous_page_number())
-    if page.has_next():
-        urls["next"] = org_query(request, status=status, page=page.next_page_number())
-    return urls
-
-
-@login_required
-def webhook_delivery_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = admin_membership(request)
-    delivery = selectors.webhook_delivery_get(organisation=membership.organisation, pk=pk)
-    attempts = selectors.webhook_delivery_attempts(delivery=delivery)
-    payload = json.dumps(delivery.event.payload, indent=2, sort_keys=True)
-    context = page_context(
-        request, membership, delivery=delivery, attempts=attempts, payload=payload, page="deliveries"
-    )
-    return render(request, "integrations/webhook_delivery.html", context)
-
-
-@login_required
-@require_POST
-def webhook_delivery_replay_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = admin_membership(request)
-    delivery = selectors.webhook_delivery_get(organisation=membership.organisation, pk=pk)
-    try:
-        delivery_replay(delivery=delivery)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Delivery of {delivery.event_id} queued again (same webhook-id).")
-    return redirect_to(request, "manage-webhook-delivery", delivery.pk)

@@ -18,7 +18,7 @@ from integrations.forms import ApiKeyCreateForm
 from integrations.models import ApiKey, ApiKeyScope, SpentFormNonce
 from integrations.services.api_keys import api_key_authenticate, api_key_create
 from integrations.services.form_nonces import NONCE_MAX_AGE, NONCE_SALT, nonce_issue
-from integrations.views import api_keys as web_views
+from integrations.views import api_keys as api_key_views
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -230,7 +230,7 @@ def test_a_double_click_creates_one_key(organisation, org_admin):
     client.force_login(org_admin)
     form = {"name": "Greenhouse", "scope": "write", "nonce": form_nonce(client, KEYS)}
     first_inside = threading.Event()
-    real_create = web_views.api_key_create
+    real_create = api_key_views.api_key_create
 
     def slow_create(**kwargs):
         first_inside.set()  # the nonce is spent in this (uncommitted) transaction
@@ -243,7 +243,7 @@ def test_a_double_click_creates_one_key(organisation, org_admin):
         statuses.append(client.post(KEYS, form).status_code)
         connection.close()
 
-    with mock.patch.object(web_views, "api_key_create", side_effect=slow_create):
+    with mock.patch.object(api_key_views, "api_key_create", side_effect=slow_create):
         first = threading.Thread(target=post)
         first.start()
         assert first_inside.wait(10)
