@@ -66,7 +66,7 @@ class QuestionListApi(OrganisationApi):
         data = validated(self.QuestionCreateInputSerializer, request.data)
         rubric_id = data.pop("rubric_id", None)
         rubric = rubric_get(organisation=self.organisation, pk=rubric_id) if rubric_id else None
-        question = question_create(organisation=self.organisation, rubric=rubric, **data)
+        question = question_create(organisation=self.organisation, rubric_id=rubric.pk if rubric else None, **data)
         question = question_get(organisation=self.organisation, pk=question.pk)
         return Response(QuestionOutputSerializer(question).data, status=status.HTTP_201_CREATED)
 

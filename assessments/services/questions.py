@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assessments.models import CodingSpec, Organisation, Question, QuestionRevision, TestCase
-from rubrics.models import Rubric
 
 TITLE_MAX = 120
 
@@ -44,8 +43,9 @@ def question_create(
     key: str = "",
     difficulty: str = "medium",
     tags: list[str] | None = None,
-    rubric: Rubric | None = None,
+    rubric_id: int | None = None,
 ) -> Question:
+    """A new question with its first revision; ``rubric_id`` is a rubric already read as the organisation's."""
     question = Question(
         organisation=organisation,
         kind=kind,
@@ -56,7 +56,7 @@ def question_create(
     )
     question.full_clean()
     question.save()
-    revision = QuestionRevision(question=question, number=1, prompt=prompt, rubric=rubric)
+    revision = QuestionRevision(question=question, number=1, prompt=prompt, rubric_id=rubric_id)
     revision.full_clean()
     revision.save()
     return question
