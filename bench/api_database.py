@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg import sql
 
-ORGANISATION_SLUG = "demo"  # the organisation assessments.services.demo builds
+ORGANISATION_SLUG = "demo"  # the organisation rubrics.services.demo builds
 
 
 def seed_signature(size: int, version: int) -> str:

@@ -16,7 +16,7 @@ class ApiKey(models.Model):
 
     Our own rather than ``djangorestframework-api-key`` (not a dependency, and we add none): that
     package is a permission class with no organisation, scopes or last-used time, which are the
-    parts we need; the hashing and lookup it does are a few lines (see ``integrations.api_keys``).
+    parts we need; the hashing and lookup it does are a few lines (see ``integrations.services.api_keys``).
 
     The secret is 256 random bits, so a fast SHA-256 is as safe as a slow password hasher (nothing
     to guess from a dictionary) and costs microseconds, not ~100 ms, on every API request.

@@ -1,0 +1,1 @@
+"""The organisation admins' integration pages, one module per entity; base.py is what they share."""

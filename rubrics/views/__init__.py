@@ -1,0 +1,1 @@
+"""The interviewers' pages, one module per entity."""

@@ -18,6 +18,6 @@ class Command(BaseCommand):
         self.stdout.write(f"demo loop ready: {loop.title!r} — stages: {stages}")
         if options["skip_publish"]:
             return
-        # Publishing runs each reference solution in the sandbox (without an engine it waits). It is
-        # grading's command, called by name: grading sits above assessments.
+        # Publishing runs each reference solution in the sandbox (without an engine it waits): grading's
+        # publish_coding_questions command, called by name.
         call_command("publish_coding_questions", org=loop.organisation.slug, stdout=self.stdout)
