@@ -17,7 +17,8 @@ What it does, in order:
   5. sends one request per endpoint (any non-2xx stops the run), warms every endpoint, then loads
      each one with wrk for ``--duration`` seconds per connection count, endpoints interleaved over
      ``--rounds`` rounds, and accounts the CPU time gunicorn, PostgreSQL and wrk spent per request.
-Targets (at 8 connections): every real read ≥ 50 % of the bare endpoint's requests/s, p99 < 20 ms.
+Targets (at 8 connections): every real read's p99 < 20 ms; its query count does not grow with the data
+(the in-process check prints it). The share of the bare endpoint's requests/s is shown, no longer a target.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from bench.api_cpu import CpuPerRequest
 from bench.api_wrk import WrkResult
 
 TARGET_CONNECTIONS = 8
-TARGET_SHARE_OF_BARE = 0.5
 TARGET_P99_MS = 20.0
 
 
@@ -88,10 +87,11 @@ def _cpu_total(cpu: CpuPerRequest | None) -> float:
 
 
 def targets(rows: list[Row], *, bare: str) -> list[str]:
-    """One line per real read at the target concurrency: throughput share of bare and p99, met or not.
+    """One line per real read at the target concurrency: p99 against its target, and the share of bare.
 
-    Each line also gives the share that CPU time per request predicts (bare's CPU / the read's):
-    what a machine busy with nothing else would show once the server saturates the cores.
+    The share of bare's requests/s is shown for information (its 50 % target was retired with the
+    prepared reads): with the CPU time per request it predicts (bare's CPU / the read's), it says what
+    a machine busy with nothing else would show once the server saturates the cores.
     """
     bare_row = next((r for r in rows if r.endpoint == bare and r.connections == TARGET_CONNECTIONS), None)
     bare_rate = bare_row.result.requests_per_s if bare_row else 0.0
@@ -100,12 +100,11 @@ def targets(rows: list[Row], *, bare: str) -> list[str]:
         if not row.targeted or row.connections != TARGET_CONNECTIONS:
             continue
         share = row.result.requests_per_s / bare_rate if bare_rate else 0.0
-        share_ok, p99_ok = share >= TARGET_SHARE_OF_BARE, row.result.p99_ms < TARGET_P99_MS
+        p99_ok = row.result.p99_ms < TARGET_P99_MS
         by_cpu = _cpu_total(bare_row.cpu if bare_row else None) / (_cpu_total(row.cpu) or 1.0)
         lines.append(
-            f"{row.endpoint:<26} throughput {share:4.0%} of bare (≥ {TARGET_SHARE_OF_BARE:.0%}): "
-            f"{'met' if share_ok else 'NOT met'}; p99 {row.result.p99_ms:.1f} ms (< {TARGET_P99_MS:.0f} ms): "
-            f"{'met' if p99_ok else 'NOT met'}"
+            f"{row.endpoint:<26} p99 {row.result.p99_ms:.1f} ms (< {TARGET_P99_MS:.0f} ms): "
+            f"{'met' if p99_ok else 'NOT met'}; throughput {share:4.0%} of bare"
             + (f"; by CPU per request {by_cpu:.0%} of bare" if row.cpu else "")
             + ("" if row.result.valid else "  [INVALID: errors]")
         )
