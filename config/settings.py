@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "common",
+    "organisations",
     "api",
     "assessments",
     "grading",

@@ -14,7 +14,7 @@ class RubricKind(models.TextChoices):
 
 
 class Rubric(BaseModel):
-    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="rubrics")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="rubrics")
     key = models.SlugField(max_length=120)
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=RubricKind.choices, default=RubricKind.QUESTION)
@@ -81,7 +81,7 @@ class ScorecardStatus(models.TextChoices):
 class Scorecard(BaseModel):
     """One interviewer's judgement of one candidate in one stage. Blind until the owner submits."""
 
-    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="scorecards")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="scorecards")
     candidate = models.ForeignKey("assessments.Candidate", on_delete=models.CASCADE, related_name="scorecards")
     stage = models.ForeignKey("assessments.Stage", on_delete=models.CASCADE, related_name="scorecards")
     interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scorecards")

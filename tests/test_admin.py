@@ -42,7 +42,7 @@ from rubrics.models import Criterion, Level, Rating, Rubric, Scorecard, Scorecar
 
 pytestmark = pytest.mark.django_db
 
-APPS = {"assessments", "grading", "rubrics"}
+APPS = {"assessments", "grading", "organisations", "rubrics"}
 REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS), key=lambda m: m._meta.label
 )

@@ -12,7 +12,7 @@ from assessments.models.attempts import (
     SubmissionPurpose,
     SubmissionStatus,
 )
-from assessments.models.organisations import Candidate, Membership, Organisation, Role
+from assessments.models.candidates import Candidate
 from assessments.models.question_sets import (
     FocusQuestion,
     Loop,
@@ -33,6 +33,7 @@ from assessments.models.questions import (
     TestCase,
     Visibility,
 )
+from organisations.models import Membership, Organisation, Role  # until every import names organisations
 
 __all__ = [
     "Answer",

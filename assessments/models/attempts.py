@@ -13,7 +13,7 @@ def new_token() -> str:
 class Invitation(BaseModel):
     """A candidate's link to one timed assessment: an unguessable token, a window and a duration."""
 
-    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="invitations")
     candidate = models.ForeignKey("assessments.Candidate", on_delete=models.CASCADE, related_name="invitations")
     question_set = models.ForeignKey("assessments.QuestionSet", on_delete=models.PROTECT, related_name="invitations")
     stage = models.ForeignKey(
@@ -61,7 +61,7 @@ class AttemptStatus(models.TextChoices):
 class Attempt(BaseModel):
     """A started invitation. The deadline is fixed on the server when the candidate starts."""
 
-    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="attempts")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="attempts")
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="attempt")
     status = models.CharField(max_length=16, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS)
     started_at = models.DateTimeField()
@@ -177,7 +177,7 @@ class DecisionOutcome(models.TextChoices):
 
 
 class Decision(BaseModel):
-    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="decisions")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="decisions")
     candidate = models.ForeignKey("assessments.Candidate", on_delete=models.CASCADE, related_name="decisions")
     loop = models.ForeignKey("assessments.Loop", on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(max_length=8, choices=DecisionOutcome.choices)

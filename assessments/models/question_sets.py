@@ -5,7 +5,9 @@ from common.models import BaseModel
 
 
 class QuestionSet(BaseModel):
-    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="question_sets")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="question_sets"
+    )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120)
     description = models.TextField(blank=True, default="")
@@ -50,7 +52,7 @@ class SectionItem(BaseModel):
 class Loop(BaseModel):
     """An interview loop for a role: ordered stages (a timed assessment, live interviews)."""
 
-    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="loops")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="loops")
     title = models.CharField(max_length=200)
     role = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")

@@ -19,7 +19,7 @@ class Difficulty(models.TextChoices):
 class Question(BaseModel):
     """A bank entry. Its content lives in revisions; attempts pin the revision they were given."""
 
-    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="questions")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(max_length=120, help_text="Stable identifier within the organisation (imports use it).")
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=QuestionKind.choices)

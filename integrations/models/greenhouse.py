@@ -29,7 +29,7 @@ class GreenhouseInterview(BaseModel):
     """
 
     organisation = models.ForeignKey(
-        "assessments.Organisation", on_delete=models.CASCADE, related_name="greenhouse_interviews"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="greenhouse_interviews"
     )
     public_id = models.CharField(max_length=40, unique=True, default=new_interview_id, editable=False)
     invitation = models.OneToOneField(

@@ -22,7 +22,7 @@ class ApiKey(models.Model):
     to guess from a dictionary) and costs microseconds, not ~100 ms, on every API request.
     """
 
-    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="api_keys")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100, help_text="What uses this key, e.g. “Greenhouse production”.")
     prefix = models.CharField(max_length=16, unique=True, editable=False, help_text="Visible part of the key.")
     hashed_secret = models.CharField(max_length=64, editable=False)
@@ -71,7 +71,7 @@ class IdempotencyRecord(models.Model):
     """
 
     organisation = models.ForeignKey(
-        "assessments.Organisation", on_delete=models.CASCADE, related_name="idempotency_records"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="idempotency_records"
     )
     key = models.CharField(max_length=255)
     method = models.CharField(max_length=10)

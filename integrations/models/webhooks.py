@@ -27,7 +27,7 @@ class WebhookEndpoint(BaseModel):
     """
 
     organisation = models.ForeignKey(
-        "assessments.Organisation", on_delete=models.CASCADE, related_name="webhook_endpoints"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="webhook_endpoints"
     )
     url = models.URLField(max_length=2000, help_text="HTTPS URL that receives a POST per event.")
     secret = models.CharField(max_length=100, editable=False)
@@ -79,7 +79,7 @@ class WebhookEvent(models.Model):
 
     id = models.CharField(primary_key=True, max_length=40, default=new_message_id, editable=False)
     organisation = models.ForeignKey(
-        "assessments.Organisation", on_delete=models.CASCADE, related_name="webhook_events"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="webhook_events"
     )
     type = models.CharField(max_length=40, choices=WebhookEventType.choices)
     payload = models.JSONField(help_text="The exact JSON document sent: type, timestamp and data.")

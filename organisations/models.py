@@ -1,3 +1,9 @@
+"""Tenancy: the organisations, the people in them and their roles.
+
+The tables keep the names they had when these models lived in ``assessments`` (``db_table``): the
+move was a change of Django's bookkeeping only (``organisations/migrations/0001_initial.py``).
+"""
+
 from django.conf import settings
 from django.db import models
 
@@ -11,6 +17,7 @@ class Organisation(BaseModel):
     slug = models.SlugField(max_length=64, unique=True)
 
     class Meta:
+        db_table = "assessments_organisation"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -29,6 +36,7 @@ class Membership(BaseModel):
     role = models.CharField(max_length=32, choices=Role.choices)
 
     class Meta:
+        db_table = "assessments_membership"
         constraints = [
             models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique_user_per_org"),
             models.CheckConstraint(condition=models.Q(role__in=Role.values), name="membership_role_valid"),
@@ -36,24 +44,3 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.role})"
-
-
-class Candidate(BaseModel):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="candidates")
-    name = models.CharField(max_length=200)
-    email = models.EmailField()
-    external_id = models.CharField(max_length=128, blank=True, default="", help_text="The ATS's id for this person.")
-
-    class Meta:
-        ordering = ["name"]
-        indexes = [models.Index(fields=["organisation", "updated_at", "id"], name="candidate_org_updated")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "external_id"],
-                condition=~models.Q(external_id=""),
-                name="candidate_unique_external_id_per_org",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} <{self.email}>"
