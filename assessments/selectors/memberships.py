@@ -1,37 +1,6 @@
-"""Who the caller is in an organisation: their membership and role."""
+"""Until every import names organisations.selectors (scripts/rewrite_tenancy_imports.py)."""
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-from assessments.models import Membership, Organisation, Role
-from common.exceptions import PermissionDeniedError
-
-MANAGER_ROLES = frozenset({Role.ADMIN, Role.HIRING_MANAGER})
-
-
-def membership_get(*, user: AbstractBaseUser | AnonymousUser, organisation_slug: str | None = None) -> Membership:
-    """The caller's membership: in the named organisation, or in their only one."""
-    if not user.is_authenticated:
-        raise PermissionDeniedError("Authentication required.")
-    memberships = Membership.objects.select_related("organisation").filter(user_id=user.pk)
-    if organisation_slug:
-        memberships = memberships.filter(organisation__slug=organisation_slug)
-    found = list(memberships[:2])
-    if not found:
-        raise PermissionDeniedError("You are not a member of this organisation.", code="not_a_member")
-    if len(found) > 1:
-        raise PermissionDeniedError(
-            "You belong to several organisations: name one with the X-Organisation header.",
-            code="organisation_required",
-        )
-    return found[0]
-
-
-def membership_list(*, organisation: Organisation) -> list[Membership]:
-    """The organisation's members with their user, by username (who can be assigned as an interviewer)."""
-    return list(Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__username"))
-
-
-def member_user_find(*, organisation: Organisation, pk: int) -> AbstractBaseUser | None:
-    """The user ``pk`` if they are a member of the organisation, else None."""
-    return get_user_model().objects.filter(pk=pk, memberships__organisation=organisation).first()
+from organisations.selectors import MANAGER_ROLES as MANAGER_ROLES
+from organisations.selectors import member_user_find as member_user_find
+from organisations.selectors import membership_get as membership_get
+from organisations.selectors import membership_list as membership_list

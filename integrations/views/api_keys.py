@@ -9,7 +9,6 @@ re-sends the POST (a refresh) gets a page saying it was done already instead of 
 from typing import cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,7 +20,10 @@ from integrations import selectors
 from integrations.forms import ApiKeyCreateForm
 from integrations.services.api_keys import api_key_create, api_key_revoke
 from integrations.services.form_nonces import FormAlreadySubmitted, nonce_spent
-from integrations.views.base import admin_membership, already_submitted_page, org_query, page_context, redirect_to
+from integrations.views.base import already_submitted_page, page_context, redirect_to
+from organisations.models import Membership
+from organisations.pages import organisation_page, organisation_query
+from organisations.selectors import ADMIN_ROLES
 
 KEY_ALREADY_CREATED = (
     "This key was already created; its secret was shown once and cannot be shown again. "
@@ -29,17 +31,15 @@ KEY_ALREADY_CREATED = (
 )
 
 
-@login_required
-def integrations_index_view(request: HttpRequest) -> HttpResponse:
-    admin_membership(request)
+@organisation_page(roles=ADMIN_ROLES)
+def integrations_index_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     return redirect_to(request, "manage-api-keys")
 
 
-@login_required
+@organisation_page(roles=ADMIN_ROLES)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def api_keys_view(request: HttpRequest) -> HttpResponse:
-    membership = admin_membership(request)
+def api_keys_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = ApiKeyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -51,7 +51,7 @@ def api_keys_view(request: HttpRequest) -> HttpResponse:
                     created_by=cast(User, request.user),  # login_required: never anonymous
                 )
         except FormAlreadySubmitted:
-            back = reverse("manage-api-keys") + org_query(request)
+            back = reverse("manage-api-keys") + organisation_query(request)
             return already_submitted_page(request, membership, KEY_ALREADY_CREATED, back, "Back to the API keys")
         context = page_context(request, membership, api_key=api_key, plaintext=plaintext)
         return render(request, "integrations/api_key_created.html", context)
@@ -60,11 +60,10 @@ def api_keys_view(request: HttpRequest) -> HttpResponse:
     return render(request, "integrations/api_keys.html", context, status=400 if form.errors else 200)
 
 
-@login_required
+@organisation_page(roles=ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
-def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+def api_key_revoke_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST revokes (from then on the key gets ``401 api_key_revoked``)."""
-    membership = admin_membership(request)
     api_key = selectors.api_key_get(organisation=membership.organisation, pk=pk)
     if request.method == "POST":
         api_key_revoke(api_key=api_key)

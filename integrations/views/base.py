@@ -1,46 +1,25 @@
-"""What the organisation admins' integration pages share: the admin's membership, ?org= in links, the page context
-and the answer to a form sent twice.
+"""What the organisation admins' integration pages share beyond their organisation (``organisations.pages``): the page
+context with ?org= kept in links, and the answer to a form sent twice.
 
 Admins only (hiring managers and interviewers get 403); another organisation's objects answer 404.
 """
 
 from typing import Any
-from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from assessments.models import Membership, Role
-from assessments.selectors.memberships import membership_get
-from common.exceptions import ApplicationError
-
-
-def admin_membership(request: HttpRequest) -> Membership:
-    """The caller's admin membership (``?org=`` names the organisation); anyone else gets the 403 page."""
-    try:
-        membership = membership_get(user=request.user, organisation_slug=request.GET.get("org"))
-    except ApplicationError as exc:
-        raise PermissionDenied(exc.message) from exc
-    if membership.role != Role.ADMIN:
-        raise PermissionDenied("Only organisation admins can manage API keys and webhooks.")
-    return membership
-
-
-def org_query(request: HttpRequest, **extra: Any) -> str:
-    """``?org=…`` (kept across links, so admins of several organisations stay in theirs) plus ``extra``."""
-    params = {"org": request.GET.get("org", ""), **extra}
-    query = urlencode({key: value for key, value in params.items() if value not in ("", None)})
-    return f"?{query}" if query else ""
+from assessments.models import Membership
+from organisations.pages import organisation_query
 
 
 def redirect_to(request: HttpRequest, name: str, *args: object) -> HttpResponseRedirect:
-    return HttpResponseRedirect(reverse(name, args=args) + org_query(request))
+    return HttpResponseRedirect(reverse(name, args=args) + organisation_query(request))
 
 
 def page_context(request: HttpRequest, membership: Membership, **context: Any) -> dict[str, Any]:
-    return {"organisation": membership.organisation, "suffix": org_query(request), **context}
+    return {"organisation": membership.organisation, "suffix": organisation_query(request), **context}
 
 
 def already_submitted_page(

@@ -3,7 +3,6 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,15 +12,17 @@ from common.exceptions import ApplicationError
 from integrations import selectors
 from integrations.models import WebhookDeliveryStatus
 from integrations.services import delivery_replay
-from integrations.views.base import admin_membership, org_query, page_context, redirect_to
+from integrations.views.base import page_context, redirect_to
+from organisations.models import Membership
+from organisations.pages import organisation_page, organisation_query
+from organisations.selectors import ADMIN_ROLES
 
 DELIVERIES_PER_PAGE = 50
 
 
-@login_required
-def webhook_deliveries_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+@organisation_page(roles=ADMIN_ROLES)
+def webhook_deliveries_view(request: HttpRequest, membership: Membership, pk: int | None = None) -> HttpResponse:
     """The delivery log, newest first: of the organisation, or of one endpoint (``pk``). Two queries a page."""
-    membership = admin_membership(request)
     organisation = membership.organisation
     endpoint = None if pk is None else selectors.webhook_endpoint_get(organisation=organisation, pk=pk)
     status = request.GET.get("status", "")
@@ -29,7 +30,7 @@ def webhook_deliveries_view(request: HttpRequest, pk: int | None = None) -> Http
     deliveries = selectors.webhook_delivery_list(organisation=organisation, endpoint=endpoint, status=status)
     page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
     filters = [
-        {"label": label, "url": org_query(request, status=value), "active": value == status}
+        {"label": label, "url": organisation_query(request, status=value), "active": value == status}
         for value, label in (("", "All"), *WebhookDeliveryStatus.choices)
     ]
     context = page_context(request, membership, endpoint=endpoint, deliveries=page, filters=filters, page="deliveries")
@@ -40,15 +41,14 @@ def webhook_deliveries_view(request: HttpRequest, pk: int | None = None) -> Http
 def _page_urls(request: HttpRequest, page: Page, status: str) -> dict[str, str]:
     urls = {}
     if page.has_previous():
-        urls["previous"] = org_query(request, status=status, page=page.previous_page_number())
+        urls["previous"] = organisation_query(request, status=status, page=page.previous_page_number())
     if page.has_next():
-        urls["next"] = org_query(request, status=status, page=page.next_page_number())
+        urls["next"] = organisation_query(request, status=status, page=page.next_page_number())
     return urls
 
 
-@login_required
-def webhook_delivery_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = admin_membership(request)
+@organisation_page(roles=ADMIN_ROLES)
+def webhook_delivery_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     delivery = selectors.webhook_delivery_get(organisation=membership.organisation, pk=pk)
     attempts = selectors.webhook_delivery_attempts(delivery=delivery)
     payload = json.dumps(delivery.event.payload, indent=2, sort_keys=True)
@@ -58,10 +58,9 @@ def webhook_delivery_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "integrations/webhook_delivery.html", context)
 
 
-@login_required
+@organisation_page(roles=ADMIN_ROLES)
 @require_POST
-def webhook_delivery_replay_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = admin_membership(request)
+def webhook_delivery_replay_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     delivery = selectors.webhook_delivery_get(organisation=membership.organisation, pk=pk)
     try:
         delivery_replay(delivery=delivery)

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,7 +22,9 @@ from integrations.services.endpoints import (
     webhook_endpoint_update,
 )
 from integrations.services.form_nonces import FormAlreadySubmitted, nonce_spent
-from integrations.views.base import admin_membership, already_submitted_page, org_query, page_context, redirect_to
+from integrations.views.base import already_submitted_page, page_context, redirect_to
+from organisations.pages import organisation_page, organisation_query
+from organisations.selectors import ADMIN_ROLES
 
 ENDPOINT_ALREADY_CREATED = (
     "This endpoint was already created; its signing secret was shown once and cannot be shown again. "
@@ -35,9 +36,8 @@ ROTATION_ALREADY_DONE = (
 )
 
 
-@login_required
-def webhook_endpoints_view(request: HttpRequest) -> HttpResponse:
-    membership = admin_membership(request)
+@organisation_page(roles=ADMIN_ROLES)
+def webhook_endpoints_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     endpoints = selectors.webhook_endpoint_list_with_failures(organisation=membership.organisation)
     context = page_context(request, membership, endpoints=endpoints, page="webhooks")
     return render(request, "integrations/webhook_endpoints.html", context)
@@ -62,18 +62,17 @@ def _endpoint_form_page(
     return render(request, "integrations/webhook_endpoint_form.html", context, status=400 if form.errors else 200)
 
 
-@login_required
+@organisation_page(roles=ADMIN_ROLES)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def webhook_endpoint_new_view(request: HttpRequest) -> HttpResponse:
-    membership = admin_membership(request)
+def webhook_endpoint_new_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = WebhookEndpointCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             with nonce_spent(form.nonce_id):
                 endpoint = webhook_endpoint_create(organisation=membership.organisation, **form.cleaned_data)
         except FormAlreadySubmitted:
-            back = reverse("manage-webhooks") + org_query(request)
+            back = reverse("manage-webhooks") + organisation_query(request)
             return already_submitted_page(request, membership, ENDPOINT_ALREADY_CREATED, back, "Back to the endpoints")
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -82,10 +81,9 @@ def webhook_endpoint_new_view(request: HttpRequest) -> HttpResponse:
     return _endpoint_form_page(request, membership, form, None)
 
 
-@login_required
+@organisation_page(roles=ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
-def webhook_endpoint_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = admin_membership(request)
+def webhook_endpoint_edit_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     endpoint = selectors.webhook_endpoint_get(organisation=membership.organisation, pk=pk)
     if request.method == "GET":
         return _endpoint_form_page(request, membership, WebhookEndpointForm.for_endpoint(endpoint), endpoint)
@@ -103,12 +101,11 @@ def webhook_endpoint_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _endpoint_form_page(request, membership, form, endpoint)
 
 
-@login_required
+@organisation_page(roles=ADMIN_ROLES)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def webhook_endpoint_rotate_view(request: HttpRequest, pk: int) -> HttpResponse:
+def webhook_endpoint_rotate_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST issues a new secret and shows it once."""
-    membership = admin_membership(request)
     endpoint = selectors.webhook_endpoint_get(organisation=membership.organisation, pk=pk)
     form = SubmitOnceForm(request.POST if request.method == "POST" else None, purpose=f"rotate-secret:{endpoint.pk}")
     if form.is_bound and form.is_valid():
@@ -126,26 +123,24 @@ def _rotate(
         with nonce_spent(form.nonce_id):
             endpoint = webhook_endpoint_secret_rotate(endpoint=endpoint)
     except FormAlreadySubmitted:
-        back = reverse("manage-webhook-edit", args=[endpoint.pk]) + org_query(request)
+        back = reverse("manage-webhook-edit", args=[endpoint.pk]) + organisation_query(request)
         return already_submitted_page(request, membership, ROTATION_ALREADY_DONE, back, "Back to the endpoint")
     return _secret_page(request, membership, endpoint, created=False)
 
 
-@login_required
+@organisation_page(roles=ADMIN_ROLES)
 @require_POST
-def webhook_endpoint_end_overlap_view(request: HttpRequest, pk: int) -> HttpResponse:
+def webhook_endpoint_end_overlap_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """End the last rotation's overlap: tries stop carrying the previous secret's signature now."""
-    membership = admin_membership(request)
     endpoint = selectors.webhook_endpoint_get(organisation=membership.organisation, pk=pk)
     webhook_endpoint_secret_overlap_end(endpoint=endpoint)
     messages.success(request, "Deliveries are now signed with the current secret only; the previous one is deleted.")
     return redirect_to(request, "manage-webhook-edit", endpoint.pk)
 
 
-@login_required
+@organisation_page(roles=ADMIN_ROLES)
 @require_POST
-def webhook_endpoint_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = admin_membership(request)
+def webhook_endpoint_deactivate_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     endpoint = selectors.webhook_endpoint_get(organisation=membership.organisation, pk=pk)
     webhook_endpoint_deactivate(endpoint=endpoint)
     messages.success(request, f"Endpoint {endpoint.url} deactivated: it gets no new events; queued ones wait.")

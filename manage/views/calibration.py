@@ -1,19 +1,20 @@
 """A loop's interviewer calibration: agreement, leniency and spread of the submitted ratings, with charts."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from assessments.selectors.loops import loop_get
 from manage.charts import leniency_chart, ratings_histogram_chart
-from manage.views.base import found_or_404, manager_membership, org_suffix
+from manage.views.base import found_or_404
+from organisations.models import Membership
+from organisations.pages import organisation_page, organisation_query
+from organisations.selectors import MANAGER_ROLES
 from rubrics.selectors.calibration import loop_calibration
 
 
-@login_required
-def loop_calibration_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = manager_membership(request)
+@organisation_page(roles=MANAGER_ROLES)
+def loop_calibration_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     loop = found_or_404(loop_get, organisation=membership.organisation, pk=pk)
     report = loop_calibration(loop=loop)
     context = {
@@ -22,6 +23,6 @@ def loop_calibration_view(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report,
         "leniency_chart": leniency_chart(report.interviewers) if report.interviewers else None,
         "histogram_chart": ratings_histogram_chart(report.interviewers) if report.interviewers else None,
-        "pipeline_url": reverse("manage-loop-pipeline", args=[loop.pk]) + org_suffix(request),
+        "pipeline_url": reverse("manage-loop-pipeline", args=[loop.pk]) + organisation_query(request),
     }
     return render(request, "manage/calibration.html", context)

@@ -1,8 +1,9 @@
 """The candidate report (one printable page per candidate and loop) and recording a hiring decision on it."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +16,9 @@ from assessments.services.decisions import decision_record
 from common.exceptions import ApplicationError
 from manage.charts import coding_scores_chart, criterion_ratings_chart
 from manage.selectors.reports import candidate_report
-from manage.views.base import found_or_404, manager_membership
+from manage.views.base import found_or_404
+from organisations.pages import organisation_page, organisation_params, organisation_query
+from organisations.selectors import MANAGER_ROLES
 
 
 class DecisionForm(forms.Form):
@@ -33,8 +36,8 @@ def _candidate_and_loop(membership: Membership, pk: int, loop_id: str | None) ->
 
 
 def _report_url(request: HttpRequest, candidate: Candidate, loop: Loop) -> str:
-    org = request.GET.get("org")
-    return reverse("manage-candidate-report", args=[candidate.pk]) + f"?loop={loop.pk}" + (f"&org={org}" if org else "")
+    query = urlencode({"loop": loop.pk, **organisation_params(request)})
+    return reverse("manage-candidate-report", args=[candidate.pk]) + f"?{query}"
 
 
 def _render_report(
@@ -53,23 +56,20 @@ def _render_report(
         "coding_chart": coding_scores_chart(questions) if any(q["coding"] for q in questions) else None,
         "ratings_chart": criterion_ratings_chart(report["criterion_ratings"]) if report["criterion_ratings"] else None,
         "form": form,
-        "decide_url": reverse("manage-candidate-decide", args=[candidate.pk])
-        + (f"?org={request.GET['org']}" if request.GET.get("org") else ""),
+        "decide_url": reverse("manage-candidate-decide", args=[candidate.pk]) + organisation_query(request),
     }
     return render(request, "manage/report.html", context, status=status)
 
 
-@login_required
-def candidate_report_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = manager_membership(request)
+@organisation_page(roles=MANAGER_ROLES)
+def candidate_report_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     candidate, loop = _candidate_and_loop(membership, pk, request.GET.get("loop"))
     return _render_report(request, membership, candidate, loop, DecisionForm(initial={"loop": loop.pk}))
 
 
-@login_required
+@organisation_page(roles=MANAGER_ROLES)
 @require_POST
-def candidate_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = manager_membership(request)
+def candidate_decide_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     candidate, loop = _candidate_and_loop(membership, pk, request.POST.get("loop"))
     form = DecisionForm(request.POST)
     if form.is_valid():

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,9 @@ from assessments.selectors.question_sets import question_set_choices
 from assessments.services.candidates import candidate_create
 from assessments.services.invitations import invitation_create, invitation_link_state, invitation_revoke
 from common.exceptions import ApplicationError
-from manage.views.base import found_or_404, manager_membership
+from manage.views.base import found_or_404
+from organisations.pages import organisation_page
+from organisations.selectors import MANAGER_ROLES
 
 PAGE_SIZE = 200
 
@@ -36,9 +37,8 @@ class InviteForm(forms.Form):
         field.queryset = question_set_choices(organisation=organisation)
 
 
-@login_required
-def invitations(request: HttpRequest) -> HttpResponse:
-    membership = manager_membership(request)
+@organisation_page(roles=MANAGER_ROLES)
+def invitations(request: HttpRequest, membership: Membership) -> HttpResponse:
     organisation = membership.organisation
     form = InviteForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -71,10 +71,9 @@ def _invite(request: HttpRequest, membership: Membership, data: dict) -> str:
     return invitation_link(invitation)
 
 
-@login_required
+@organisation_page(roles=MANAGER_ROLES)
 @require_POST
-def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = manager_membership(request)
+def invitation_revoke_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     invitation = found_or_404(invitation_get, organisation=membership.organisation, pk=pk)
     try:
         invitation_revoke(invitation=invitation)

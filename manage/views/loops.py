@@ -5,7 +5,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +16,10 @@ from assessments.selectors.question_sets import question_set_choices
 from assessments.selectors.questions import question_focus_choices
 from assessments.services.loops import loop_clone, loop_create, loop_stage_add
 from common.exceptions import ApplicationError
-from manage.views.base import found_or_404, manager_membership, org_suffix
+from manage.views.base import found_or_404
+from organisations.models import Membership
+from organisations.pages import organisation_page, organisation_query
+from organisations.selectors import MANAGER_ROLES
 
 
 class LoopForm(forms.Form):
@@ -49,12 +51,11 @@ class CloneForm(forms.Form):
 
 def edit_redirect(request: HttpRequest, loop: Loop) -> HttpResponseRedirect:
     """Back to the loop's edit page, where every loop builder change lands."""
-    return HttpResponseRedirect(reverse("manage-loop-edit", args=[loop.pk]) + org_suffix(request))
+    return HttpResponseRedirect(reverse("manage-loop-edit", args=[loop.pk]) + organisation_query(request))
 
 
-@login_required
-def loop_new_view(request: HttpRequest) -> HttpResponse:
-    membership = manager_membership(request)
+@organisation_page(roles=MANAGER_ROLES)
+def loop_new_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = LoopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -64,13 +65,12 @@ def loop_new_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Loop created. Add its stages.")
             return edit_redirect(request, loop)
-    context = {"organisation": membership.organisation, "form": form, "suffix": org_suffix(request)}
+    context = {"organisation": membership.organisation, "form": form, "suffix": organisation_query(request)}
     return render(request, "manage/loop_new.html", context)
 
 
-@login_required
-def loop_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = manager_membership(request)
+@organisation_page(roles=MANAGER_ROLES)
+def loop_edit_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     organisation = membership.organisation
     loop = found_or_404(loop_get, organisation=organisation, pk=pk)
     form = StageForm(request.POST or None, organisation=organisation)
@@ -103,14 +103,13 @@ def loop_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "members": membership_list(organisation=organisation),
         "focus_questions": question_focus_choices(organisation=organisation),
-        "suffix": org_suffix(request),
+        "suffix": organisation_query(request),
     }
     return render(request, "manage/loop_edit.html", context)
 
 
-@login_required
-def loop_clone_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = manager_membership(request)
+@organisation_page(roles=MANAGER_ROLES)
+def loop_clone_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     loop = found_or_404(loop_get, organisation=membership.organisation, pk=pk)
     form = CloneForm(request.POST or None, initial={"title": f"{loop.title} (copy)"})
     if request.method == "POST" and form.is_valid():
@@ -121,18 +120,22 @@ def loop_clone_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Cloned {loop.title}.")
             return edit_redirect(request, copy)
-    context = {"organisation": membership.organisation, "loop": loop, "form": form, "suffix": org_suffix(request)}
+    context = {
+        "organisation": membership.organisation,
+        "loop": loop,
+        "form": form,
+        "suffix": organisation_query(request),
+    }
     return render(request, "manage/loop_clone.html", context)
 
 
-@login_required
-def loop_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = manager_membership(request)
+@organisation_page(roles=MANAGER_ROLES)
+def loop_preview_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     loop = found_or_404(loop_get, organisation=membership.organisation, pk=pk)
     context = {
         "organisation": membership.organisation,
         "loop": loop,
         "previews": loop_preview(loop=loop),
-        "suffix": org_suffix(request),
+        "suffix": organisation_query(request),
     }
     return render(request, "manage/loop_preview.html", context)

@@ -2,22 +2,23 @@
 
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from assessments.selectors.loops import loop_get, loop_list
 from manage.selectors import pipeline
-from manage.views.base import found_or_404, manager_membership, org_query, org_suffix
+from manage.views.base import found_or_404
+from organisations.models import Membership
+from organisations.pages import organisation_page, organisation_params, organisation_query, organisation_slug
+from organisations.selectors import MANAGER_ROLES
 
 
-@login_required
-def loop_list_view(request: HttpRequest) -> HttpResponse:
-    membership = manager_membership(request)
+@organisation_page(roles=MANAGER_ROLES)
+def loop_list_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     loops = list(loop_list(organisation=membership.organisation))
     counts = pipeline.loop_status_counts(organisation=membership.organisation, loops=loops)
-    suffix = org_suffix(request)
+    suffix = organisation_query(request)
     rows = [
         {
             "loop": loop,
@@ -32,16 +33,15 @@ def loop_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "manage/pipeline.html", {**context, "page": "loops"})
 
 
-@login_required
-def loop_pipeline_view(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = manager_membership(request)
+@organisation_page(roles=MANAGER_ROLES)
+def loop_pipeline_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     loop = found_or_404(loop_get, organisation=membership.organisation, pk=pk)
     status = request.GET.get("status", "")
     if status not in pipeline.STATUSES:
         status = ""
     search = request.GET.get("q", "")[:200]
     entries = pipeline.loop_pipeline(organisation=membership.organisation, loop=loop, status=status, search=search)
-    report_query = urlencode({"loop": loop.pk, **org_query(request)})
+    report_query = urlencode({"loop": loop.pk, **organisation_params(request)})
     rows = [
         {
             "entry": entry,
@@ -54,7 +54,8 @@ def loop_pipeline_view(request: HttpRequest, pk: int) -> HttpResponse:
             "value": value,
             "label": label,
             "active": value == status,
-            "url": "?" + urlencode({**org_query(request), **({"status": value} if value else {}), "q": search}),
+            "url": "?"
+            + urlencode({**organisation_params(request), **({"status": value} if value else {}), "q": search}),
         }
         for value, label in (("", "All"), *pipeline.STATUS_CHOICES)
     ]
@@ -65,8 +66,8 @@ def loop_pipeline_view(request: HttpRequest, pk: int) -> HttpResponse:
         "status": status,
         "search": search,
         "filters": filters,
-        "org": request.GET.get("org", ""),
-        "calibration_url": reverse("manage-loop-calibration", args=[loop.pk]) + org_suffix(request),
+        "org": organisation_slug(request),
+        "calibration_url": reverse("manage-loop-calibration", args=[loop.pk]) + organisation_query(request),
         "page": "pipeline",
     }
     return render(request, "manage/pipeline.html", context)

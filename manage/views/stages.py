@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
@@ -13,8 +12,10 @@ from assessments.selectors.memberships import member_user_find
 from assessments.selectors.questions import question_in_bulk
 from assessments.services.loops import loop_stage_remove, stage_focus_questions_set, stage_interviewer_assign
 from common.exceptions import ApplicationError
-from manage.views.base import found_or_404, manager_membership
+from manage.views.base import found_or_404
 from manage.views.loops import edit_redirect
+from organisations.pages import organisation_page
+from organisations.selectors import MANAGER_ROLES
 
 
 def _loop_and_stage(membership: Membership, pk: int, stage_pk: int) -> tuple[Loop, Stage]:
@@ -28,10 +29,9 @@ def _member_user(organisation: Organisation, raw: str | None) -> Any:
     return member_user_find(organisation=organisation, pk=int(raw))
 
 
-@login_required
+@organisation_page(roles=MANAGER_ROLES)
 @require_POST
-def stage_remove_view(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
-    membership = manager_membership(request)
+def stage_remove_view(request: HttpRequest, membership: Membership, pk: int, stage_pk: int) -> HttpResponse:
     loop, stage = _loop_and_stage(membership, pk, stage_pk)
     try:
         loop_stage_remove(organisation=membership.organisation, stage=stage)
@@ -41,10 +41,9 @@ def stage_remove_view(request: HttpRequest, pk: int, stage_pk: int) -> HttpRespo
     return edit_redirect(request, loop)
 
 
-@login_required
+@organisation_page(roles=MANAGER_ROLES)
 @require_POST
-def stage_interviewer_view(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
-    membership = manager_membership(request)
+def stage_interviewer_view(request: HttpRequest, membership: Membership, pk: int, stage_pk: int) -> HttpResponse:
     loop, stage = _loop_and_stage(membership, pk, stage_pk)
     user = _member_user(membership.organisation, request.POST.get("user"))
     if user is None:
@@ -58,10 +57,9 @@ def stage_interviewer_view(request: HttpRequest, pk: int, stage_pk: int) -> Http
     return edit_redirect(request, loop)
 
 
-@login_required
+@organisation_page(roles=MANAGER_ROLES)
 @require_POST
-def stage_focus_view(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
-    membership = manager_membership(request)
+def stage_focus_view(request: HttpRequest, membership: Membership, pk: int, stage_pk: int) -> HttpResponse:
     organisation = membership.organisation
     loop, stage = _loop_and_stage(membership, pk, stage_pk)
     user = _member_user(organisation, request.POST.get("interviewer"))

@@ -5,7 +5,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,8 @@ from django.urls import reverse
 from assessments.selectors.candidates import candidate_get
 from assessments.selectors.loops import interview_stage_get, stage_has_interviewer
 from common.exceptions import ApplicationError, NotFoundError
+from organisations.models import Membership
+from organisations.pages import organisation_page
 from rubrics.models import Recommendation, ScorecardStatus
 from rubrics.selectors.scorecards import (
     scorecard_amendment_list,
@@ -22,7 +23,6 @@ from rubrics.selectors.scorecards import (
     scorecard_sections,
 )
 from rubrics.services.scorecards import RatingInput, scorecard_amend
-from rubrics.views.base import page_membership
 
 
 class AmendForm(forms.Form):
@@ -50,9 +50,8 @@ def _amended_ratings(data: Any, sections: list[dict[str, Any]]) -> list[RatingIn
     return changed
 
 
-@login_required
-def scorecard_page(request: HttpRequest, stage_id: int, candidate_id: int) -> HttpResponse:
-    membership = page_membership(request)
+@organisation_page()
+def scorecard_page(request: HttpRequest, membership: Membership, stage_id: int, candidate_id: int) -> HttpResponse:
     try:  # another organisation's and a missing one look the same
         stage = interview_stage_get(organisation=membership.organisation, pk=stage_id)
         candidate = candidate_get(organisation=membership.organisation, pk=candidate_id)
