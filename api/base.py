@@ -10,10 +10,10 @@ from rest_framework.views import APIView
 
 from api.idempotency import idempotent
 from api.pagination import KeysetPagination
-from assessments.models import Membership, Organisation, Role
-from assessments.selectors.memberships import MANAGER_ROLES, membership_get
 from common.exceptions import PermissionDeniedError
 from integrations.models import ApiKey
+from organisations.models import Membership, Organisation, Role
+from organisations.selectors import MANAGER_ROLES, membership_get
 
 ORGANISATION_HEADER = "X-Organisation"
 

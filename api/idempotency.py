@@ -21,9 +21,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
-from assessments.models import Organisation
 from common.exceptions import ApplicationError
 from integrations.models import IdempotencyRecord
+from organisations.models import Organisation
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

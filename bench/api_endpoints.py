@@ -10,9 +10,10 @@ from pathlib import Path
 from django.db.models import Count
 from django.urls import Resolver404, resolve
 
-from assessments.models import Answer, Attempt, AttemptStatus, Candidate, Invitation, Organisation, QuestionSet
+from assessments.models import Answer, Attempt, AttemptStatus, Candidate, Invitation, QuestionSet
 from bench.api_wrk import Load
 from grading.models import TestResult
+from organisations.models import Organisation
 from rubrics.models import Rating, Scorecard
 
 BARE, BARE_KEY = "bare", "bare + API key"

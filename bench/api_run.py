@@ -18,7 +18,6 @@ import rest_framework  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 
-from assessments.models import Organisation  # noqa: E402
 from bench import api_cpu as cpu  # noqa: E402
 from bench import api_report  # noqa: E402
 from bench.api_cpu import CpuPerRequest  # noqa: E402
@@ -30,6 +29,7 @@ from bench.api_server import Server, ServerConfig, gunicorn, request  # noqa: E4
 from bench.api_wrk import WrkResult, ensure_wrk, run_wrk, wrk_version  # noqa: E402
 from integrations.models import ApiKeyScope  # noqa: E402
 from integrations.services.api_keys import api_key_create  # noqa: E402
+from organisations.models import Organisation  # noqa: E402
 
 
 def run(args: argparse.Namespace, *, counts: list[int], folder: Path, rng: random.Random) -> int:

@@ -25,13 +25,13 @@ from assessments.models import (
     CodingSpec,
     Invitation,
     Loop,
-    Organisation,
     SectionItem,
     Stage,
     StageKind,
 )
 from assessments.services.questions import revisions_lock
 from bench.api_seed_grading import Pinned, attempt_extras_create, final_submissions_create, scorecards_create
+from organisations.models import Organisation
 from rubrics.services.demo import demo_load
 
 BATCH = 2000

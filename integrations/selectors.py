@@ -6,7 +6,6 @@ Another organisation's object and a missing one look the same: ``get`` raises ``
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from assessments.models import Organisation
 from integrations.models import (
     ApiKey,
     WebhookDelivery,
@@ -14,6 +13,7 @@ from integrations.models import (
     WebhookDeliveryStatus,
     WebhookEndpoint,
 )
+from organisations.models import Organisation
 
 
 def api_key_list(*, organisation: Organisation) -> QuerySet[ApiKey]:

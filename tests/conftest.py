@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from assessments.models import Role
+from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.sandbox.conftest import docker_engine  # noqa: F401 - shared with grading and health tests
 

@@ -5,15 +5,13 @@ from assessments.models import (
     Candidate,
     FocusQuestion,
     Loop,
-    Membership,
-    Organisation,
     Question,
     QuestionRevision,
-    Role,
     Stage,
     StageInterviewer,
     StageKind,
 )
+from organisations.models import Membership, Organisation, Role
 from rubrics.models import Criterion, Level, Rubric, Scorecard
 
 

@@ -24,12 +24,9 @@ from assessments.models import (
     IntegrityEvent,
     Invitation,
     Loop,
-    Membership,
-    Organisation,
     Question,
     QuestionRevision,
     QuestionSet,
-    Role,
     Section,
     SectionItem,
     Stage,
@@ -38,6 +35,7 @@ from assessments.models import (
 )
 from assessments.models import TestCase as SpecTestCase
 from grading.models import GradingResult, TestResult, Verdict
+from organisations.models import Membership, Organisation, Role
 from rubrics.models import Criterion, Level, Rating, Rubric, Scorecard, ScorecardAmendment, ScorecardStatus
 
 pytestmark = pytest.mark.django_db

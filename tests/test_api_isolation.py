@@ -6,11 +6,12 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessments.models import Candidate, Question, QuestionSet, Role
+from assessments.models import Candidate, Question, QuestionSet
 from assessments.services.attempts import attempt_start
 from assessments.services.invitations import invitation_create
 from integrations.models import ApiKeyScope
 from integrations.services.api_keys import api_key_create
+from organisations.models import Role
 from rubrics.models import Recommendation, Rubric, ScorecardStatus
 from tests.factories import (
     CandidateFactory,

@@ -8,10 +8,11 @@ for our objects; and no refused POST changes anything.
 
 import pytest
 
-from assessments.models import Decision, Invitation, Role, Stage, StageInterviewer
+from assessments.models import Decision, Invitation, Stage, StageInterviewer
 from integrations.models import ApiKey, WebhookDelivery, WebhookEndpoint
 from integrations.services import webhook_endpoint_create
 from integrations.services.api_keys import api_key_create
+from organisations.models import Role
 from rubrics.models import Scorecard
 from tests.assessments.test_report import case  # noqa: F401 - the report's fixture: loop, stages, submissions
 from tests.assessments.test_similarity_page import _finals

@@ -16,12 +16,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
-from assessments.models import Role, StageKind
+from assessments.models import StageKind
 from assessments.services.attempts import attempt_start
 from assessments.services.importing import question_set_import
 from assessments.services.invitations import invitation_create
 from integrations.models import ApiKeyScope
 from integrations.services.api_keys import api_key_create
+from organisations.models import Role
 from rubrics.models import ScorecardStatus
 from tests.factories import (
     CandidateFactory,

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments.models import AttemptQuestion, CodingSpec, Role, SectionItem, StageKind
+from assessments.models import AttemptQuestion, CodingSpec, SectionItem, StageKind
 from assessments.services.answers import answer_save, attempt_submit
 from assessments.services.attempts import attempt_start
 from assessments.services.coding import coding_spec_from_seed
@@ -24,6 +24,7 @@ from grading.services.grade import GradeOutcome, submission_grade
 from integrations.models import ApiKeyScope, GreenhouseInterview
 from integrations.services.api_keys import api_key_create
 from manage.selectors.reports import candidate_report
+from organisations.models import Role
 from rubrics.models import Criterion, Level
 from sandbox.types import CompileStatus, RunResult, TestOutcome, TestStatus
 from tests.assessments.test_report import _scorecard

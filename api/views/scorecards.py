@@ -11,7 +11,7 @@ from api.base import OrganisationApi, validated
 from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments.selectors.candidates import candidate_get
 from assessments.selectors.loops import stage_get
-from assessments.selectors.memberships import MANAGER_ROLES
+from organisations.selectors import MANAGER_ROLES
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, Recommendation, Scorecard, ScorecardStatus
 from rubrics.selectors.scorecards import scorecard_get_visible, scorecard_list_visible
 from rubrics.services.scorecards import scorecard_amend, scorecard_save_draft, scorecard_start, scorecard_submit

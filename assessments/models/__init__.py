@@ -33,7 +33,6 @@ from assessments.models.questions import (
     TestCase,
     Visibility,
 )
-from organisations.models import Membership, Organisation, Role  # until every import names organisations
 
 __all__ = [
     "Answer",
@@ -52,13 +51,10 @@ __all__ = [
     "Invitation",
     "Language",
     "Loop",
-    "Membership",
-    "Organisation",
     "Question",
     "QuestionKind",
     "QuestionRevision",
     "QuestionSet",
-    "Role",
     "Section",
     "SectionItem",
     "Stage",

@@ -8,20 +8,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from assessments.models import (
-    Attempt,
-    AttemptQuestion,
-    CodeSubmission,
-    CodingSpec,
-    Organisation,
-    SubmissionPurpose,
-    Visibility,
-)
+from assessments.models import Attempt, AttemptQuestion, CodeSubmission, CodingSpec, SubmissionPurpose, Visibility
 from assessments.selectors.submissions import submission_view
 from assessments.services.answers import answer_limit
 from common.exceptions import NotFoundError
 from common.lookups import one_or_not_found
 from common.markdown import render_markdown
+from organisations.models import Organisation
 
 
 def attempt_list(*, organisation: Organisation) -> QuerySet[Attempt]:

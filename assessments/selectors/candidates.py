@@ -2,8 +2,9 @@
 
 from django.db.models import QuerySet
 
-from assessments.models import Candidate, Organisation
+from assessments.models import Candidate
 from common.lookups import one_or_not_found
+from organisations.models import Organisation
 
 
 def candidate_list(*, organisation: Organisation) -> QuerySet[Candidate]:

@@ -5,9 +5,10 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from assessments.models import Invitation, Organisation
+from assessments.models import Invitation
 from common.links import site_url
 from common.lookups import one_or_not_found
+from organisations.models import Organisation
 
 
 def invitation_list(*, organisation: Organisation) -> QuerySet[Invitation]:

@@ -4,9 +4,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from assessments.models import Loop, Organisation, SectionItem, Stage, StageInterviewer, StageKind
+from assessments.models import Loop, SectionItem, Stage, StageInterviewer, StageKind
 from common.lookups import one_or_not_found
 from common.markdown import render_markdown
+from organisations.models import Organisation
 
 
 def loop_list(*, organisation: Organisation) -> QuerySet[Loop]:

@@ -2,8 +2,9 @@
 
 from django.db.models import QuerySet
 
-from assessments.models import Organisation, QuestionSet
+from assessments.models import QuestionSet
 from common.lookups import one_or_not_found
+from organisations.models import Organisation
 
 
 def question_set_list(*, organisation: Organisation) -> QuerySet[QuestionSet]:

@@ -2,8 +2,9 @@
 
 from django.db.models import QuerySet
 
-from assessments.models import Organisation, Question, QuestionKind
+from assessments.models import Question, QuestionKind
 from common.lookups import one_or_not_found
+from organisations.models import Organisation
 
 
 def question_list(*, organisation: Organisation) -> QuerySet[Question]:

@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from assessments.models import Attempt, CodeSubmission, Organisation, SubmissionPurpose
+from assessments.models import Attempt, CodeSubmission, SubmissionPurpose
 from common.exceptions import NotFoundError
+from organisations.models import Organisation
 
 
 def attempt_submission_get(*, attempt: Attempt, pk: int) -> CodeSubmission:

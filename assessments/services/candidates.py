@@ -2,8 +2,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from assessments.models import Candidate, Organisation
+from assessments.models import Candidate
 from common.exceptions import ConflictError
+from organisations.models import Organisation
 
 EDITABLE = ("name", "email", "external_id")
 

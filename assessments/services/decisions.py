@@ -3,9 +3,10 @@
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from assessments.models import Candidate, Decision, DecisionOutcome, Loop, Organisation
+from assessments.models import Candidate, Decision, DecisionOutcome, Loop
 from common.events import event_record, iso
 from common.exceptions import ApplicationError, NotFoundError
+from organisations.models import Organisation
 
 
 @transaction.atomic

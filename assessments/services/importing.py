@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from assessments.importing import ParsedQuestion, ParsedQuestionSet, parse_question_set
-from assessments.models import Organisation, Question, QuestionSet, Section, SectionItem
+from assessments.models import Question, QuestionSet, Section, SectionItem
 from assessments.services.questions import question_create, question_key_for
+from organisations.models import Organisation
 
 
 @dataclass

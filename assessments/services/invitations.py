@@ -7,18 +7,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from assessments.models import (
-    Candidate,
-    CodingSpec,
-    Invitation,
-    Organisation,
-    QuestionKind,
-    QuestionSet,
-    SectionItem,
-    Stage,
-)
+from assessments.models import Candidate, CodingSpec, Invitation, QuestionKind, QuestionSet, SectionItem, Stage
 from assessments.services.events import invitation_event_record
 from common.exceptions import ApplicationError, ConflictError
+from organisations.models import Organisation
 
 
 class LinkState:

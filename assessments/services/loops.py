@@ -10,8 +10,6 @@ from django.db.models import Max
 from assessments.models import (
     FocusQuestion,
     Loop,
-    Membership,
-    Organisation,
     Question,
     QuestionKind,
     QuestionSet,
@@ -20,6 +18,7 @@ from assessments.models import (
     StageKind,
 )
 from common.exceptions import ApplicationError
+from organisations.models import Membership, Organisation
 
 
 def _full_clean(obj: models.Model) -> None:

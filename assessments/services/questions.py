@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from assessments.models import CodingSpec, Organisation, Question, QuestionRevision, TestCase
+from assessments.models import CodingSpec, Question, QuestionRevision, TestCase
+from organisations.models import Organisation
 
 TITLE_MAX = 120
 

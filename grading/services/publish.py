@@ -3,11 +3,12 @@
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import CodingSpec, Organisation
+from assessments.models import CodingSpec
 from common.exceptions import ApplicationError
 from grading.models import Verdict
 from grading.runner import run_tests
 from grading.services.grade import _verdicts
+from organisations.models import Organisation
 from sandbox.errors import SandboxError
 
 

@@ -13,14 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments.models import (
-    Attempt,
-    AttemptStatus,
-    Candidate,
-    Invitation,
-    Organisation,
-    QuestionSet,
-)
+from assessments.models import Attempt, AttemptStatus, Candidate, Invitation, QuestionSet
 from assessments.services.candidates import candidate_create
 from assessments.services.invitations import LinkState, invitation_create, invitation_link_state
 from common.links import site_url
@@ -28,6 +21,7 @@ from integrations.models import GreenhouseCallbackStatus, GreenhouseInterview
 from integrations.sealing import seal, unseal
 from integrations.services import http
 from integrations.services.outgoing import DeliverOutcome, Outgoing, OutgoingFields
+from organisations.models import Organisation
 from rubrics.selectors.attempt_results import attempt_coding_score
 
 DEFAULT_DURATION_MINUTES = 90

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments.models import Organisation
 from integrations.models import ApiKey, ApiKeyScope
+from organisations.models import Organisation
 
 KEY_PREFIX = "lw_"
 PREFIX_LENGTH = 8

@@ -5,13 +5,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Organisation
 from common.events import Event, iso
 from common.exceptions import ApplicationError
 from integrations.greenhouse.services import callback_record as greenhouse_callback_record
 from integrations.ids import new_webhook_secret
 from integrations.models import WebhookDelivery, WebhookEndpoint, WebhookEvent, WebhookEventType
 from integrations.services.delivery import WEBHOOK_DELIVERIES
+from organisations.models import Organisation
 
 
 @transaction.atomic

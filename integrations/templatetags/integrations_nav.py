@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from assessments.models import Membership, Role
+from organisations.models import Membership, Role
 
 register = template.Library()
 

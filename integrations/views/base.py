@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from assessments.models import Membership
+from organisations.models import Membership
 from organisations.pages import organisation_query
 
 

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.models import Membership
 from integrations import selectors
 from integrations.forms import SubmitOnceForm, WebhookEndpointCreateForm, WebhookEndpointForm, add_service_errors
 from integrations.models import WebhookEndpoint
@@ -23,6 +22,7 @@ from integrations.services.endpoints import (
 )
 from integrations.services.form_nonces import FormAlreadySubmitted, nonce_spent
 from integrations.views.base import already_submitted_page, page_context, redirect_to
+from organisations.models import Membership
 from organisations.pages import organisation_page, organisation_query
 from organisations.selectors import ADMIN_ROLES
 

@@ -15,16 +15,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from assessments.models import (
-    AttemptStatus,
-    Candidate,
-    Decision,
-    DecisionOutcome,
-    Invitation,
-    Loop,
-    Organisation,
-    Stage,
-)
+from assessments.models import AttemptStatus, Candidate, Decision, DecisionOutcome, Invitation, Loop, Stage
+from organisations.models import Organisation
 from rubrics.models import Scorecard, ScorecardStatus
 
 

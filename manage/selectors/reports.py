@@ -17,7 +17,6 @@ from assessments.models import (
     Decision,
     IntegrityEventKind,
     Loop,
-    Membership,
     QuestionKind,
     Stage,
     SubmissionPurpose,
@@ -28,6 +27,7 @@ from common.exceptions import NotFoundError
 from common.markdown import render_markdown
 from grading.models import GradingResult, TestResult
 from grading.similarity import similar_pairs
+from organisations.models import Membership
 from rubrics.models import Recommendation, Scorecard, ScorecardStatus
 from rubrics.selectors.scorecards import scorecard_list_visible
 

@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from assessments.models import CodeSubmission, Organisation
+from assessments.models import CodeSubmission
 from assessments.selectors.submissions import final_submission_get
 from common.exceptions import NotFoundError
 from grading.similarity import similar_pairs
+from organisations.models import Organisation
 
 
 def submission_similarity(*, organisation: Organisation, submission_a: int, submission_b: int) -> dict[str, Any]:

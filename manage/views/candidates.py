@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessments.models import Candidate, DecisionOutcome, Loop, Membership
+from assessments.models import Candidate, DecisionOutcome, Loop
 from assessments.selectors.candidates import candidate_get
 from assessments.selectors.loops import loop_get
 from assessments.services.decisions import decision_record
@@ -17,6 +17,7 @@ from common.exceptions import ApplicationError
 from manage.charts import coding_scores_chart, criterion_ratings_chart
 from manage.selectors.reports import candidate_report
 from manage.views.base import found_or_404
+from organisations.models import Membership
 from organisations.pages import organisation_page, organisation_params, organisation_query
 from organisations.selectors import MANAGER_ROLES
 

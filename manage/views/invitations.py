@@ -10,13 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessments.models import Membership, Organisation, QuestionSet
+from assessments.models import QuestionSet
 from assessments.selectors.invitations import invitation_get, invitation_link, invitation_list_latest
 from assessments.selectors.question_sets import question_set_choices
 from assessments.services.candidates import candidate_create
 from assessments.services.invitations import invitation_create, invitation_link_state, invitation_revoke
 from common.exceptions import ApplicationError
 from manage.views.base import found_or_404
+from organisations.models import Membership, Organisation
 from organisations.pages import organisation_page
 from organisations.selectors import MANAGER_ROLES
 

@@ -9,17 +9,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from assessments.models import Loop, Organisation, QuestionSet, StageKind
+from assessments.models import Loop, QuestionSet, StageKind
 from assessments.selectors.loops import loop_get, loop_preview, loop_stage_list
-from assessments.selectors.memberships import membership_list
 from assessments.selectors.question_sets import question_set_choices
 from assessments.selectors.questions import question_focus_choices
 from assessments.services.loops import loop_clone, loop_create, loop_stage_add
 from common.exceptions import ApplicationError
 from manage.views.base import found_or_404
-from organisations.models import Membership
+from organisations.models import Membership, Organisation
 from organisations.pages import organisation_page, organisation_query
-from organisations.selectors import MANAGER_ROLES
+from organisations.selectors import MANAGER_ROLES, membership_list
 
 
 class LoopForm(forms.Form):

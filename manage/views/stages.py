@@ -6,16 +6,16 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
-from assessments.models import Loop, Membership, Organisation, Stage
+from assessments.models import Loop, Stage
 from assessments.selectors.loops import loop_get, loop_stage_get
-from assessments.selectors.memberships import member_user_find
 from assessments.selectors.questions import question_in_bulk
 from assessments.services.loops import loop_stage_remove, stage_focus_questions_set, stage_interviewer_assign
 from common.exceptions import ApplicationError
 from manage.views.base import found_or_404
 from manage.views.loops import edit_redirect
+from organisations.models import Membership, Organisation
 from organisations.pages import organisation_page
-from organisations.selectors import MANAGER_ROLES
+from organisations.selectors import MANAGER_ROLES, member_user_find
 
 
 def _loop_and_stage(membership: Membership, pk: int, stage_pk: int) -> tuple[Loop, Stage]:

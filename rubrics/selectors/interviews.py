@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from assessments.models import Candidate, Invitation, Membership, Stage, StageInterviewer, StageKind
+from assessments.models import Candidate, Invitation, Stage, StageInterviewer, StageKind
+from organisations.models import Membership
 from rubrics.models import Scorecard, ScorecardStatus
 
 

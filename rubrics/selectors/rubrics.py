@@ -2,8 +2,8 @@
 
 from django.db.models import QuerySet
 
-from assessments.models import Organisation
 from common.lookups import one_or_not_found
+from organisations.models import Organisation
 from rubrics.models import Rubric
 
 

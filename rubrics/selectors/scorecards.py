@@ -9,10 +9,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from assessments.models import Candidate, Membership, Question, QuestionRevision, Stage
-from assessments.selectors.memberships import MANAGER_ROLES
+from assessments.models import Candidate, Question, QuestionRevision, Stage
 from common.lookups import one_or_not_found
 from common.markdown import render_markdown
+from organisations.models import Membership
+from organisations.selectors import MANAGER_ROLES
 from rubrics.models import Criterion, Scorecard, ScorecardAmendment, ScorecardStatus
 from rubrics.services.scorecards import scorecard_criteria
 

@@ -13,12 +13,9 @@ from django.db import transaction
 from assessments.models import (
     FocusQuestion,
     Loop,
-    Membership,
-    Organisation,
     Question,
     QuestionKind,
     QuestionSet,
-    Role,
     Stage,
     StageInterviewer,
     StageKind,
@@ -26,6 +23,7 @@ from assessments.models import (
 from assessments.seed.rubrics import load_seed_rubrics
 from assessments.services.coding import coding_spec_from_seed
 from assessments.services.importing import question_set_import_file
+from organisations.models import Membership, Organisation, Role
 from rubrics.services.rubrics import rubric_create_from_seed
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "assessments" / "seed" / "nlp-ml-intern-questions.md"

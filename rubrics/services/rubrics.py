@@ -4,8 +4,8 @@ from typing import Any
 
 from django.db import transaction
 
-from assessments.models import Organisation
 from common.exceptions import ApplicationError, ConflictError
+from organisations.models import Organisation
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, Criterion, Level, Rating, Rubric, RubricKind
 
 LEVEL_SCORES = tuple(range(MIN_LEVEL, MAX_LEVEL + 1))

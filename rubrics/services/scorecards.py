@@ -7,17 +7,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from assessments.models import (
-    Candidate,
-    FocusQuestion,
-    Membership,
-    QuestionRevision,
-    Stage,
-    StageInterviewer,
-    StageKind,
-)
+from assessments.models import Candidate, FocusQuestion, QuestionRevision, Stage, StageInterviewer, StageKind
 from common.events import event_record, iso
 from common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from organisations.models import Membership
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, Criterion, Rating, Scorecard, ScorecardAmendment, ScorecardStatus
 
 

@@ -58,7 +58,7 @@ def test_rubric_needs_four_anchored_levels(manager_client):
 
 
 def test_user_in_two_organisations_must_choose(manager_client, other_organisation):
-    from assessments.models import Membership
+    from organisations.models import Membership
 
     user = manager_client.handler._force_user
     Membership.objects.create(organisation=other_organisation, user=user, role="interviewer")

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import AttemptStatus, Role
+from assessments.models import AttemptStatus
+from organisations.models import Role
 from rubrics.models import Rating
 from tests.assessments.test_report import _scorecard, case  # noqa: F401 - shared fixture
 from tests.factories import MembershipFactory, OrganisationFactory, QuestionFactory, ScorecardFactory

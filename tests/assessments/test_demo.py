@@ -1,17 +1,8 @@
 import pytest
 from django.core.management import call_command
 
-from assessments.models import (
-    CodingSpec,
-    Loop,
-    Membership,
-    Organisation,
-    Question,
-    QuestionKind,
-    Role,
-    StageKind,
-    Visibility,
-)
+from assessments.models import CodingSpec, Loop, Question, QuestionKind, StageKind, Visibility
+from organisations.models import Membership, Organisation, Role
 from rubrics.models import Level, Rubric, RubricKind
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,6 @@ from assessments.models import (
     Loop,
     QuestionRevision,
     QuestionSet,
-    Role,
     Section,
     SectionItem,
     Stage,
@@ -19,6 +18,7 @@ from assessments.models import (
 from assessments.models import TestCase as SpecTestCase
 from assessments.services import loops
 from common.exceptions import ApplicationError
+from organisations.models import Role
 from tests.factories import (
     CandidateFactory,
     MembershipFactory,
@@ -315,7 +315,8 @@ def test_preview_shows_prompts_without_answers_or_tests(organisation, loop, ques
 
 
 def test_loops_pages_link_to_the_builder(client, organisation):
-    from assessments.models import Loop, Role
+    from assessments.models import Loop
+    from organisations.models import Role
     from tests.factories import MembershipFactory
 
     loop = Loop.objects.create(organisation=organisation, title="ML intern", role="ML intern")

@@ -1,8 +1,9 @@
 import pytest
 from django.utils import timezone
 
-from assessments.models import Invitation, Role
+from assessments.models import Invitation
 from assessments.services.importing import question_set_import
+from organisations.models import Role
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments.models import Attempt, Decision, Invitation, QuestionSet, Role, StageKind
+from assessments.models import Attempt, Decision, Invitation, QuestionSet, StageKind
 from manage.selectors.pipeline import PipelineStatus, loop_pipeline, loop_status_counts
+from organisations.models import Role
 from rubrics.models import ScorecardStatus
 from tests.factories import CandidateFactory, LoopFactory, MembershipFactory, ScorecardFactory, StageFactory
 

@@ -13,7 +13,6 @@ from assessments.models import (
     IntegrityEvent,
     Invitation,
     QuestionSet,
-    Role,
     StageKind,
     SubmissionPurpose,
     SubmissionStatus,
@@ -25,6 +24,7 @@ from grading.models import GradingResult, TestResult
 from integrations.models import WebhookEvent
 from integrations.services import webhook_endpoint_create
 from manage.selectors.reports import candidate_report
+from organisations.models import Role
 from rubrics.models import Criterion, Level, Rating, ScorecardStatus
 from tests.factories import (
     CandidateFactory,

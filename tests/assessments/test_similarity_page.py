@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from assessments.models import CodeSubmission, Role, SubmissionPurpose
+from assessments.models import CodeSubmission, SubmissionPurpose
+from organisations.models import Role
 from tests.assessments.test_report import _report_url, case  # noqa: F401 - the report's fixture
 from tests.factories import MembershipFactory
 

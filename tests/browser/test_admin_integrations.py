@@ -16,8 +16,9 @@ import requests
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from assessments.models import Candidate, Organisation
+from assessments.models import Candidate
 from integrations.models import ApiKey, WebhookDelivery, WebhookEndpoint
+from organisations.models import Organisation
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -29,13 +29,13 @@ from assessments.models import (
     CodeSubmission,
     CodingSpec,
     Invitation,
-    Role,
     SubmissionPurpose,
     Visibility,
 )
 from assessments.services.attempts import attempt_start
 from assessments.tasks import finalise_expired_attempts
 from grading.models import GradingResult
+from organisations.models import Role
 from tests.assessments.test_attempts import invitation, question_set  # noqa: F401 - shared fixtures
 from tests.browser.conftest import Grading, save_screenshot
 from tests.factories import MembershipFactory

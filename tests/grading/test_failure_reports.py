@@ -7,10 +7,11 @@ why it failed, and never the hidden input or the expected value (canaries put in
 
 import pytest
 
-from assessments.models import AttemptQuestion, CodingSpec, QuestionSet, Role, StageKind, TestCase
+from assessments.models import AttemptQuestion, CodingSpec, QuestionSet, StageKind, TestCase
 from assessments.services.submissions import submission_create
 from grading.models import Verdict
 from grading.services import submission_grade
+from organisations.models import Role
 from tests.assessments.test_report import _attempt
 from tests.factories import CandidateFactory, LoopFactory, MembershipFactory, QuestionFactory, StageFactory
 

@@ -4,10 +4,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments.models import Invitation, QuestionSet, Role, Section, SectionItem
+from assessments.models import Invitation, QuestionSet, Section, SectionItem
 from assessments.services.invitations import invitation_create
 from integrations.models import WebhookEndpoint
 from integrations.services import WEBHOOK_DELIVERIES, webhook_endpoint_create
+from organisations.models import Role
 from tests.factories import CandidateFactory, MembershipFactory, QuestionFactory
 from tests.integrations.receiver import Receiver
 

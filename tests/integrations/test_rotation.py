@@ -14,12 +14,12 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
-from assessments.models import Role
 from integrations.ids import new_webhook_secret
 from integrations.models import WebhookDelivery, WebhookEndpoint
 from integrations.services import payload_body, signed_headers, webhook_endpoint_create
 from integrations.services.endpoints import previous_signing_secret, webhook_endpoint_secret_rotate
 from integrations.tasks import deliver_webhook, sweep_webhook_deliveries
+from organisations.models import Role
 from tests.factories import MembershipFactory
 from tests.integrations.conftest import invite
 from tests.integrations.receiver import Received

@@ -13,12 +13,12 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessments.models import Role
 from integrations.forms import ApiKeyCreateForm
 from integrations.models import ApiKey, ApiKeyScope, SpentFormNonce
 from integrations.services.api_keys import api_key_authenticate, api_key_create
 from integrations.services.form_nonces import NONCE_MAX_AGE, NONCE_SALT, nonce_issue
 from integrations.views import api_keys as api_key_views
+from organisations.models import Role
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments.models import Role
 from integrations.forms import WebhookEndpointForm, add_service_errors
 from integrations.models import (
     WebhookAttemptOutcome,
@@ -23,6 +22,7 @@ from integrations.models import (
 from integrations.services import webhook_endpoint_create
 from integrations.services.endpoints import webhook_endpoint_update
 from integrations.tasks import deliver_webhook
+from organisations.models import Role
 from tests.factories import MembershipFactory
 from tests.integrations.conftest import invite
 from tests.integrations.test_web_api_keys import form_nonce

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from assessments.models import Role
+from organisations.models import Role
 from rubrics.calibration import krippendorff_alpha
 from rubrics.models import Criterion, Rating, ScorecardStatus
 from rubrics.selectors.calibration import loop_calibration

@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Invitation, QuestionSet, Role
+from assessments.models import Invitation, QuestionSet
+from organisations.models import Role
 from rubrics.models import ScorecardStatus
 from rubrics.services.scorecards import scorecard_save_draft, scorecard_start, scorecard_submit
 from tests.factories import (

@@ -6,17 +6,9 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from assessments.models import (
-    Candidate,
-    Membership,
-    QuestionRevision,
-    QuestionSet,
-    Role,
-    Stage,
-    StageInterviewer,
-    StageKind,
-)
+from assessments.models import Candidate, QuestionRevision, QuestionSet, Stage, StageInterviewer, StageKind
 from common.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from organisations.models import Membership, Role
 from rubrics.models import Criterion, Level, Rating, Recommendation, Scorecard, ScorecardStatus
 from rubrics.selectors.scorecards import scorecard_get_visible, scorecard_list_visible
 from rubrics.services.scorecards import scorecard_amend, scorecard_save_draft, scorecard_start, scorecard_submit

@@ -4,8 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.importing import MarkdownImportError
-from assessments.models import Organisation
 from assessments.services.importing import question_set_import_file
+from organisations.models import Organisation
 
 
 class Command(BaseCommand):

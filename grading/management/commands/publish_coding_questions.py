@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.models import Organisation
 from grading.services import coding_specs_publish_pending
+from organisations.models import Organisation
 
 
 class Command(BaseCommand):
