@@ -1,19 +1,19 @@
 """Base pieces for organisation-scoped API views."""
 
+from functools import cached_property
 from typing import Any
 
 from rest_framework import serializers
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.idempotency import idempotent
 from api.pagination import KeysetPagination
 from common.exceptions import PermissionDeniedError
 from integrations.models import ApiKey
 from organisations.models import Membership, Organisation, Role
-from organisations.selectors import MANAGER_ROLES, membership_get
+from organisations.selectors import membership_get
 
 ORGANISATION_HEADER = "X-Organisation"
 
@@ -33,6 +33,24 @@ def api_key_membership(api_key: ApiKey) -> Membership:
     return Membership(organisation=api_key.organisation, role=Role.HIRING_MANAGER)
 
 
+def request_membership(request: Request) -> Membership:
+    """The caller's membership: an API key's, or the signed-in person's (``X-Organisation`` picks one of several)."""
+    if isinstance(request.auth, ApiKey):
+        return api_key_membership(request.auth)
+    return membership_get(user=request.user, organisation_slug=request.headers.get(ORGANISATION_HEADER))
+
+
+class ApiKeyScope(BasePermission):
+    """A read-only API key reads: its writes get 403 ``scope_forbidden``, whatever the view."""
+
+    message = "This API key may only read."
+    code = "scope_forbidden"
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        api_key = request.auth
+        return not isinstance(api_key, ApiKey) or request.method in SAFE_METHODS or api_key.can_write
+
+
 class OrganisationApi(APIView):
     """An API view that acts inside exactly one organisation: the caller's.
 
@@ -41,28 +59,30 @@ class OrganisationApi(APIView):
     only through selectors given it. Every ``post`` of a subclass honours ``Idempotency-Key``.
     """
 
-    manager_only_methods: frozenset[str] = frozenset()
+    # (drf-spectacular shows the docstring above as the description of the operations of views that have
+    # none of their own: it is kept as the API's readers know it.)
+    # The membership is resolved (request_membership) when a permission class of organisations.permissions
+    # first asks for it; each view names who may call it with one of those classes, and the API key's scope
+    # (ApiKeyScope) is checked before them on every view. Each POST says @idempotent.
+
     # Read by drf-spectacular for the views whose GET answers many: the schema shows the page envelope.
     pagination_class = KeysetPagination
-    membership: Membership
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "post" in cls.__dict__:
-            cls.post = idempotent(cls.__dict__["post"])  # type: ignore[attr-defined]
+    def get_permissions(self) -> list[Any]:
+        return [ApiKeyScope(), *super().get_permissions()]
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        if isinstance(request.auth, ApiKey):
-            self.membership = api_key_membership(request.auth)
-            if request.method not in SAFE_METHODS and not request.auth.can_write:
-                raise PermissionDeniedError("This API key may only read.", code="scope_forbidden")
-        else:
-            self.membership = membership_get(
-                user=request.user, organisation_slug=request.headers.get(ORGANISATION_HEADER)
-            )
-        if request.method in self.manager_only_methods and self.membership.role not in MANAGER_ROLES:
-            raise PermissionDeniedError("Only admins and hiring managers can do this.", code="role_forbidden")
+    def perform_authentication(self, request: Request) -> None:
+        super().perform_authentication(request)
+        # The rate limit comes next, before the permissions (DRF checks it after them): every request
+        # counts against its caller's budget and carries the RateLimit headers, a refused one too.
+        super().check_throttles(request)
+
+    def check_throttles(self, request: Request) -> None:
+        """Done in :meth:`perform_authentication`, before the permission classes."""
+
+    @cached_property
+    def membership(self) -> Membership:
+        return request_membership(self.request)
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, Membership.user.RelatedObjectDoesNotExist) and isinstance(self.request.auth, ApiKey):
@@ -72,6 +92,3 @@ class OrganisationApi(APIView):
     @property
     def organisation(self) -> Organisation:
         return self.membership.organisation
-
-
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -16,6 +16,7 @@ from api.conditional import conditional_response, conditional_schema
 from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments.models import AttemptStatus
 from assessments.selectors.attempts import attempt_get, attempt_list
+from organisations.permissions import IsOrganisationManager, IsOrganisationMember
 from rubrics.selectors.attempt_results import attempt_result
 
 
@@ -130,6 +131,8 @@ RESULT_EXAMPLE = OpenApiExample(
 
 
 class AttemptListApi(OrganisationApi):
+    permission_classes = [IsOrganisationMember]
+
     class AttemptFilterSerializer(ListQuerySerializer):
         status = serializers.ChoiceField(choices=AttemptStatus.choices, required=False, help_text="Only this status.")
         candidate_id = serializers.IntegerField(required=False, min_value=1, help_text="Only this candidate's.")
@@ -145,6 +148,8 @@ class AttemptListApi(OrganisationApi):
 
 class AttemptDetailApi(OrganisationApi):
     """Conditional: ETag and Last-Modified (the attempt's ``updated_at``), 304 while unchanged."""
+
+    permission_classes = [IsOrganisationMember]
 
     @extend_schema(
         **conditional_schema(AttemptOutputSerializer, last_modified=True),
@@ -181,7 +186,7 @@ class AttemptResultApi(OrganisationApi):
     scorecards and stages, which no single ``updated_at`` covers (no Last-Modified).
     """
 
-    manager_only_methods = frozenset({"GET"})
+    permission_classes = [IsOrganisationManager]
 
     @extend_schema(**conditional_schema(AttemptResultSerializer, last_modified=False), examples=[RESULT_EXAMPLE])
     def get(self, request: Request, pk: int) -> HttpResponseBase:

@@ -6,12 +6,14 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.base import WRITE_METHODS, OrganisationApi, validated
+from api.base import OrganisationApi, validated
 from api.conditional import conditional_response, conditional_schema
+from api.idempotency import idempotent
 from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments.models import Candidate
 from assessments.selectors.candidates import candidate_get, candidate_list
 from assessments.services.candidates import candidate_create, candidate_delete, candidate_update
+from organisations.permissions import IsOrganisationManagerOrReadOnly
 
 
 class CandidateSerializer(serializers.ModelSerializer):
@@ -22,7 +24,7 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 
 class CandidateListApi(OrganisationApi):
-    manager_only_methods = frozenset({"POST"})
+    permission_classes = [IsOrganisationManagerOrReadOnly]
     conflict_methods = frozenset({"POST"})  # duplicate external id
 
     class CandidateFilterSerializer(ListQuerySerializer):
@@ -36,6 +38,7 @@ class CandidateListApi(OrganisationApi):
         queryset = filtered(candidate_list(organisation=self.organisation), query, lookups)
         return paginate(request, queryset, CandidateSerializer, query=query)
 
+    @idempotent
     @extend_schema(
         request=CandidateSerializer,
         responses={201: CandidateSerializer},
@@ -54,7 +57,7 @@ class CandidateListApi(OrganisationApi):
 
 
 class CandidateDetailApi(OrganisationApi):
-    manager_only_methods = WRITE_METHODS
+    permission_classes = [IsOrganisationManagerOrReadOnly]
     conflict_methods = frozenset({"PATCH", "DELETE"})  # duplicate external id; has invitations
 
     @extend_schema(**conditional_schema(CandidateSerializer, last_modified=True))

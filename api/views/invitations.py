@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from api.base import OrganisationApi, validated
 from api.conditional import conditional_response, conditional_schema
+from api.idempotency import idempotent
 from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments.models import Invitation
 from assessments.selectors.candidates import candidate_get
@@ -29,6 +30,7 @@ from assessments.services.invitations import (
     invitation_link_state,
     invitation_revoke,
 )
+from organisations.permissions import IsOrganisationManager, IsOrganisationManagerOrReadOnly, IsOrganisationMember
 
 
 class InvitationOutputSerializer(serializers.Serializer):
@@ -98,7 +100,7 @@ LINK_STATES = [LinkState.OPEN, LinkState.STARTED, LinkState.NOT_OPEN, LinkState.
 
 
 class InvitationListApi(OrganisationApi):
-    manager_only_methods = frozenset({"POST"})
+    permission_classes = [IsOrganisationManagerOrReadOnly]
     conflict_methods = frozenset({"POST"})  # unpublished coding questions
 
     class InvitationFilterSerializer(ListQuerySerializer):
@@ -113,6 +115,7 @@ class InvitationListApi(OrganisationApi):
             queryset = queryset.filter(invitation_state_q(query["state"]))
         return paginate(request, queryset, InvitationOutputSerializer, query=query)
 
+    @idempotent
     @extend_schema(
         request=InvitationCreateInputSerializer,
         responses={201: InvitationOutputSerializer},
@@ -137,6 +140,8 @@ class InvitationListApi(OrganisationApi):
 class InvitationDetailApi(OrganisationApi):
     """Conditional: ETag and Last-Modified (``selectors.invitation_last_changed``), 304 while unchanged."""
 
+    permission_classes = [IsOrganisationMember]
+
     @extend_schema(**conditional_schema(InvitationOutputSerializer, last_modified=True))
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         invitation = invitation_get(organisation=self.organisation, pk=pk)
@@ -145,9 +150,10 @@ class InvitationDetailApi(OrganisationApi):
 
 
 class InvitationRevokeApi(OrganisationApi):
-    manager_only_methods = frozenset({"POST"})
+    permission_classes = [IsOrganisationManager]
     conflict_methods = frozenset({"POST"})  # already started
 
+    @idempotent
     @extend_schema(request=None, responses=InvitationOutputSerializer)
     def post(self, request: Request, pk: int) -> Response:
         invitation = invitation_revoke(invitation=invitation_get(organisation=self.organisation, pk=pk))
@@ -159,8 +165,9 @@ class InvitationExtendInputSerializer(serializers.Serializer):
 
 
 class InvitationExtendApi(OrganisationApi):
-    manager_only_methods = frozenset({"POST"})
+    permission_classes = [IsOrganisationManager]
 
+    @idempotent
     @extend_schema(request=InvitationExtendInputSerializer, responses=InvitationOutputSerializer)
     def post(self, request: Request, pk: int) -> Response:
         expires_at: datetime = validated(InvitationExtendInputSerializer, request.data)["expires_at"]

@@ -6,12 +6,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import OrganisationApi, validated
+from api.idempotency import idempotent
 from api.pagination import ListQuerySerializer, paginate
 from assessments.importing import MarkdownImportError
 from assessments.models import QuestionSet
 from assessments.selectors.question_sets import question_set_get, question_set_list
 from assessments.services.importing import question_set_import
 from common.exceptions import ApplicationError, size_check
+from organisations.permissions import IsOrganisationManager, IsOrganisationMember
 
 MARKDOWN_IMPORT_MAX_CHARS = 500_000
 
@@ -37,6 +39,8 @@ class QuestionSetOutputSerializer(serializers.Serializer):
 class QuestionSetListApi(OrganisationApi):
     """The organisation's question sets: what an ATS offers as tests."""
 
+    permission_classes = [IsOrganisationMember]
+
     @extend_schema(parameters=[ListQuerySerializer], responses=QuestionSetOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         query = validated(ListQuerySerializer, request.query_params)
@@ -45,6 +49,8 @@ class QuestionSetListApi(OrganisationApi):
 
 
 class QuestionSetDetailApi(OrganisationApi):
+    permission_classes = [IsOrganisationMember]
+
     @extend_schema(responses=QuestionSetOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         question_set = question_set_get(organisation=self.organisation, pk=pk)
@@ -52,7 +58,7 @@ class QuestionSetDetailApi(OrganisationApi):
 
 
 class QuestionSetImportApi(OrganisationApi):
-    manager_only_methods = frozenset({"POST"})
+    permission_classes = [IsOrganisationManager]
 
     class QuestionSetImportInputSerializer(serializers.Serializer):
         markdown = serializers.CharField()
@@ -67,6 +73,7 @@ class QuestionSetImportApi(OrganisationApi):
         created_questions = serializers.IntegerField()
         skipped = serializers.ListField(child=serializers.CharField())
 
+    @idempotent
     @extend_schema(
         request=QuestionSetImportInputSerializer,
         responses={201: QuestionSetImportOutputSerializer, 200: QuestionSetImportOutputSerializer},

@@ -5,11 +5,13 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.base import WRITE_METHODS, OrganisationApi, validated
+from api.base import OrganisationApi, validated
+from api.idempotency import idempotent
 from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments.models import Difficulty, Question, QuestionKind, QuestionRevision
 from assessments.selectors.questions import question_get, question_list
 from assessments.services.questions import question_archive, question_create, question_revise
+from organisations.permissions import IsOrganisationManagerOrReadOnly
 from rubrics.selectors.rubrics import rubric_get
 
 
@@ -40,7 +42,7 @@ class QuestionOutputSerializer(serializers.ModelSerializer):
 
 
 class QuestionListApi(OrganisationApi):
-    manager_only_methods = frozenset({"POST"})
+    permission_classes = [IsOrganisationManagerOrReadOnly]
 
     class QuestionFilterSerializer(ListQuerySerializer):
         kind = serializers.ChoiceField(choices=QuestionKind.choices, required=False, help_text="Only this kind.")
@@ -61,6 +63,7 @@ class QuestionListApi(OrganisationApi):
         queryset = filtered(question_list(organisation=self.organisation), query, lookups)
         return paginate(request, queryset, QuestionOutputSerializer, query=query)
 
+    @idempotent
     @extend_schema(request=QuestionCreateInputSerializer, responses={201: QuestionOutputSerializer})
     def post(self, request: Request) -> Response:
         data = validated(self.QuestionCreateInputSerializer, request.data)
@@ -72,7 +75,7 @@ class QuestionListApi(OrganisationApi):
 
 
 class QuestionDetailApi(OrganisationApi):
-    manager_only_methods = WRITE_METHODS
+    permission_classes = [IsOrganisationManagerOrReadOnly]
 
     class QuestionReviseInputSerializer(serializers.Serializer):
         prompt = serializers.CharField(max_length=50_000, required=False)

@@ -7,8 +7,10 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.base import WRITE_METHODS, OrganisationApi, validated
+from api.base import OrganisationApi, validated
+from api.idempotency import idempotent
 from api.pagination import ListQuerySerializer, paginate
+from organisations.permissions import IsOrganisationManagerOrReadOnly
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, RubricKind
 from rubrics.selectors.rubrics import rubric_get, rubric_list
 from rubrics.services.rubrics import rubric_create, rubric_delete
@@ -49,7 +51,7 @@ class RubricSerializer(serializers.Serializer):
 
 
 class RubricListApi(OrganisationApi):
-    manager_only_methods = frozenset({"POST"})
+    permission_classes = [IsOrganisationManagerOrReadOnly]
     conflict_methods = frozenset({"POST"})  # the key is taken
 
     @extend_schema(parameters=[ListQuerySerializer], responses=RubricSerializer(many=True))
@@ -57,6 +59,7 @@ class RubricListApi(OrganisationApi):
         query = validated(ListQuerySerializer, request.query_params)
         return paginate(request, rubric_list(organisation=self.organisation), RubricSerializer, query=query)
 
+    @idempotent
     @extend_schema(request=RubricSerializer, responses={201: RubricSerializer})
     def post(self, request: Request) -> Response:
         rubric = rubric_create(organisation=self.organisation, **validated(RubricSerializer, request.data))
@@ -65,7 +68,7 @@ class RubricListApi(OrganisationApi):
 
 
 class RubricDetailApi(OrganisationApi):
-    manager_only_methods = WRITE_METHODS
+    permission_classes = [IsOrganisationManagerOrReadOnly]
     conflict_methods = frozenset({"DELETE"})  # in use
 
     @extend_schema(responses=RubricSerializer)

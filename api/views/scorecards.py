@@ -8,9 +8,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import OrganisationApi, validated
+from api.idempotency import idempotent
 from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments.selectors.candidates import candidate_get
 from assessments.selectors.loops import stage_get
+from organisations.permissions import IsOrganisationMember
 from organisations.selectors import MANAGER_ROLES
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, Recommendation, Scorecard, ScorecardStatus
 from rubrics.selectors.scorecards import scorecard_get_visible, scorecard_list_visible
@@ -99,6 +101,7 @@ class ScorecardApi(OrganisationApi):
 class ScorecardListApi(ScorecardApi):
     """List the scorecards visible to the caller, or start (or resume) the caller's own for a candidate and stage."""
 
+    permission_classes = [IsOrganisationMember]
     lookup_in_query = frozenset({"GET"})  # candidate_id and stage_id must exist
 
     class ScorecardFilterSerializer(ListQuerySerializer):
@@ -125,6 +128,7 @@ class ScorecardListApi(ScorecardApi):
         context = {"membership": self.membership}
         return paginate(request, scorecards, ScorecardOutputSerializer, query=filters, context=context)
 
+    @idempotent
     @extend_schema(request=ScorecardStartInputSerializer, responses={201: ScorecardOutputSerializer})
     def post(self, request: Request) -> Response:
         data = validated(self.ScorecardStartInputSerializer, request.data)
@@ -139,6 +143,7 @@ class ScorecardListApi(ScorecardApi):
 class ScorecardDetailApi(ScorecardApi):
     """Read a visible scorecard; PATCH autosaves the caller's own draft (optimistic ``version``)."""
 
+    permission_classes = [IsOrganisationMember]
     conflict_methods = frozenset({"PATCH"})  # stale version; already submitted
     partial_patch = False  # ``version`` is required
 
@@ -160,8 +165,10 @@ class ScorecardDetailApi(ScorecardApi):
 class ScorecardSubmitApi(ScorecardApi):
     """Submit the caller's own draft: every assigned criterion rated and a recommendation given. Locks it."""
 
+    permission_classes = [IsOrganisationMember]
     conflict_methods = frozenset({"POST"})  # already submitted
 
+    @idempotent
     @extend_schema(request=None, responses=ScorecardOutputSerializer)
     def post(self, request: Request, pk: int) -> Response:
         scorecard = scorecard_get_visible(membership=self.membership, pk=pk)
@@ -171,12 +178,14 @@ class ScorecardSubmitApi(ScorecardApi):
 class ScorecardAmendApi(ScorecardApi):
     """Change the caller's own submitted scorecard with a reason; the previous content is kept."""
 
+    permission_classes = [IsOrganisationMember]
     conflict_methods = frozenset({"POST"})  # not submitted yet
 
     class ScorecardAmendInputSerializer(ScorecardContentInputSerializer):
         # Blank passes here so that the service's ``reason_required`` is the one answer to a missing reason.
         reason = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
 
+    @idempotent
     @extend_schema(request=ScorecardAmendInputSerializer, responses=ScorecardOutputSerializer)
     def post(self, request: Request, pk: int) -> Response:
         scorecard = scorecard_get_visible(membership=self.membership, pk=pk)

@@ -138,6 +138,11 @@ def test_interviewers_cannot_read_results_which_would_unblind_scorecards(intervi
     assert interviewer_client.get(f"/api/v1/attempts/{attempt.pk}/").status_code == 200
 
 
+def test_interviewers_cannot_probe_results_with_head_either(interviewer_client, manager_client, attempt):
+    assert interviewer_client.head(f"/api/v1/attempts/{attempt.pk}/result/").status_code == 403
+    assert manager_client.head(f"/api/v1/attempts/{attempt.pk}/result/").status_code == 200
+
+
 def test_unknown_attempt_is_a_404_in_the_stable_shape(manager_client):
     response = manager_client.get("/api/v1/attempts/999999/result/")
     assert response.status_code == 404
