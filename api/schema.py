@@ -1,18 +1,25 @@
 """The OpenAPI schema's shared parts: every error an /api/v1/ operation can answer, and the headers.
 
-drf-spectacular describes each view's success response from its serializers; this AutoSchema adds
-what the base classes do to every request — authentication (401), scope and role checks (403),
-rate limits (429 and the ``RateLimit-*`` headers), ``Idempotency-Key`` (422 on POST), validation
-(400), lookups (404) and the conflicts a view declares in ``conflict_methods`` (409) — all in
-the one error shape, each with an example.
+drf-spectacular describes each view's success response from its serializers. Through its public
+hooks this module adds what the base classes do to every request, all in the one error shape and
+each with an example: authentication (401), scope and role checks (403), rate limits (429),
+``Idempotency-Key`` on the operations that take it (422), validation of bodies and query parameters
+(400, 413, 415) and lookups (404), in :meth:`LoopwrightAutoSchema.get_response_serializers`; the
+``RateLimit-*``, ``Retry-After`` and ``Idempotent-Replayed`` response headers in the postprocessing
+hook :func:`add_response_headers`. A view declares the errors only it can answer (a conflict, 409;
+a lookup of an id sent in the query, 404) with ``extend_schema(responses={409: error_response(409)})``.
+Two private ``AutoSchema`` methods are still overridden, for want of a public hook: see there.
 """
 
-from typing import Any, Literal
+from typing import Any
 
 from django.core.validators import RegexValidator
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_examples_list, build_media_type_object
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
+
+from api.idempotency import IDEMPOTENCY_HEADER
 
 API_PREFIX = "/api/v1/"
 # What DRF's CharField accepts, as JSON Schema (ECMA-262) patterns: never a NUL character, and when
@@ -100,13 +107,14 @@ REPLAYED = {
 }
 
 
+def error_example(status: int, example: dict[str, Any]) -> OpenApiExample:
+    return OpenApiExample(f"{status} {example['error']['code']}", value=example, status_codes=[str(status)])
+
+
 def error_response(status: int) -> OpenApiResponse:
+    """For ``extend_schema(responses=...)``: an error a view can answer that the base classes do not."""
     description, example = ERRORS[status]
-    return OpenApiResponse(
-        ErrorSerializer,
-        description=description,
-        examples=[OpenApiExample(f"{status} {example['error']['code']}", value=example, status_codes=[str(status)])],
-    )
+    return OpenApiResponse(ErrorSerializer, description=description, examples=[error_example(status, example)])
 
 
 class LoopwrightAutoSchema(AutoSchema):
@@ -114,8 +122,11 @@ class LoopwrightAutoSchema(AutoSchema):
         return self.path.startswith(API_PREFIX)
 
     def _get_request_for_media_type(self, serializer: Any, direction: Any = "request") -> Any:
-        # drf-spectacular documents every PATCH body as partial (nothing required); a view whose PATCH
-        # requires fields (an optimistic ``version``) says so with ``partial_patch = False``.
+        # Private, for want of a public hook: drf-spectacular documents every PATCH body as partial
+        # (nothing required, a "Patched" component) inside this method, with no setting or extension
+        # to say otherwise for one view (tfranzel/drf-spectacular#1246). A view whose PATCH requires
+        # fields (an optimistic ``version``) says so with ``partial_patch = False``, and its body is
+        # documented as a PUT's would be.
         if self.method != "PATCH" or getattr(self.view, "partial_patch", True):
             return super()._get_request_for_media_type(serializer, direction)
         self.method = "PUT"
@@ -125,6 +136,11 @@ class LoopwrightAutoSchema(AutoSchema):
             self.method = "PATCH"
 
     def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> dict[str, Any]:
+        # Private, for want of a public hook: what is added here depends on the DRF field (a list
+        # serializer's min_length/max_length, a CharField's allow_blank and trim_whitespace), which a
+        # postprocessing hook no longer sees, and a field extension would need this very method for
+        # the default mapping it adds to. drf-spectacular inserts the validators' constraints after
+        # this, and wraps a blank-allowed string with a pattern in a oneOf with the empty string.
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction == "request" and isinstance(field, serializers.ListSerializer) and schema.get("type") == "array":
             bounds = (
@@ -138,36 +154,68 @@ class LoopwrightAutoSchema(AutoSchema):
             schema["pattern"] = NOT_BLANK if field.trim_whitespace and not field.allow_blank else NO_NUL
         return schema
 
-    def error_statuses(self) -> list[int]:
-        statuses = [401, 403, 429]
-        has_query = self.method == "GET" and self._is_list_view()
-        if self.method in ("POST", "PUT", "PATCH") or has_query:
-            statuses.append(400)
-        if self.method in ("POST", "PUT", "PATCH"):
-            statuses += [413, 415]
-        if "{" in self.path or self.method != "GET" or self.method in getattr(self.view, "lookup_in_query", ()):
-            statuses.append(404)
-        if self.method in getattr(self.view, "conflict_methods", ()):
-            statuses.append(409)
-        if self.method == "POST":
-            statuses.append(422)
-        return sorted(statuses)
+    def get_operation(self, path: str, path_regex: str, path_prefix: str, method: str, registry: Any) -> Any:
+        """The operation as drf-spectacular builds it, plus every error the base classes can answer to it."""
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None or not self._is_api():
+            return operation
+        error = self.resolve_serializer(ErrorSerializer, "response").ref
+        declared = operation["responses"]
+        errors = {code: response for code, response in declared.items() if int(code) >= 400}
+        for status in error_statuses(method, path, operation):
+            errors.setdefault(str(status), self._error_response(status, error))
+        successes = {code: response for code, response in declared.items() if int(code) < 400}
+        operation["responses"] = {**successes, **dict(sorted(errors.items()))}
+        return operation
 
-    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
-        responses = super()._get_response_bodies(direction)
-        if not self._is_api():
-            return responses
-        for status in self.error_statuses():
-            responses.setdefault(str(status), self._get_response_for_code(error_response(status), str(status)))
-        return responses
+    def _error_response(self, status: int, error_ref: dict[str, str]) -> dict[str, Any]:
+        description, example = ERRORS[status]
+        examples = build_examples_list([error_example(status, example)])
+        content = {
+            media_type: build_media_type_object(error_ref, examples) for media_type in self.map_renderers("media_type")
+        }
+        return {"content": content, "description": description}
 
-    def _get_response_headers_for_code(self, status_code: Any, direction: str = "response") -> dict[str, Any]:
-        headers = dict(super()._get_response_headers_for_code(status_code, direction))
-        if not self._is_api() or str(status_code) == "401":
-            return headers
-        headers.update(RATE_LIMIT_HEADERS)
-        if str(status_code) == "429":
-            headers.update(RETRY_AFTER)
-        if self.method == "POST" and str(status_code).startswith("2"):
-            headers.update(REPLAYED)
-        return headers
+
+def error_statuses(method: str, path: str, operation: dict[str, Any]) -> list[int]:
+    """What the base classes can answer: credentials, scope and role, rate limit, body, lookup, idempotency."""
+    method, parameters = method.upper(), operation.get("parameters", [])
+    statuses = [401, 403, 429]
+    takes_query = any(parameter["in"] == "query" for parameter in parameters)
+    if method in ("POST", "PUT", "PATCH") or (method == "GET" and takes_query):
+        statuses.append(400)  # the body or the query parameters fail validation
+    if method in ("POST", "PUT", "PATCH"):
+        statuses += [413, 415]
+    if "{" in path or method != "GET":
+        statuses.append(404)
+    if any(parameter["name"] == IDEMPOTENCY_HEADER for parameter in parameters):
+        statuses.append(422)
+    return statuses
+
+
+def add_response_headers(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Postprocessing hook: the rate-limit headers on every /api/v1/ answer but a 401 (no caller, no budget),
+    ``Retry-After`` on a 429, and ``Idempotent-Replayed`` on the successes of an operation taking ``Idempotency-Key``.
+    """
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith(API_PREFIX):
+            continue
+        for operation in operations.values():
+            takes_key = any(p.get("name") == IDEMPOTENCY_HEADER for p in operation.get("parameters", []))
+            for status, response in operation.get("responses", {}).items():
+                headers = _headers_for(str(status), takes_key)
+                if headers:  # first, where drf-spectacular puts a response's own headers
+                    rest = {key: value for key, value in response.items() if key != "headers"}
+                    operation["responses"][status] = {"headers": {**response.get("headers", {}), **headers}, **rest}
+    return result
+
+
+def _headers_for(status: str, takes_key: bool) -> dict[str, Any]:
+    if status == "401":
+        return {}
+    headers = dict(RATE_LIMIT_HEADERS)
+    if status == "429":
+        headers.update(RETRY_AFTER)
+    if takes_key and status.startswith("2"):
+        headers.update(REPLAYED)
+    return headers

@@ -130,6 +130,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The default hook (enums) and ours: the rate-limit and idempotency headers on the API's answers.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_response_headers"],
     "ENUM_NAME_OVERRIDES": {
         "QuestionKindEnum": "assessments.models.QuestionKind",
         "RubricKindEnum": "rubrics.models.RubricKind",

@@ -10,6 +10,7 @@ from api.base import OrganisationApi, validated
 from api.conditional import conditional_response, conditional_schema
 from api.idempotency import idempotent
 from api.pagination import ListQuerySerializer, filtered, paginate
+from api.schema import error_response
 from assessments.models import Candidate
 from assessments.selectors.candidates import candidate_get, candidate_list
 from assessments.services.candidates import candidate_create, candidate_delete, candidate_update
@@ -25,7 +26,6 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 class CandidateListApi(OrganisationApi):
     permission_classes = [IsOrganisationManagerOrReadOnly]
-    conflict_methods = frozenset({"POST"})  # duplicate external id
 
     class CandidateFilterSerializer(ListQuerySerializer):
         external_id = serializers.CharField(required=False, max_length=128, help_text="The ATS's id for the person.")
@@ -41,7 +41,7 @@ class CandidateListApi(OrganisationApi):
     @idempotent
     @extend_schema(
         request=CandidateSerializer,
-        responses={201: CandidateSerializer},
+        responses={201: CandidateSerializer, 409: error_response(409)},  # a duplicate external id
         examples=[
             OpenApiExample(
                 "A candidate with the ATS's id",
@@ -58,20 +58,22 @@ class CandidateListApi(OrganisationApi):
 
 class CandidateDetailApi(OrganisationApi):
     permission_classes = [IsOrganisationManagerOrReadOnly]
-    conflict_methods = frozenset({"PATCH", "DELETE"})  # duplicate external id; has invitations
 
     @extend_schema(**conditional_schema(CandidateSerializer, last_modified=True))
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         candidate = candidate_get(organisation=self.organisation, pk=pk)
         return conditional_response(request, CandidateSerializer(candidate).data, last_modified=candidate.updated_at)
 
-    @extend_schema(request=CandidateSerializer, responses=CandidateSerializer)
+    @extend_schema(
+        request=CandidateSerializer,
+        responses={200: CandidateSerializer, 409: error_response(409)},  # a duplicate external id
+    )
     def patch(self, request: Request, pk: int) -> Response:
         candidate = candidate_get(organisation=self.organisation, pk=pk)
         data = validated(CandidateSerializer, request.data, partial=True)
         return Response(CandidateSerializer(candidate_update(candidate=candidate, **data)).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, 409: error_response(409)})  # invited already
     def delete(self, request: Request, pk: int) -> Response:
         candidate_delete(candidate=candidate_get(organisation=self.organisation, pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -12,6 +12,7 @@ from api.base import OrganisationApi, validated
 from api.conditional import conditional_response, conditional_schema
 from api.idempotency import idempotent
 from api.pagination import ListQuerySerializer, filtered, paginate
+from api.schema import error_response
 from assessments.models import Invitation
 from assessments.selectors.candidates import candidate_get
 from assessments.selectors.invitations import (
@@ -101,7 +102,6 @@ LINK_STATES = [LinkState.OPEN, LinkState.STARTED, LinkState.NOT_OPEN, LinkState.
 
 class InvitationListApi(OrganisationApi):
     permission_classes = [IsOrganisationManagerOrReadOnly]
-    conflict_methods = frozenset({"POST"})  # unpublished coding questions
 
     class InvitationFilterSerializer(ListQuerySerializer):
         state = serializers.ChoiceField(choices=LINK_STATES, required=False, help_text="Only links in this state.")
@@ -118,7 +118,7 @@ class InvitationListApi(OrganisationApi):
     @idempotent
     @extend_schema(
         request=InvitationCreateInputSerializer,
-        responses={201: InvitationOutputSerializer},
+        responses={201: InvitationOutputSerializer, 409: error_response(409)},  # unpublished coding questions
         examples=[INVITE_REQUEST_EXAMPLE, INVITE_RESPONSE_EXAMPLE],
     )
     def post(self, request: Request) -> Response:
@@ -151,10 +151,9 @@ class InvitationDetailApi(OrganisationApi):
 
 class InvitationRevokeApi(OrganisationApi):
     permission_classes = [IsOrganisationManager]
-    conflict_methods = frozenset({"POST"})  # already started
 
     @idempotent
-    @extend_schema(request=None, responses=InvitationOutputSerializer)
+    @extend_schema(request=None, responses={200: InvitationOutputSerializer, 409: error_response(409)})  # started
     def post(self, request: Request, pk: int) -> Response:
         invitation = invitation_revoke(invitation=invitation_get(organisation=self.organisation, pk=pk))
         return Response(InvitationOutputSerializer(invitation).data)

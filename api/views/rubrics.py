@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from api.base import OrganisationApi, validated
 from api.idempotency import idempotent
 from api.pagination import ListQuerySerializer, paginate
+from api.schema import error_response
 from organisations.permissions import IsOrganisationManagerOrReadOnly
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, RubricKind
 from rubrics.selectors.rubrics import rubric_get, rubric_list
@@ -52,7 +53,6 @@ class RubricSerializer(serializers.Serializer):
 
 class RubricListApi(OrganisationApi):
     permission_classes = [IsOrganisationManagerOrReadOnly]
-    conflict_methods = frozenset({"POST"})  # the key is taken
 
     @extend_schema(parameters=[ListQuerySerializer], responses=RubricSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -60,7 +60,7 @@ class RubricListApi(OrganisationApi):
         return paginate(request, rubric_list(organisation=self.organisation), RubricSerializer, query=query)
 
     @idempotent
-    @extend_schema(request=RubricSerializer, responses={201: RubricSerializer})
+    @extend_schema(request=RubricSerializer, responses={201: RubricSerializer, 409: error_response(409)})  # key taken
     def post(self, request: Request) -> Response:
         rubric = rubric_create(organisation=self.organisation, **validated(RubricSerializer, request.data))
         rubric = rubric_get(organisation=self.organisation, pk=rubric.pk)
@@ -69,13 +69,12 @@ class RubricListApi(OrganisationApi):
 
 class RubricDetailApi(OrganisationApi):
     permission_classes = [IsOrganisationManagerOrReadOnly]
-    conflict_methods = frozenset({"DELETE"})  # in use
 
     @extend_schema(responses=RubricSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(RubricSerializer(rubric_get(organisation=self.organisation, pk=pk)).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, 409: error_response(409)})  # in use
     def delete(self, request: Request, pk: int) -> Response:
         rubric_delete(rubric=rubric_get(organisation=self.organisation, pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from api.base import OrganisationApi, validated
 from api.idempotency import idempotent
 from api.pagination import ListQuerySerializer, filtered, paginate
+from api.schema import error_response
 from assessments.selectors.candidates import candidate_get
 from assessments.selectors.loops import stage_get
 from organisations.permissions import IsOrganisationMember
@@ -102,7 +103,6 @@ class ScorecardListApi(ScorecardApi):
     """List the scorecards visible to the caller, or start (or resume) the caller's own for a candidate and stage."""
 
     permission_classes = [IsOrganisationMember]
-    lookup_in_query = frozenset({"GET"})  # candidate_id and stage_id must exist
 
     class ScorecardFilterSerializer(ListQuerySerializer):
         candidate_id = serializers.IntegerField(required=False, min_value=1, help_text="Only this candidate's.")
@@ -115,7 +115,10 @@ class ScorecardListApi(ScorecardApi):
         candidate_id = serializers.IntegerField()
         stage_id = serializers.IntegerField()
 
-    @extend_schema(parameters=[ScorecardFilterSerializer], responses=ScorecardOutputSerializer(many=True))
+    @extend_schema(
+        parameters=[ScorecardFilterSerializer],
+        responses={200: ScorecardOutputSerializer(many=True), 404: error_response(404)},  # no such candidate or stage
+    )
     def get(self, request: Request) -> Response:
         filters = validated(self.ScorecardFilterSerializer, request.query_params)
         candidate_id, stage_id = filters.get("candidate_id"), filters.get("stage_id")
@@ -144,7 +147,6 @@ class ScorecardDetailApi(ScorecardApi):
     """Read a visible scorecard; PATCH autosaves the caller's own draft (optimistic ``version``)."""
 
     permission_classes = [IsOrganisationMember]
-    conflict_methods = frozenset({"PATCH"})  # stale version; already submitted
     partial_patch = False  # ``version`` is required
 
     class ScorecardSaveDraftInputSerializer(ScorecardContentInputSerializer):
@@ -154,7 +156,10 @@ class ScorecardDetailApi(ScorecardApi):
     def get(self, request: Request, pk: int) -> Response:
         return self.respond(scorecard_get_visible(membership=self.membership, pk=pk))
 
-    @extend_schema(request=ScorecardSaveDraftInputSerializer, responses=ScorecardOutputSerializer)
+    @extend_schema(
+        request=ScorecardSaveDraftInputSerializer,
+        responses={200: ScorecardOutputSerializer, 409: error_response(409)},  # a stale version; submitted already
+    )
     def patch(self, request: Request, pk: int) -> Response:
         scorecard = scorecard_get_visible(membership=self.membership, pk=pk)
         data = validated(self.ScorecardSaveDraftInputSerializer, request.data)
@@ -166,10 +171,9 @@ class ScorecardSubmitApi(ScorecardApi):
     """Submit the caller's own draft: every assigned criterion rated and a recommendation given. Locks it."""
 
     permission_classes = [IsOrganisationMember]
-    conflict_methods = frozenset({"POST"})  # already submitted
 
     @idempotent
-    @extend_schema(request=None, responses=ScorecardOutputSerializer)
+    @extend_schema(request=None, responses={200: ScorecardOutputSerializer, 409: error_response(409)})  # submitted
     def post(self, request: Request, pk: int) -> Response:
         scorecard = scorecard_get_visible(membership=self.membership, pk=pk)
         return self.respond(scorecard_submit(scorecard=scorecard, actor=self.membership.user))
@@ -179,14 +183,16 @@ class ScorecardAmendApi(ScorecardApi):
     """Change the caller's own submitted scorecard with a reason; the previous content is kept."""
 
     permission_classes = [IsOrganisationMember]
-    conflict_methods = frozenset({"POST"})  # not submitted yet
 
     class ScorecardAmendInputSerializer(ScorecardContentInputSerializer):
         # Blank passes here so that the service's ``reason_required`` is the one answer to a missing reason.
         reason = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
 
     @idempotent
-    @extend_schema(request=ScorecardAmendInputSerializer, responses=ScorecardOutputSerializer)
+    @extend_schema(
+        request=ScorecardAmendInputSerializer,
+        responses={200: ScorecardOutputSerializer, 409: error_response(409)},  # not submitted yet
+    )
     def post(self, request: Request, pk: int) -> Response:
         scorecard = scorecard_get_visible(membership=self.membership, pk=pk)
         data = validated(self.ScorecardAmendInputSerializer, request.data)
