@@ -47,7 +47,7 @@ def page_membership(request: HttpRequest, *, roles: Collection[str]) -> Membersh
     except ApplicationError as exc:
         raise PermissionDenied(exc.message) from exc
     if membership.role not in roles:
-        labels = " and ".join(f"{Role(role).label.lower()}s" for role in roles)
+        labels = " and ".join(f"{Role(role).label.lower()}s" for role in sorted(roles))
         raise PermissionDenied(f"This page is for {labels} of the organisation.")
     return membership
 
