@@ -157,6 +157,14 @@ class IntegrityEventKind(models.TextChoices):
     QUESTION_TIME = "question_time", "Time on question"
 
 
+# The number each kind carries and its plausible range (a day on one question; a paste fifty times the
+# longest answer): the candidate API refuses values outside it, the report ignores stored ones outside it.
+INTEGRITY_EVENT_NUMBERS: dict[str, tuple[str, int]] = {
+    IntegrityEventKind.QUESTION_TIME: ("seconds", 86_400),
+    IntegrityEventKind.PASTE: ("chars", 1_000_000),
+}
+
+
 class IntegrityEvent(BaseModel):
     """Evidence for reviewers, never an automatic decision."""
 
@@ -168,6 +176,15 @@ class IntegrityEvent(BaseModel):
 
     class Meta:
         ordering = ["occurred_at"]
+
+    @property
+    def number(self) -> float:
+        """The kind's number when it lies in its plausible range, else 0: stored data never breaks a sum."""
+        field, maximum = INTEGRITY_EVENT_NUMBERS.get(self.kind, ("", 0))
+        value = self.data.get(field) if field and isinstance(self.data, dict) else None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return 0.0
+        return float(value) if 0 <= value <= maximum else 0.0  # NaN compares false: left out too
 
 
 class DecisionOutcome(models.TextChoices):

@@ -85,7 +85,7 @@ def _attempt(attempt: Attempt) -> dict[str, Any]:
     seconds: defaultdict[int, float] = defaultdict(float)
     for event in events:
         if event.kind == IntegrityEventKind.QUESTION_TIME and event.attempt_question_id:
-            seconds[event.attempt_question_id] += _number(event.data.get("seconds"))
+            seconds[event.attempt_question_id] += event.number
     pastes = [event for event in events if event.kind == IntegrityEventKind.PASTE]
     questions = [_question(question, seconds[question.pk]) for question in attempt.questions.all()]
     return {
@@ -95,7 +95,7 @@ def _attempt(attempt: Attempt) -> dict[str, Any]:
         "score": _coding_score(questions),
         "integrity": {
             "paste_count": len(pastes),
-            "paste_chars": sum(_number(event.data.get("chars")) for event in pastes),
+            "paste_chars": round(sum(event.number for event in pastes)),
             "tab_leaves": sum(1 for event in events if event.kind == IntegrityEventKind.BLUR),
         },
     }
@@ -276,7 +276,3 @@ def _criterion_ratings(submitted: list[dict[str, Any]]) -> list[dict[str, Any]]:
             row = rows.setdefault(key, {"label": f"{rating.question.title} · {rating.criterion.name}", "ratings": []})
             row["ratings"].append({"interviewer": interviewer, "score": rating.score})
     return [rows[key] for key in sorted(rows)]
-
-
-def _number(value: Any) -> float:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0

@@ -381,3 +381,28 @@ def test_page_roles(client, case, other_organisation):
     assert client.get(f"/manage/candidates/{case['candidate'].pk}/report/").status_code == 404  # no loop named
     other_loop = LoopFactory(organisation=other_organisation)
     assert client.get(f"/manage/candidates/{case['candidate'].pk}/report/?loop={other_loop.pk}").status_code == 404
+
+
+def test_report_survives_absurd_stored_integrity_numbers(client, case):
+    """Rows stored before validation existed (or by hand) never break the page: huge, NaN-like, negative, text."""
+    attempt = Attempt.objects.get(invitation__candidate=case["candidate"])
+    coding_aq = attempt.questions.order_by("position").first()
+    now = timezone.now()
+    for kind, data in [
+        ("question_time", {"seconds": 1e308}),
+        ("question_time", {"seconds": 1e308}),
+        ("question_time", {"seconds": -5}),
+        ("question_time", {"seconds": "12"}),
+        ("paste", {"chars": 1e308}),
+        ("paste", {"chars": 10**40}),
+    ]:
+        IntegrityEvent.objects.create(
+            attempt=attempt, attempt_question=coding_aq, kind=kind, data=data, occurred_at=now
+        )
+    report = candidate_report(membership=case["manager"], candidate=case["candidate"], loop=case["loop"])
+    (row,) = report["attempts"]
+    coding, _ = row["questions"]
+    assert coding["seconds"] == 60  # the absurd values are left out, the plausible ones still count
+    assert row["integrity"]["paste_chars"] == 40 and row["integrity"]["paste_count"] == 4
+    client.force_login(case["manager"].user)
+    assert client.get(_report_url(case)).status_code == 200
