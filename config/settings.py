@@ -182,6 +182,9 @@ GRADING_TASK_TIME_LIMIT = env.int("GRADING_TASK_TIME_LIMIT", default=300)
 GRADING_LEASE_SECONDS = env.int("GRADING_LEASE_SECONDS", default=360)
 GRADING_MAX_DELIVERIES = env.int("GRADING_MAX_DELIVERIES", default=5)
 GRADING_REQUEUE_AFTER_SECONDS = env.int("GRADING_REQUEUE_AFTER_SECONDS", default=120)
+# A candidate's own submit is accepted this long after the stored deadline (a click in time, a slow
+# network); later it is refused with 403 deadline_passed and the deadline sweep submits the saved work.
+ATTEMPT_SUBMIT_GRACE_SECONDS = env.int("ATTEMPT_SUBMIT_GRACE_SECONDS", default=30)
 SUBMISSION_MAX_SOURCE_BYTES = env.int("SUBMISSION_MAX_SOURCE_BYTES", default=64 * 1024)
 # Any request body over this is refused before it is read: 413 too_large (config.middleware).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_BODY_MAX_BYTES", default=2_621_440)

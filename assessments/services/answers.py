@@ -1,8 +1,8 @@
 """What a candidate writes during an attempt: answers, sample runs, integrity events, submit."""
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +24,7 @@ from assessments.services.attempts import attempt_is_writable, attempt_mark_grad
 from assessments.services.events import attempt_event_record
 from assessments.services.invitations import invitation_touch
 from assessments.services.submissions import submission_create
-from common.exceptions import ApplicationError, ConflictError, NotFoundError, size_check
+from common.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError, size_check
 
 ANSWER_MAX_CHARS = 20_000
 MAX_EVENTS_PER_CALL = 100
@@ -93,11 +93,12 @@ class SubmitResult:
 def attempt_submit(*, attempt: Attempt, by_deadline: bool = False, now: datetime | None = None) -> SubmitResult:
     """Freeze the answers and queue each coding answer for grading on the hidden tests. Once only."""
     now = now or timezone.now()
-    frozen = Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
+    in_time = {} if by_deadline else {"deadline__gt": now - timedelta(seconds=settings.ATTEMPT_SUBMIT_GRACE_SECONDS)}
+    frozen = Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS, **in_time).update(
         status=AttemptStatus.SUBMITTED, submitted_at=now, finalised_by_deadline=by_deadline, updated_at=now
     )
     if not frozen:
-        raise ConflictError("This assessment has already been submitted.", code="already_submitted")
+        _submit_refused(attempt_id=attempt.pk)
     invitation_touch(invitation_id=attempt.invitation_id, now=now)
     attempt_event_record(attempt_id=attempt.pk, type="attempt.submitted")
     coding = AttemptQuestion.objects.filter(attempt=attempt, revision__question__kind=QuestionKind.CODING)
@@ -109,6 +110,15 @@ def attempt_submit(*, attempt: Attempt, by_deadline: bool = False, now: datetime
         attempt_mark_graded(attempt_id=attempt.pk)
     attempt.refresh_from_db()
     return SubmitResult(attempt=attempt, submissions=submissions)
+
+
+def _submit_refused(*, attempt_id: int) -> NoReturn:
+    """Twice is a conflict; after the deadline and its grace the sweep submits the saved work, not the candidate."""
+    if Attempt.objects.filter(pk=attempt_id, status=AttemptStatus.IN_PROGRESS).exists():
+        raise PermissionDeniedError(
+            "Time is up: the deadline has passed. Your saved work is submitted for you.", code="deadline_passed"
+        )
+    raise ConflictError("This assessment has already been submitted.", code="already_submitted")
 
 
 def attempts_finalise_expired(*, now: datetime | None = None) -> list[int]:

@@ -168,6 +168,34 @@ def test_submit_freezes_and_double_submit_is_refused(client, invitation, no_enqu
     assert CodeSubmission.objects.filter(purpose=SubmissionPurpose.FINAL).count() == 1
 
 
+def _deadline_passed_ago(invitation, seconds):
+    Attempt.objects.filter(invitation=invitation).update(
+        started_at=timezone.now() - timedelta(hours=2), deadline=timezone.now() - timedelta(seconds=seconds)
+    )
+
+
+def test_submit_within_the_grace_after_the_deadline_is_accepted(client, invitation, no_enqueue, settings):
+    settings.ATTEMPT_SUBMIT_GRACE_SECONDS = 30
+    started(client, invitation)
+    _deadline_passed_ago(invitation, 10)  # the click left in time; the network was slow
+    response = api(client, invitation, "submit/", "post")
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    assert not Attempt.objects.get(invitation=invitation).finalised_by_deadline
+
+
+def test_submit_after_the_deadline_and_grace_is_refused_the_sweep_submits(client, invitation, no_enqueue, settings):
+    settings.ATTEMPT_SUBMIT_GRACE_SECONDS = 30
+    started(client, invitation)
+    _deadline_passed_ago(invitation, 31)
+    late = api(client, invitation, "submit/", "post")
+    assert late.status_code == 403 and late.json()["error"]["code"] == "deadline_passed"
+    attempt = Attempt.objects.get(invitation=invitation)
+    assert attempt.status == AttemptStatus.IN_PROGRESS and attempt.submitted_at is None
+    assert attempts_finalise_expired() == [attempt.pk]
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.SUBMITTED and attempt.finalised_by_deadline
+
+
 def test_bad_input_gets_clear_errors(client, invitation, organisation):
     questions = started(client, invitation)["questions"]
     too_big = api(client, invitation, f"answers/{questions[0]['id']}/", "put", {"body": "x" * 20_001, "version": 0})
