@@ -58,7 +58,7 @@ class AttemptQuestionInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 class IntegrityEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = IntegrityEvent
-    fields = ("occurred_at", "kind", "question", "data")
+    fields = ("occurred_at", "received_at", "kind", "question", "data")
     readonly_fields = fields
     show_change_link = False  # every field is already on the row
 
@@ -134,7 +134,7 @@ class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class IntegrityEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Evidence for reviewers: recorded by the candidate's browser, never written or edited here."""
 
-    list_display = ("occurred_at", "kind", "attempt", "candidate", "question")
+    list_display = ("occurred_at", "received_at", "kind", "attempt", "candidate", "question")
     list_filter = ("kind", "attempt__organisation")
     list_select_related = ("attempt__invitation__candidate", "attempt_question__revision__question")
     search_fields = ("attempt__invitation__candidate__name", "attempt__invitation__candidate__email")

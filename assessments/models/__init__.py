@@ -1,4 +1,5 @@
 from assessments.models.attempts import (
+    INTEGRITY_EVENT_NUMBERS,
     Answer,
     Attempt,
     AttemptQuestion,
@@ -35,6 +36,7 @@ from assessments.models.questions import (
 )
 
 __all__ = [
+    "INTEGRITY_EVENT_NUMBERS",
     "Answer",
     "Attempt",
     "AttemptQuestion",

@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from common.models import BaseModel
 
@@ -172,7 +173,8 @@ class IntegrityEvent(BaseModel):
     attempt_question = models.ForeignKey(AttemptQuestion, on_delete=models.CASCADE, null=True, blank=True)
     kind = models.CharField(max_length=16, choices=IntegrityEventKind.choices)
     data = models.JSONField(default=dict, blank=True)
-    occurred_at = models.DateTimeField()
+    occurred_at = models.DateTimeField(help_text="The candidate's clock, as sent: evidence, not the truth.")
+    received_at = models.DateTimeField(default=timezone.now, help_text="The server's clock when it was recorded.")
 
     class Meta:
         ordering = ["occurred_at"]

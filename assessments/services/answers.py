@@ -1,5 +1,6 @@
 """What a candidate writes during an attempt: answers, sample runs, integrity events, submit."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from assessments.models import (
+    INTEGRITY_EVENT_NUMBERS,
     Answer,
     Attempt,
     AttemptQuestion,
@@ -28,6 +30,8 @@ from common.exceptions import ApplicationError, ConflictError, NotFoundError, Pe
 
 ANSWER_MAX_CHARS = 20_000
 MAX_EVENTS_PER_CALL = 100
+MAX_EVENTS_PER_ATTEMPT = 2_000
+EVENT_FIELDS = {"kind", "question_id", "data", "at"}
 
 
 def answer_limit(attempt_question: AttemptQuestion) -> tuple[int, str]:
@@ -135,29 +139,104 @@ def attempts_finalise_expired(*, now: datetime | None = None) -> list[int]:
     return finalised
 
 
-def integrity_events_record(*, attempt: Attempt, events: list[dict[str, Any]]) -> int:
-    """Store evidence for reviewers (never an automatic decision). Malformed events are refused whole."""
+@transaction.atomic
+def integrity_events_record(*, attempt: Attempt, events: list[Any], now: datetime | None = None) -> int:
+    """Store evidence for reviewers (never an automatic decision) while the attempt is open.
+
+    Malformed events are refused whole; an attempt holds at most ``MAX_EVENTS_PER_ATTEMPT``. The row lock
+    makes the count exact under concurrent calls. The client's ``at`` is kept beside the server's time.
+    """
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    attempt_is_writable(attempt, now)
     if len(events) > MAX_EVENTS_PER_CALL:
         raise ApplicationError(f"At most {MAX_EVENTS_PER_CALL} events per call.", code="too_many_events")
     question_ids = set(AttemptQuestion.objects.filter(attempt=attempt).values_list("pk", flat=True))
-    rows = [_event(attempt, event, question_ids, index) for index, event in enumerate(events)]
+    rows = [_event(attempt, event, question_ids, index, now) for index, event in enumerate(events)]
+    recorded = IntegrityEvent.objects.filter(attempt=attempt).count()
+    if recorded + len(rows) > MAX_EVENTS_PER_ATTEMPT:
+        raise ConflictError(
+            f"This assessment has recorded its {MAX_EVENTS_PER_ATTEMPT} integrity events; no more are kept.",
+            code="event_limit_reached",
+            details={"limit": MAX_EVENTS_PER_ATTEMPT, "recorded": recorded},
+        )
     IntegrityEvent.objects.bulk_create(rows)
     return len(rows)
 
 
-def _event(attempt: Attempt, event: dict[str, Any], question_ids: set[int], index: int) -> IntegrityEvent:
-    kind = event.get("kind")
-    question_id = event.get("question_id")
-    occurred = parse_datetime(str(event.get("at") or "")) if event.get("at") else timezone.now()
-    data = event.get("data") or {}
-    problems = []
-    if kind not in IntegrityEventKind.values:
-        problems.append(f"kind must be one of {IntegrityEventKind.values}")
-    if question_id is not None and question_id not in question_ids:
-        problems.append("question_id is not part of this assessment")
-    if occurred is None or not isinstance(data, dict) or len(str(data)) > 1000:
-        problems.append("at must be an ISO time and data a small object")
+def _event(attempt: Attempt, event: Any, question_ids: set[int], index: int, now: datetime) -> IntegrityEvent:
+    problems = _event_problems(event, question_ids) if isinstance(event, dict) else ["an event is an object"]
+    occurred = _client_time(event.get("at")) if not problems else None
+    if not problems and occurred is None:
+        problems.append("at must be an ISO 8601 time with a UTC offset")
     if problems:
         raise ApplicationError("Invalid integrity event.", code="invalid", details={str(index): problems})
-    assert kind is not None and occurred is not None  # validated above
-    return IntegrityEvent(attempt=attempt, attempt_question_id=question_id, kind=kind, data=data, occurred_at=occurred)
+    assert occurred is not None  # checked above
+    return IntegrityEvent(
+        attempt=attempt,
+        attempt_question_id=event.get("question_id"),
+        kind=event["kind"],
+        data=event.get("data") or {},
+        occurred_at=occurred,
+        received_at=now,
+    )
+
+
+def _event_problems(event: dict[str, Any], question_ids: set[int]) -> list[str]:
+    problems = [f"unknown field {name!r}" for name in sorted(set(event) - EVENT_FIELDS, key=str)]
+    kind, question_id, data = event.get("kind"), event.get("question_id"), event.get("data", {})
+    data = {} if data is None else data
+    if not isinstance(kind, str) or kind not in IntegrityEventKind.values:
+        return [*problems, f"kind must be one of {IntegrityEventKind.values}"]
+    known = isinstance(question_id, int) and not isinstance(question_id, bool) and question_id in question_ids
+    if question_id is not None and not known:
+        problems.append("question_id is not part of this assessment")
+    if not isinstance(data, dict):
+        return [*problems, "data must be an object"]
+    return problems + _data_problems(kind, data)
+
+
+def _data_problems(kind: str, data: dict[str, Any]) -> list[str]:
+    """Each kind's ``data`` holds exactly the fields ``integrity.js`` sends (``EVENT_DATA``), each within range."""
+    fields = EVENT_DATA[kind]
+    problems = [f"data.{name} is not part of a {kind} event" for name in sorted(set(data) - set(fields), key=str)]
+    for name, (required, (expected, check)) in fields.items():
+        if name in data and not check(data[name]):
+            problems.append(f"data.{name} must be {expected}")
+        elif name not in data and required:
+            problems.append(f"data.{name} is required")
+    return problems
+
+
+def _whole(value: Any, maximum: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= maximum
+
+
+def _number(value: Any, maximum: int) -> bool:
+    return _whole(value, maximum) or (isinstance(value, float) and 0 <= value <= maximum)  # NaN and inf fail
+
+
+_SECONDS_MAX = INTEGRITY_EVENT_NUMBERS[IntegrityEventKind.QUESTION_TIME][1]
+_CHARS_MAX = INTEGRITY_EVENT_NUMBERS[IntegrityEventKind.PASTE][1]
+_Check = tuple[str, Callable[[Any], bool]]
+_SECONDS: _Check = (f"a number from 0 to {_SECONDS_MAX}", lambda value: _number(value, _SECONDS_MAX))
+_CHARS: _Check = (f"a whole number from 0 to {_CHARS_MAX}", lambda value: _whole(value, _CHARS_MAX))
+_VIA: _Check = ('"paste" or "drop"', lambda value: value in ("paste", "drop"))
+# kind → field → (required, check): the time on a question, the time away on returning, a paste's size.
+EVENT_DATA: dict[str, dict[str, tuple[bool, _Check]]] = {
+    IntegrityEventKind.QUESTION_TIME: {"seconds": (True, _SECONDS)},
+    IntegrityEventKind.FOCUS: {"seconds": (False, _SECONDS)},
+    IntegrityEventKind.PASTE: {"chars": (True, _CHARS), "via": (False, _VIA)},
+    IntegrityEventKind.BLUR: {},
+}
+
+
+def _client_time(value: Any) -> datetime | None:
+    """The client's clock as sent (a reviewer sees it beside the server's); the server's time when absent."""
+    if value is None:
+        return timezone.now()
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well-formed but impossible, e.g. month 13
+        return None
+    return parsed if parsed is not None and not timezone.is_naive(parsed) else None

@@ -16,7 +16,7 @@ from assessments.models import (
     QuestionRevision,
     SubmissionPurpose,
 )
-from assessments.services.answers import attempts_finalise_expired
+from assessments.services.answers import MAX_EVENTS_PER_ATTEMPT, attempts_finalise_expired
 from assessments.services.attempts import attempt_start
 from assessments.services.coding import coding_spec_from_seed
 from assessments.services.importing import question_set_import
@@ -239,6 +239,105 @@ def test_integrity_events_are_recorded_and_malformed_refused(client, invitation)
     assert IntegrityEvent.objects.count() == 2
     bad = api(client, invitation, "events/", "post", {"events": [{"kind": "teleport"}]})
     assert bad.status_code == 400 and IntegrityEvent.objects.count() == 2
+
+
+def _event(question, **overrides):
+    return {"kind": "question_time", "question_id": question, "data": {"seconds": 30}} | overrides
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"data": {"seconds": 1e308}},
+        {"data": {"seconds": -1}},
+        {"data": {"seconds": 86_401}},
+        {"data": {"seconds": "30"}},
+        {"data": {"seconds": True}},
+        {"data": {"seconds": {"nested": [1, 2]}}},
+        {"data": {"seconds": 30, "extra": 1}},
+        {"data": {}},
+        {"data": [30]},
+        {"data": "seconds"},
+        {"kind": "paste", "data": {"chars": 1.5}},
+        {"kind": "paste", "data": {"chars": -3}},
+        {"kind": "paste", "data": {"chars": 10**40}},
+        {"kind": "paste", "data": {"seconds": 3}},
+        {"kind": "paste", "data": {"chars": 3, "via": ["drop"]}},
+        {"kind": "focus", "data": {"seconds": 1e300}},
+        {"kind": "blur", "data": {"chars": 3}},
+        {"kind": ["paste"]},
+        {"kind": None},
+        {"question_id": "1"},
+        {"question_id": True},
+        {"question_id": 10**30},
+        {"at": 12345},
+        {"at": "2026-13-45T99:00:00Z"},
+        {"at": "2026-01-01T10:00:00"},
+        {"at": {"$date": 1}},
+        {"shadow": "unknown field"},
+    ],
+)
+def test_malformed_integrity_event_fields_are_a_400_never_a_500(client, invitation, overrides):
+    question = started(client, invitation)["questions"][0]
+    response = api(client, invitation, "events/", "post", {"events": [_event(question["id"], **overrides)]})
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "invalid" and response.json()["error"]["details"]
+    assert not IntegrityEvent.objects.exists()
+
+
+@pytest.mark.parametrize("body", ['{"events": [{"kind": "question_time", "data": {"seconds": 1e999}}]}', "[1]", "7"])
+def test_overflowing_numbers_and_wrong_bodies_are_a_400(client, invitation, body):
+    started(client, invitation)
+    response = client.post(f"/take/{invitation.token}/api/events/", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"]["code"] in ("invalid", "parse_error")
+    assert not IntegrityEvent.objects.exists()
+
+
+def test_integrity_events_record_the_server_s_time_beside_the_client_s(client, invitation):
+    question = started(client, invitation)["questions"][0]
+    what_integrity_js_sends = [
+        {"kind": "paste", "question_id": question["id"], "data": {"chars": 12, "via": "drop"}},
+        {"kind": "blur", "question_id": None, "data": {}},
+        {"kind": "focus", "question_id": question["id"], "data": {"seconds": 4}},
+        {"kind": "question_time", "question_id": question["id"], "data": {"seconds": 61.5}},
+    ]
+    assert api(client, invitation, "events/", "post", {"events": what_integrity_js_sends}).status_code == 204
+    IntegrityEvent.objects.all().delete()
+    backdated = "2001-01-01T00:00:00+00:00"
+    assert (
+        api(client, invitation, "events/", "post", {"events": [_event(question["id"], at=backdated)]}).status_code
+        == 204
+    )
+    event = IntegrityEvent.objects.get()
+    assert event.occurred_at.isoformat() == backdated
+    assert abs((event.received_at - timezone.now()).total_seconds()) < 60
+    assert event.data == {"seconds": 30}
+
+
+def test_integrity_events_are_refused_once_the_attempt_is_closed(client, invitation, no_enqueue):
+    question = started(client, invitation)["questions"][0]
+    _deadline_passed_ago(invitation, 1)
+    late = api(client, invitation, "events/", "post", {"events": [_event(question["id"])]})
+    assert late.status_code == 403 and late.json()["error"]["code"] == "deadline_passed"
+    Attempt.objects.filter(invitation=invitation).update(deadline=timezone.now() + timedelta(hours=1))
+    assert api(client, invitation, "submit/", "post").status_code == 200
+    after = api(client, invitation, "events/", "post", {"events": [_event(question["id"])]})
+    assert after.status_code == 403 and after.json()["error"]["code"] == "attempt_closed"
+    assert not IntegrityEvent.objects.exists()
+
+
+def test_integrity_events_are_limited_per_attempt(client, invitation):
+    question = started(client, invitation)["questions"][0]
+    attempt = Attempt.objects.get(invitation=invitation)
+    now = timezone.now()
+    IntegrityEvent.objects.bulk_create(
+        IntegrityEvent(attempt=attempt, kind="blur", occurred_at=now) for _ in range(MAX_EVENTS_PER_ATTEMPT - 1)
+    )
+    two = api(client, invitation, "events/", "post", {"events": [_event(question["id"])] * 2})
+    assert two.status_code == 409 and two.json()["error"]["code"] == "event_limit_reached"
+    assert two.json()["error"]["details"] == {"limit": MAX_EVENTS_PER_ATTEMPT, "recorded": MAX_EVENTS_PER_ATTEMPT - 1}
+    assert api(client, invitation, "events/", "post", {"events": [_event(question["id"])]}).status_code == 204
+    assert IntegrityEvent.objects.count() == MAX_EVENTS_PER_ATTEMPT
 
 
 def test_invitation_needs_published_coding_questions(organisation, question_set):
