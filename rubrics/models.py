@@ -82,7 +82,7 @@ class Scorecard(BaseModel):
     """One interviewer's judgement of one candidate in one stage. Blind until the owner submits."""
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="scorecards")
-    candidate = models.ForeignKey("assessments.Candidate", on_delete=models.CASCADE, related_name="scorecards")
+    candidate = models.ForeignKey("assessments.Candidate", on_delete=models.PROTECT, related_name="scorecards")
     stage = models.ForeignKey("assessments.Stage", on_delete=models.CASCADE, related_name="scorecards")
     interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scorecards")
     status = models.CharField(max_length=16, choices=ScorecardStatus.choices, default=ScorecardStatus.DRAFT)

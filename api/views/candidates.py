@@ -73,7 +73,7 @@ class CandidateDetailApi(OrganisationApi):
         data = validated(CandidateSerializer, request.data, partial=True)
         return Response(CandidateSerializer(candidate_update(candidate=candidate, **data)).data)
 
-    @extend_schema(responses={204: None, 409: error_response(409)})  # invited already
+    @extend_schema(responses={204: None, 409: error_response(409)})  # invited, or feedback to keep
     def delete(self, request: Request, pk: int) -> Response:
         candidate_delete(candidate=candidate_get(organisation=self.organisation, pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -15,7 +15,7 @@ class Invitation(BaseModel):
     """A candidate's link to one timed assessment: an unguessable token, a window and a duration."""
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="invitations")
-    candidate = models.ForeignKey("assessments.Candidate", on_delete=models.CASCADE, related_name="invitations")
+    candidate = models.ForeignKey("assessments.Candidate", on_delete=models.PROTECT, related_name="invitations")
     question_set = models.ForeignKey("assessments.QuestionSet", on_delete=models.PROTECT, related_name="invitations")
     stage = models.ForeignKey(
         "assessments.Stage", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
@@ -197,7 +197,7 @@ class DecisionOutcome(models.TextChoices):
 
 class Decision(BaseModel):
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="decisions")
-    candidate = models.ForeignKey("assessments.Candidate", on_delete=models.CASCADE, related_name="decisions")
+    candidate = models.ForeignKey("assessments.Candidate", on_delete=models.PROTECT, related_name="decisions")
     loop = models.ForeignKey("assessments.Loop", on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(max_length=8, choices=DecisionOutcome.choices)
     reason = models.TextField()

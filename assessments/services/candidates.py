@@ -1,6 +1,10 @@
+"""Candidates: created, edited and deleted by a hiring manager or an ATS; a candidate with feedback is kept."""
+
+from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError
 
 from assessments.models import Candidate
 from common.exceptions import ConflictError
@@ -32,7 +36,30 @@ def candidate_update(*, candidate: Candidate, **changes: Any) -> Candidate:
     return _save(candidate, update_fields=[*fields, "updated_at"])
 
 
+@transaction.atomic
 def candidate_delete(*, candidate: Candidate) -> None:
-    if candidate.invitations.exists():
-        raise ConflictError("This candidate has invitations; their record is kept.", code="candidate_in_use")
-    candidate.delete()
+    """Delete a candidate nothing refers to; one with an attempt, a scorecard or a decision is kept (409).
+
+    The rows that refer to a candidate hold ``PROTECT`` keys, so the delete itself refuses, whatever was
+    checked before. The row lock closes the race with a new invitation, scorecard or decision: their
+    insert's foreign-key check waits for it, and the delete waits for an insert already under way.
+    """
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    try:
+        with transaction.atomic():
+            candidate.delete()
+    except ProtectedError as exc:
+        raise _candidate_kept(candidate, blocking=exc.protected_objects) from exc
+
+
+def _candidate_kept(candidate: Candidate, *, blocking: Iterable[models.Model]) -> ConflictError:
+    unused_invitations_only = all(row._meta.model_name == "invitation" for row in blocking) and not (
+        candidate.invitations.filter(attempt__isnull=False).exists()
+    )
+    if unused_invitations_only:
+        return ConflictError("This candidate has invitations; their record is kept.", code="candidate_in_use")
+    return ConflictError(
+        "This candidate has an attempt, a scorecard or a decision; interview feedback is never deleted. "
+        "Erasing personal data will anonymise the candidate instead.",
+        code="candidate_has_feedback",
+    )
