@@ -22,6 +22,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, DjangoValidationError):
         details = _django_validation_details(exc)
         return Response(error_body("invalid", "The request is invalid.", details), status=400)
+    if isinstance(exc, ValueError) and "NUL" in str(exc):  # the database driver's refusal, should a NUL get past
+        return Response(error_body("nul_character", "Text may not contain NUL characters (\\u0000)."), status=400)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -115,7 +115,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exception_handlers.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
     # The API speaks JSON only (forms are the web pages' business): other bodies get a 415.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Strict (api/parsers.py): a NUL character or nesting deeper than 64 is a 400, never a 500.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # Requests per window, per API key and per signed-in person ("<n>/<second|minute|hour|day>"; "off").

@@ -7,7 +7,6 @@ are plain Django views, outside the REST API's error shape and schema, because G
 
 import base64
 import binascii
-import json
 import logging
 from collections.abc import Callable
 from functools import wraps
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from api.throttling import key_hit
 from assessments.models import QuestionSet
 from common.exceptions import ApplicationError
+from common.json_input import UnsafeJsonError, json_loads_checked
 from integrations.greenhouse.services import GreenhouseError, interview_get, send_test, test_status
 from integrations.models import ApiKey
 from integrations.services.api_keys import InvalidApiKey, api_key_authenticate
@@ -83,8 +83,10 @@ def list_tests(request: HttpRequest, api_key: ApiKey) -> HttpResponse:
 
 def _json_object(request: HttpRequest) -> dict[str, Any]:
     try:
-        body = json.loads(request.body or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = json_loads_checked(request.body or b"null")
+    except UnsafeJsonError as exc:
+        raise GreenhouseError(400, str(exc)) from None
+    except ValueError:  # not JSON (UnicodeDecodeError and JSONDecodeError are ValueErrors)
         raise GreenhouseError(400, "The body must be JSON.") from None
     if not isinstance(body, dict):
         raise GreenhouseError(400, "The body must be a JSON object.")
