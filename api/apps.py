@@ -12,7 +12,7 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         from api.throttling import parse_rate
 
-        for name in ("API_KEY_RATE_LIMIT", "API_USER_RATE_LIMIT"):
+        for name in ("API_KEY_RATE_LIMIT", "API_USER_RATE_LIMIT", "CANDIDATE_PREVIEW_RATE_LIMIT"):
             try:
                 parse_rate(getattr(settings, name))
             except ValueError as exc:

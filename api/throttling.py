@@ -8,6 +8,7 @@ candidate pages, health checks) are not limited here. If Redis cannot be reached
 let through and a warning logged: an unreachable limiter must not take the API down with it.
 """
 
+import hashlib
 import logging
 import math
 import time
@@ -127,6 +128,24 @@ class ApiRateThrottle(BaseThrottle):
     def allow_request(self, request: "Request", view: "APIView") -> bool:
         identity, rate = _caller(request) or ("", None)
         over = count_request(request._request, identity, rate)
+        self._wait = over.reset if over else None
+        return over is None
+
+    def wait(self) -> float | None:
+        return getattr(self, "_wait", None)
+
+
+class AttemptPreviewThrottle(BaseThrottle):
+    """Markdown previews per attempt (``CANDIDATE_PREVIEW_RATE_LIMIT``): each costs CPU, so one is not a load test.
+
+    The candidate has no key or account: the budget is the attempt's, named by a hash of its link's token
+    (the credential itself is never a Redis key).
+    """
+
+    def allow_request(self, request: "Request", view: "APIView") -> bool:
+        token = hashlib.sha256(str(view.kwargs.get("token", "")).encode()).hexdigest()[:32]
+        identity = f"preview:{token}"
+        over = count_request(request._request, identity, parse_rate(settings.CANDIDATE_PREVIEW_RATE_LIMIT))
         self._wait = over.reset if over else None
         return over is None
 

@@ -122,6 +122,8 @@ REST_FRAMEWORK = {
 # Requests per window, per API key and per signed-in person ("<n>/<second|minute|hour|day>"; "off").
 API_KEY_RATE_LIMIT = env.str("API_KEY_RATE_LIMIT", default="600/minute")
 API_USER_RATE_LIMIT = env.str("API_USER_RATE_LIMIT", default="1200/minute")
+# Markdown previews per candidate attempt (the page previews on demand, never per keystroke).
+CANDIDATE_PREVIEW_RATE_LIMIT = env.str("CANDIDATE_PREVIEW_RATE_LIMIT", default="60/minute")
 # A verified API key is remembered this long per process (a query saved per request); a revocation
 # reaches the other processes within it. 0 turns the memory off.
 API_KEY_CACHE_SECONDS = env.float("API_KEY_CACHE_SECONDS", default=5.0)

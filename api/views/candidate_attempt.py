@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.base import validated
+from api.throttling import AttemptPreviewThrottle
 from assessments.models import Attempt
 from assessments.selectors.attempts import attempt_get_by_token, attempt_state
 from assessments.selectors.submissions import attempt_submission_get, submission_view
@@ -60,6 +61,8 @@ class PreviewInputSerializer(serializers.Serializer):
 
 @extend_schema(exclude=True)
 class AnswerPreviewApi(CandidateApi):
+    throttle_classes = [AttemptPreviewThrottle]
+
     def post(self, request: Request, token: str, question_id: int) -> Response:
         attempt_question = attempt_question_get(attempt=self.attempt, attempt_question_id=question_id)
         body = validated(PreviewInputSerializer, request.data)["body"]

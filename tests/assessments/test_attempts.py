@@ -340,6 +340,29 @@ def test_integrity_events_are_limited_per_attempt(client, invitation):
     assert IntegrityEvent.objects.count() == MAX_EVENTS_PER_ATTEMPT
 
 
+def test_markdown_preview_is_throttled_per_attempt_with_retry_after(client, invitation, organisation, settings):
+    settings.CANDIDATE_PREVIEW_RATE_LIMIT = "3/minute"
+    question = started(client, invitation)["questions"][0]
+    previews = [api(client, invitation, f"answers/{question['id']}/preview/", "post", {"body": "*hi*"}) for _ in "1234"]
+    assert [response.status_code for response in previews] == [200, 200, 200, 429]
+    refused = previews[-1]
+    assert refused.json()["error"]["code"] == "throttled" and set(refused.json()["error"]) == {
+        "code",
+        "message",
+        "details",
+    }
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    other = invitation_create(
+        organisation=organisation,
+        candidate=CandidateFactory(organisation=organisation),
+        question_set=invitation.question_set,
+        duration_minutes=30,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    other_question = started(client, other)["questions"][0]
+    assert api(client, other, f"answers/{other_question['id']}/preview/", "post", {"body": "x"}).status_code == 200
+
+
 def test_invitation_needs_published_coding_questions(organisation, question_set):
     CodingSpec.objects.update(published_at=None)
     from common.exceptions import ConflictError
