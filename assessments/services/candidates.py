@@ -41,8 +41,9 @@ def candidate_delete(*, candidate: Candidate) -> None:
     """Delete a candidate nothing refers to; one with an attempt, a scorecard or a decision is kept (409).
 
     The rows that refer to a candidate hold ``PROTECT`` keys, so the delete itself refuses, whatever was
-    checked before. The row lock closes the race with a new invitation, scorecard or decision: their
-    insert's foreign-key check waits for it, and the delete waits for an insert already under way.
+    checked before. A row created at the same moment cannot slip through: committed before the delete
+    looks, it stops the delete; not yet committed, its (deferred) foreign-key check at commit waits for
+    the candidate row this lock holds and then fails, so nothing is left pointing at a deleted candidate.
     """
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     try:
