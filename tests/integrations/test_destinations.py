@@ -64,3 +64,32 @@ def test_allowed_private_receivers_get_their_deliveries(receiver):
     headers = signed_headers(secret=receiver.secret, msg_id="msg_destination", body=b"{}")
     assert http.post(url=receiver.url, body=b"{}", headers=headers).status_code == 200
     assert [r.msg_id for r in receiver.received] == ["msg_destination"]
+
+
+@pytest.mark.usefixtures("public_only")
+@pytest.mark.parametrize(
+    "address",
+    [
+        "::ffff:127.0.0.1",  # IPv4-mapped
+        "::ffff:10.0.0.1",
+        "::ffff:169.254.169.254",
+        "::127.0.0.1",  # IPv4-compatible (deprecated, still routed by some stacks)
+        "::10.0.0.1",
+        "64:ff9b::7f00:1",  # NAT64 well-known prefix: 127.0.0.1
+        "64:ff9b::a9fe:a9fe",  # NAT64: 169.254.169.254
+        "64:ff9b:1::a00:1",  # NAT64 local-use prefix: 10.0.0.1
+        "2002:7f00:1::1",  # 6to4: 127.0.0.1
+        "2002:c0a8:1::",  # 6to4: 192.168.0.1
+    ],
+)
+def test_ipv6_forms_carrying_a_private_ipv4_address_are_refused(address):
+    with pytest.raises(DestinationRefused, match="not a public address"):
+        destination_resolve(f"http://[{address}]/hook")
+
+
+@pytest.mark.usefixtures("public_only")
+@pytest.mark.parametrize(
+    "address", ["::ffff:93.184.216.34", "64:ff9b::5db8:d822", "2002:5db8:d822::1", "2606:4700::1111"]
+)
+def test_ipv6_forms_carrying_a_public_ipv4_address_pass(address):
+    assert destination_resolve(f"http://[{address}]/hook").addresses == (address,)
