@@ -1,9 +1,13 @@
 """``Idempotency-Key`` on POST: a retry with the same key and body gets the first answer; nothing runs twice.
 
 The record is inserted in the transaction that runs the view, so a concurrent duplicate waits on
-the unique (organisation, key) index until the first commits, then replays its answer (or, if the
-first failed and rolled back, runs itself). Only successful (2xx) answers are kept: a request that
-failed changed nothing and may be retried with the same key. Records live 24 hours.
+the unique (organisation, caller, key) index until the first commits, then replays its answer (or,
+if the first failed and rolled back, runs itself). Only successful (2xx) answers are kept: a request
+that failed changed nothing and may be retried with the same key. Records live 24 hours.
+
+A key belongs to its caller (the API key, or the signed-in person within the organisation): the
+same key from anyone else is a fresh key for them, so nobody replays, or learns about, another
+caller's request.
 """
 
 import functools
@@ -22,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from common.exceptions import ApplicationError
-from integrations.models import IdempotencyRecord
+from integrations.models import ApiKey, IdempotencyRecord
 from organisations.models import Organisation
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -64,16 +68,24 @@ def _validated_key(key: str) -> str:
     return key
 
 
+def request_caller(request: Request) -> str:
+    """Who owns the keys this request sends: its API key, else its signed-in person."""
+    if isinstance(request.auth, ApiKey):
+        return f"api_key:{request.auth.pk}"
+    return f"user:{request.user.pk}"
+
+
 def idempotent_post(*, organisation: Organisation, request: Request, key: str, run: Callable[[], Response]) -> Response:
-    """Run ``run`` once per (organisation, key); replay its answer to retries with the same body."""
-    key = _validated_key(key)
+    """Run ``run`` once per (organisation, caller, key); replay its answer to retries with the same body."""
+    key, caller = _validated_key(key), request_caller(request)
     method, path, fingerprint = request.method or "POST", request.path, request_fingerprint(request)
     with transaction.atomic():
         IdempotencyRecord.objects.filter(
-            organisation=organisation, key=key, created_at__lt=timezone.now() - RECORD_LIFETIME
+            organisation=organisation, caller=caller, key=key, created_at__lt=timezone.now() - RECORD_LIFETIME
         ).delete()
         record, created = IdempotencyRecord.objects.get_or_create(
             organisation=organisation,
+            caller=caller,
             key=key,
             defaults={"method": method, "path": path, "request_hash": fingerprint, "response_status": 0},
         )
@@ -91,8 +103,7 @@ def idempotent_post(*, organisation: Organisation, request: Request, key: str, r
 def _replay(record: IdempotencyRecord, *, method: str, path: str, fingerprint: str) -> Response:
     if (record.method, record.path, record.request_hash) != (method, path, fingerprint):
         raise IdempotencyKeyReusedError(
-            "This Idempotency-Key was used for a different request; use a new key for a new request.",
-            details={"method": record.method, "path": record.path},
+            "This Idempotency-Key was used for a different request; use a new key for a new request."
         )
     return Response(record.response_body, status=record.response_status, headers={REPLAYED_HEADER: "true"})
 

@@ -67,12 +67,14 @@ class IdempotencyRecord(models.Model):
     """The first successful answer to a POST with an ``Idempotency-Key``, replayed to retries for 24 h.
 
     Only a committed, successful request leaves a record (it is written in the request's own
-    transaction), so a failed request can be retried with the same key.
+    transaction), so a failed request can be retried with the same key. A key belongs to its caller
+    (an API key or a person, within the organisation): another caller's same key is a fresh key.
     """
 
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="idempotency_records"
     )
+    caller = models.CharField(max_length=64, default="", help_text="'api_key:<id>' or 'user:<id>'.")
     key = models.CharField(max_length=255)
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=2000)
@@ -84,7 +86,9 @@ class IdempotencyRecord(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "key"], name="idempotencyrecord_unique_org_key"),
+            models.UniqueConstraint(
+                fields=["organisation", "caller", "key"], name="idempotencyrecord_unique_org_caller_key"
+            ),
         ]
 
     def __str__(self) -> str:

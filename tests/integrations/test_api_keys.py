@@ -196,16 +196,43 @@ def test_a_failed_request_keeps_no_record_so_the_retry_runs(write_key):
     assert good.status_code == 400  # the same invalid body is re-validated, not replayed
 
 
-def test_keys_are_per_organisation_and_work_for_session_users(organisation, write_key, manager_client):
+def test_keys_are_per_caller_another_persons_key_is_a_fresh_key(organisation, write_key, manager_client):
+    first = key_client(write_key).post("/api/v1/candidates/", EVE, format="json", HTTP_IDEMPOTENCY_KEY="shared")
+    bob = {"name": "Bob", "email": "bob@example.test", "external_id": "gh-2"}
+    mine = manager_client.post("/api/v1/candidates/", bob, format="json", HTTP_IDEMPOTENCY_KEY="shared")
+    assert mine.status_code == 201 and "Idempotent-Replayed" not in mine  # not the other caller's answer
+    assert mine.json()["id"] != first.json()["id"]
+    again = manager_client.post("/api/v1/candidates/", bob, format="json", HTTP_IDEMPOTENCY_KEY="shared")
+    assert again["Idempotent-Replayed"] == "true" and again.json() == mine.json()
+
+
+def test_keys_are_per_api_key(organisation, write_key):
+    other_key = api_key_create(organisation=organisation, name="Other ATS", scope=ApiKeyScope.WRITE)[1]
     key_client(write_key).post("/api/v1/candidates/", EVE, format="json", HTTP_IDEMPOTENCY_KEY="shared")
-    replay = manager_client.post("/api/v1/candidates/", EVE, format="json", HTTP_IDEMPOTENCY_KEY="shared")
-    assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+    bob = {"name": "Bob", "email": "bob@example.test", "external_id": "gh-2"}
+    theirs = key_client(other_key).post("/api/v1/candidates/", bob, format="json", HTTP_IDEMPOTENCY_KEY="shared")
+    assert theirs.status_code == 201 and theirs.json()["email"] == "bob@example.test"
+    assert Candidate.objects.count() == 2
+
+
+def test_keys_are_per_organisation(organisation, write_key):
+    key_client(write_key).post("/api/v1/candidates/", EVE, format="json", HTTP_IDEMPOTENCY_KEY="shared")
     outsider = MembershipFactory().user
     client = APIClient()
     client.force_authenticate(outsider)
     theirs = client.post("/api/v1/candidates/", EVE, format="json", HTTP_IDEMPOTENCY_KEY="shared")
     assert theirs.status_code == 201 and "Idempotent-Replayed" not in theirs
     assert Candidate.objects.count() == 2
+
+
+def test_the_422_for_a_reused_key_does_not_name_the_other_request(write_key):
+    client = key_client(write_key)
+    assert client.post("/api/v1/candidates/", EVE, format="json", HTTP_IDEMPOTENCY_KEY="k").status_code == 201
+    response = client.post("/api/v1/invitations/", {}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "idempotency_key_reused" and error["details"] == {}
+    assert "candidates" not in response.content.decode()
 
 
 def test_overlong_key_is_400(write_key):
