@@ -113,3 +113,11 @@ def test_results_have_an_example(schema):
     content = schema["paths"]["/api/v1/attempts/{id}/result/"]["get"]["responses"]["200"]["content"]
     example = next(iter(content["application/json"]["examples"].values()))["value"]
     assert example["complete"] is True and example["questions"][0]["coding"]["tests_total"] == 20
+
+
+def test_the_api_authenticates_only_with_api_keys_and_sessions(schema, client):
+    # DRF's TokenAuthentication was on but unused and undocumented: a second kind of credential
+    # with no UI, no scope and no revocation story. The schema lists exactly what docs/api.md does.
+    assert set(schema["components"]["securitySchemes"]) == {"ApiKeyAuth", "cookieAuth"}
+    response = client.get("/api/v1/candidates/", HTTP_AUTHORIZATION="Token 0123456789abcdef")
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Api-Key"
