@@ -49,7 +49,6 @@ def _name(candidate: dict[str, Any]) -> str:
     return " ".join(str(candidate.get(k) or "").strip() for k in ("first_name", "last_name")).strip()
 
 
-@transaction.atomic
 def send_test(
     *,
     organisation: Organisation,
@@ -58,7 +57,37 @@ def send_test(
     callback_url: str,
     authorization: str = "",
 ) -> GreenhouseInterview:
-    """Invite the candidate; a retry with the same callback URL returns the first interview."""
+    """Invite the candidate; a retry with the same callback URL returns the first interview.
+
+    A retry can race the first request (Greenhouse retries on a timeout): both pass the lookup, the
+    second's insert then waits on the unique (organisation, callback URL) index and fails once the
+    first commits. Its whole transaction (candidate, invitation) is rolled back, and it answers with
+    the first request's interview, read after the rollback.
+    """
+    try:
+        return _send_test_once(
+            organisation=organisation,
+            partner_test_id=partner_test_id,
+            candidate=candidate,
+            callback_url=callback_url,
+            authorization=authorization,
+        )
+    except IntegrityError:
+        existing = GreenhouseInterview.objects.filter(organisation=organisation, callback_url=callback_url).first()
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _send_test_once(
+    *,
+    organisation: Organisation,
+    partner_test_id: str,
+    candidate: dict[str, Any],
+    callback_url: str,
+    authorization: str,
+) -> GreenhouseInterview:
     existing = GreenhouseInterview.objects.filter(organisation=organisation, callback_url=callback_url).first()
     if existing is not None:
         return existing
@@ -78,17 +107,12 @@ def send_test(
         duration_minutes=DEFAULT_DURATION_MINUTES,
         expires_at=timezone.now() + DEFAULT_WINDOW,
     )
-    try:
-        with transaction.atomic():
-            return GreenhouseInterview.objects.create(
-                organisation=organisation,
-                invitation=invitation,
-                callback_url=callback_url,
-                callback_credential=seal(authorization),  # the PATCH sends it back, as Greenhouse's example does
-            )
-    except IntegrityError:  # a concurrent retry won: answer with its interview, keep nothing of ours
-        transaction.set_rollback(True)
-        return GreenhouseInterview.objects.get(organisation=organisation, callback_url=callback_url)
+    return GreenhouseInterview.objects.create(
+        organisation=organisation,
+        invitation=invitation,
+        callback_url=callback_url,
+        callback_credential=seal(authorization),  # the PATCH sends it back, as Greenhouse's example does
+    )
 
 
 def interview_get(*, organisation: Organisation, partner_interview_id: str) -> GreenhouseInterview:

@@ -5,6 +5,7 @@ import itertools
 import json
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -424,3 +425,40 @@ def test_the_callback_credential_is_sealed_and_unreadable_under_another_secret_k
     settings.SECRET_KEY = "rotated-" + settings.SECRET_KEY
     assert services.callback_deliver(interview_id=interview.pk) == "succeeded"
     assert greenhouse.authorizations == [None]  # sent without credentials rather than not at all
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_racing_identical_send_tests_both_answer_with_one_interview(organisation, coding_set, monkeypatch):
+    """Greenhouse retries on a timeout: the retry may arrive while the first is still running."""
+    from django.db import connection
+    from django.test import Client
+
+    key = api_key_create(organisation=organisation, name="Greenhouse", scope=ApiKeyScope.WRITE)[1]
+    slow_invitation_create = services.invitation_create
+
+    def invitation_create(**kwargs):
+        time.sleep(0.5)  # both requests are past the "already sent?" check before either commits
+        return slow_invitation_create(**kwargs)
+
+    monkeypatch.setattr(services, "invitation_create", invitation_create)
+    answers: list[tuple[int, dict]] = []
+    failures: list[BaseException] = []
+
+    def post() -> None:
+        try:
+            response = call(Client(), key, "post", "send_test", send_body(coding_set))
+            answers.append((response.status_code, response.json()))
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert failures == []
+    assert [status for status, _ in answers] == [200, 200], answers
+    assert answers[0][1] == answers[1][1]
+    assert GreenhouseInterview.objects.count() == Invitation.objects.count() == Candidate.objects.count() == 1
