@@ -37,3 +37,44 @@ def test_missing_secret_key_is_a_clear_startup_error():
 def test_debug_has_a_development_default_secret():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"} | {"DJANGO_DEBUG": "1"}
     assert _manage("check", env=env).returncode == 0
+
+
+CONCURRENT_WRITES = """
+import threading, time
+from django.db import OperationalError, connection, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE IF NOT EXISTS counter (n integer)")
+    cursor.execute("PRAGMA journal_mode")
+    print("journal_mode", cursor.fetchone()[0])
+errors = []
+
+def write():
+    try:
+        for _ in range(10):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM counter")  # read, then write: the request pattern
+                time.sleep(0.005)
+                cursor.execute("INSERT INTO counter (n) VALUES (1)")
+    except OperationalError as exc:
+        errors.append(str(exc))
+    finally:
+        connection.close()
+
+threads = [threading.Thread(target=write) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM counter")
+    print("rows", cursor.fetchone()[0], "errors", sorted(set(errors)))
+"""
+
+
+def test_the_embedded_sqlite_default_survives_concurrent_writes(tmp_path):
+    env = PRODUCTION_ENV | {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = _manage("shell", "-c", CONCURRENT_WRITES, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "journal_mode wal" in result.stdout
+    assert "rows 80 errors []" in result.stdout, result.stdout
