@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 
 from common.exceptions import TooLargeError, error_body
 
@@ -59,3 +60,21 @@ class RequestSizeLimitMiddleware:
             drain(request, size)
             return too_large_response(request, size, limit)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every dynamic answer that sets no policy of its own.
+
+    Pages and API answers carry candidates' personal data, answers and scores; no browser or proxy
+    may keep them on disk. Static files never reach here (WhiteNoise answers them first, with long
+    caching). API reads with an ETag keep their own ``private, no-cache`` (conditional GET).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True)
+        return response

@@ -10,6 +10,7 @@
 //     readOnly: false,
 //     label: "Code editor",           // aria-label of the editable area
 //     describedBy: "help-id",         // optional aria-describedby of the editable area
+//     nonce: "",                      // the page's Content-Security-Policy nonce, for the editor's <style>
 //   });
 //   editor.getValue(); editor.setValue(text); editor.focus(); editor.setReadOnly(true);
 //   editor.destroy();
@@ -79,7 +80,15 @@ function readOnlyExtensions(readOnly) {
 }
 
 function create(parent, options = {}) {
-  const { doc = "", onChange = null, onBlur = null, readOnly = false, label = "Code editor", describedBy = "" } = options;
+  const {
+    doc = "",
+    onChange = null,
+    onBlur = null,
+    readOnly = false,
+    label = "Code editor",
+    describedBy = "",
+    nonce = "",
+  } = options;
   const contentAttributes = { "aria-label": label, "aria-multiline": "true", spellcheck: "false" };
   if (describedBy) contentAttributes["aria-describedby"] = describedBy;
   const readOnlyCompartment = new Compartment();
@@ -114,6 +123,8 @@ function create(parent, options = {}) {
           indentWithTab,
         ]),
         EditorView.contentAttributes.of(contentAttributes),
+        // CodeMirror writes its styles into a <style> element; the page's CSP admits it by this nonce.
+        EditorView.cspNonce.of(nonce),
         readOnlyCompartment.of(readOnlyExtensions(readOnly)),
         theme,
         EditorView.updateListener.of((update) => {

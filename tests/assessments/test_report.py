@@ -406,3 +406,17 @@ def test_report_survives_absurd_stored_integrity_numbers(client, case):
     assert row["integrity"]["paste_chars"] == 40 and row["integrity"]["paste_count"] == 4
     client.force_login(case["manager"].user)
     assert client.get(_report_url(case)).status_code == 200
+
+
+def test_the_report_does_not_load_candidate_images_from_other_hosts(client, case):
+    """A candidate's Markdown answer may name any image; the staff page's policy allows only ours."""
+    answer = Answer.objects.get(body__contains="sorting")
+    answer.body = '![x](https://evil.example/x.png) <img src="https://evil.example/y.png">'
+    answer.save(update_fields=["body"])
+    client.force_login(case["manager"].user)
+    response = client.get(_report_url(case))
+    assert response.status_code == 200 and "evil.example/x.png" in response.content.decode()
+    policy = response["Content-Security-Policy"]
+    assert "img-src 'self' data:;" in policy + ";" and "evil.example" not in policy
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "no-store" in response["Cache-Control"]

@@ -125,6 +125,12 @@ def grader(
         redis_server.stop()
 
 
+def record_csp_violation(message: Any, errors: list[str]) -> None:
+    """Something the Content-Security-Policy refused (a script, a style, an image) fails the test too."""
+    if "Content Security Policy" in message.text:
+        errors.append(message.text)
+
+
 @dataclass
 class PageErrors:
     uncaught: list[str] = field(default_factory=list)
@@ -134,8 +140,8 @@ class PageErrors:
 def new_page(browser: Any, live_server: Any, grader: Grading, request: pytest.FixtureRequest, tmp_path: Path):
     """Open a page in a fresh browser context (a fresh cookie jar): ``new_page()``; several are allowed.
 
-    Uncaught JavaScript errors fail the test; on failure each page is saved as a screenshot and the
-    worker's log is printed.
+    Uncaught JavaScript errors and Content-Security-Policy violations fail the test; on failure each
+    page is saved as a screenshot and the worker's log is printed.
     """
     contexts: list[Any] = []
     pages: list[tuple[Any, PageErrors]] = []
@@ -148,6 +154,7 @@ def new_page(browser: Any, live_server: Any, grader: Grading, request: pytest.Fi
         page = context.new_page()
         errors = PageErrors()
         page.on("pageerror", lambda exc: errors.uncaught.append(str(exc)))
+        page.on("console", lambda message: record_csp_violation(message, errors.uncaught))
         pages.append((page, errors))
         return page
 
@@ -186,7 +193,7 @@ def screenshots(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def open_page(browser: Any, live_server: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    """A page in a fresh context (own cookies). Uncaught JavaScript errors fail the test."""
+    """A page in a fresh context (own cookies). Uncaught JavaScript errors and CSP violations fail the test."""
     contexts: list[Any] = []
     errors: list[str] = []
 
@@ -196,6 +203,7 @@ def open_page(browser: Any, live_server: Any, request: pytest.FixtureRequest, tm
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda message: record_csp_violation(message, errors))
         return page
 
     yield open_one

@@ -175,6 +175,7 @@ function mountCoding(q) {
       onChange: () => onInput(q),
       onBlur: () => autosave.save(q.id),
       describedBy: `editor-help-${q.id} count-${q.id}`,
+      nonce: document.getElementById("attempt-script")?.nonce || "",
     });
     fallback.hidden = true;
     inputs.set(q.id, editor);
