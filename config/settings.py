@@ -221,11 +221,25 @@ CELERY_BEAT_SCHEDULE = {
     },
     "idempotency-expire": {"task": "integrations.tasks.expire_idempotency_records", "schedule": 3600.0},
 }
-# Webhook deliveries have their own queue: a slow receiver never sits in front of grading.
-# Workers consume both: `celery -A config worker -Q celery,webhooks`.
+# Queues by kind of work (DESIGN.md, grading point 8), so one kind never waits behind another:
+#   grading   final grading (``submission_enqueue`` sends final submissions here)
+#   samples   a candidate's sample runs (``submission_enqueue`` sends them here)
+#   sweeps    beat's periodic tasks: the deadline finaliser and every sweep
+#   webhooks  outgoing deliveries (webhooks, Greenhouse callbacks)
+# At least one worker process consumes ``grading`` alone, so final grading never waits behind a sample
+# run (README, "Workers"): `celery -A config worker -Q grading`, `-Q samples`, `-Q sweeps,webhooks`.
+GRADING_QUEUE = "grading"
+SAMPLES_QUEUE = "samples"
+SWEEPS_QUEUE = "sweeps"
+WEBHOOKS_QUEUE = "webhooks"
+WORKER_QUEUES = (GRADING_QUEUE, SAMPLES_QUEUE, SWEEPS_QUEUE, WEBHOOKS_QUEUE)
+# Anything sent without a route is final grading's concern or nobody's: it goes where a worker always listens.
+CELERY_TASK_DEFAULT_QUEUE = GRADING_QUEUE
 CELERY_TASK_ROUTES = {
-    "integrations.tasks.deliver_webhook": {"queue": "webhooks"},
-    "integrations.greenhouse.tasks.deliver_greenhouse_callback": {"queue": "webhooks"},
+    "grading.tasks.grade_submission": {"queue": GRADING_QUEUE},
+    "integrations.tasks.deliver_webhook": {"queue": WEBHOOKS_QUEUE},
+    "integrations.greenhouse.tasks.deliver_greenhouse_callback": {"queue": WEBHOOKS_QUEUE},
+    **{entry["task"]: {"queue": SWEEPS_QUEUE} for entry in CELERY_BEAT_SCHEDULE.values()},
 }
 
 # Sandbox: where candidate code runs (see sandbox/ and docs).

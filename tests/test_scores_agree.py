@@ -92,7 +92,7 @@ def loop(organisation):
 
 
 def _graded_attempt(organisation, loop, candidate, monkeypatch):
-    monkeypatch.setattr("assessments.services.submissions.submission_enqueue", lambda pk: None)
+    monkeypatch.setattr("assessments.services.submissions.submission_enqueue", lambda pk, **_: None)
     monkeypatch.setattr("grading.services.grade.run_tests", fake_container)
     assessment = loop.stages.get(position=1)
     invitation = invitation_create(

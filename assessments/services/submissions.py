@@ -1,7 +1,8 @@
 """A code submission's start: created queued, and the grading task asked for once the transaction commits.
 
-Grading sits above assessments, so its task is sent by name (routed as ``grading.tasks`` routes it) and
-never imported. ``grading`` claims, grades, releases and sweeps submissions from there on.
+Grading sits above assessments, so its task is sent by name and never imported: a final submission on the
+``grading`` queue, a sample run on ``samples``, so final grading never waits behind sample runs (DESIGN.md,
+grading point 8). ``grading`` claims, grades, releases and sweeps submissions from there on.
 """
 
 from functools import partial
@@ -16,9 +17,15 @@ from common.exceptions import ApplicationError, size_check
 GRADE_TASK = "grading.tasks.grade_submission"
 
 
-def submission_enqueue(submission_id: int) -> None:
-    """Send the grading task once this transaction commits (at once outside one)."""
-    transaction.on_commit(partial(current_app.send_task, GRADE_TASK, args=(submission_id,)))
+def submission_queue(purpose: str) -> str:
+    """The queue a submission's grading goes to: its own for final grading, another for sample runs."""
+    return settings.SAMPLES_QUEUE if purpose == SubmissionPurpose.SAMPLES else settings.GRADING_QUEUE
+
+
+def submission_enqueue(submission_id: int, *, purpose: str) -> None:
+    """Send the grading task to the purpose's queue once this transaction commits (at once outside one)."""
+    send = partial(current_app.send_task, GRADE_TASK, args=(submission_id,), queue=submission_queue(purpose))
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -32,5 +39,5 @@ def submission_create(*, attempt_question: AttemptQuestion, source: str, purpose
     submission = CodeSubmission(attempt_question=attempt_question, source=source, purpose=purpose)
     submission.full_clean(validate_constraints=False)
     submission.save()
-    submission_enqueue(submission.pk)
+    submission_enqueue(submission.pk, purpose=submission.purpose)
     return submission

@@ -70,7 +70,7 @@ def submission_requeue(*, submission: CodeSubmission) -> bool:
         updated_at=timezone.now(),
     )
     if updated:
-        submission_enqueue(submission.pk)
+        submission_enqueue(submission.pk, purpose=submission.purpose)
     return bool(updated)
 
 
@@ -86,8 +86,9 @@ def submissions_sweep() -> list[int]:
         Q(status=SubmissionStatus.RUNNING, lease_expires_at__lt=now)
         | Q(status=SubmissionStatus.QUEUED, updated_at__lt=stale)
     )
-    ids = list(stuck.values_list("pk", flat=True)[:1000])
+    found = list(stuck.values_list("pk", "purpose")[:1000])
+    ids = [submission_id for submission_id, _ in found]
     CodeSubmission.objects.filter(pk__in=ids, status=SubmissionStatus.QUEUED).update(updated_at=now)
-    for submission_id in ids:
-        submission_enqueue(submission_id)
+    for submission_id, purpose in found:
+        submission_enqueue(submission_id, purpose=purpose)
     return ids

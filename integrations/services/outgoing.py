@@ -9,7 +9,7 @@ A kind of delivery (a webhook to an endpoint, Greenhouse's completion PATCH, …
 the model that holds its state and the names of those fields, how one try is sent, and the Celery task
 that sends it. Adding a kind: a model (subclass ``integrations.models.OutgoingDelivery`` and its fields are
 the defaults here), a send function, an ``Outgoing(...)``, a deliver task calling ``kind.deliver`` and a
-sweep task calling ``kind.sweep`` (routed to the ``webhooks`` queue and in ``CELERY_BEAT_SCHEDULE``).
+sweep task calling ``kind.sweep`` (routed to the ``sweeps`` queue and in ``CELERY_BEAT_SCHEDULE``).
 """
 
 import enum

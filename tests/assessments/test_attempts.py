@@ -63,7 +63,7 @@ def invitation(organisation, question_set):
 @pytest.fixture
 def no_enqueue(monkeypatch):
     sent: list[int] = []
-    monkeypatch.setattr("assessments.services.submissions.submission_enqueue", sent.append)
+    monkeypatch.setattr("assessments.services.submissions.submission_enqueue", lambda pk, **_: sent.append(pk))
     return sent
 
 

@@ -24,7 +24,7 @@ from django.conf import settings as django_settings
 
 from config.celery import app
 from rubrics.services.demo import DEMO_PASSWORD
-from tests.grading.processes import CeleryProcesses, RedisServer, celery_app_pointed_at, worker_env
+from tests.grading.processes import GRADING_QUEUES, CeleryProcesses, RedisServer, celery_app_pointed_at, worker_env
 
 # Playwright's sync API runs an asyncio loop in the test thread; Django's ORM would refuse to run there.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -118,7 +118,7 @@ def grader(
     screenshots.mkdir(parents=True, exist_ok=True)
     try:
         with celery_app_pointed_at(app, redis_server.url):
-            celery.worker("browser-worker")
+            celery.worker("browser-worker", queues=GRADING_QUEUES)
             yield Grading(redis=redis_server, celery=celery, screenshots=screenshots)
     finally:
         celery.stop_all()

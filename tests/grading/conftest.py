@@ -43,5 +43,5 @@ def no_enqueue(monkeypatch):
     """Record instead of sending: tests drive the grading service directly."""
     sent: list[int] = []
     for module in ("assessments.services.submissions", "grading.services.submissions"):
-        monkeypatch.setattr(f"{module}.submission_enqueue", sent.append)
+        monkeypatch.setattr(f"{module}.submission_enqueue", lambda pk, **_: sent.append(pk))
     return sent

@@ -21,6 +21,7 @@ import redis
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CELERY = REPO_ROOT / ".venv" / "bin" / "celery"
+GRADING_QUEUES = "grading,samples,sweeps"  # config/settings.py: GRADING_QUEUE, SAMPLES_QUEUE, SWEEPS_QUEUE
 
 
 def wait_for(predicate: Callable[[], Any], *, timeout: float, interval: float = 0.2, what: str = "condition") -> Any:
@@ -172,7 +173,7 @@ class RedisServer:
         self.stop()
         self.start()
 
-    def queued(self, queue: str = "celery") -> int:
+    def queued(self, queue: str = "grading") -> int:
         with self.client() as client:
             return int(client.llen(queue))
 
@@ -186,9 +187,13 @@ class CeleryProcesses:
         self.processes: list[Process] = []
 
     def worker(
-        self, name: str, *, queues: str = "celery", wait: bool = True, app: str = "config", **overrides: str
+        self, name: str, *, queues: str = GRADING_QUEUES, wait: bool = True, app: str = "config", **overrides: str
     ) -> Process:
-        """Start a prefork worker (one child, prefetch 1) on ``queues``; by default wait until it consumes."""
+        """Start a prefork worker (one child, prefetch 1) on ``queues``; by default wait until it consumes.
+
+        The default is every queue of grading's work (final grading, sample runs, the sweeps); production
+        gives final grading a worker of its own (``scripts/run``), which ``bench/fairness.py`` measures.
+        """
         argv = [str(CELERY), "-A", app, "worker", "--pool=prefork", "--concurrency=1"]
         argv += ["--prefetch-multiplier=1", "-Q", queues, "--without-heartbeat", "--without-gossip"]
         argv += ["--without-mingle", "--loglevel=INFO", "-n", f"{name}@%h"]

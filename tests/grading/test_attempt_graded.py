@@ -124,8 +124,8 @@ def racing_workers(tmp_path: Path, docker_engine) -> Iterator[RacingWorkers]:
     celery = CeleryProcesses(tmp_path, env)
     try:
         with celery_app_pointed_at(app, redis_server.url):
-            first = celery.worker("grader-1", app="tests.grading.race_app", wait=False)
-            second = celery.worker("grader-2", app="tests.grading.race_app", wait=False)
+            first = celery.worker("grader-1", queues="grading", app="tests.grading.race_app", wait=False)
+            second = celery.worker("grader-2", queues="grading", app="tests.grading.race_app", wait=False)
             deliveries = celery.worker("deliveries", queues="webhooks", wait=False)
             celery.wait_ready(first, second, deliveries)
             yield RacingWorkers(celery, redis_server)

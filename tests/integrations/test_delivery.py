@@ -260,7 +260,7 @@ def test_sweep_sends_what_has_no_message_on_its_way(organisation, question_set, 
 def test_delivery_tasks_have_their_own_queue_and_the_sweep_is_scheduled():
     route = app.amqp.router.route({}, "integrations.tasks.deliver_webhook")
     assert route["queue"].name == "webhooks"
-    assert app.amqp.router.route({}, "grading.tasks.grade_submission")["queue"].name == "celery"
+    assert app.amqp.router.route({}, "grading.tasks.grade_submission")["queue"].name == "grading"
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "integrations.tasks.sweep_webhook_deliveries" in tasks
     assert deliver_webhook.acks_late and deliver_webhook.reject_on_worker_lost

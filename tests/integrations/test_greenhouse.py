@@ -96,7 +96,7 @@ def queued(monkeypatch) -> list[tuple[int, float | None]]:
     monkeypatch.setattr(
         services.GREENHOUSE_CALLBACKS, "enqueue", lambda pk, countdown=None: sent.append((pk, countdown))
     )
-    monkeypatch.setattr("assessments.services.submissions.submission_enqueue", lambda pk: None)
+    monkeypatch.setattr("assessments.services.submissions.submission_enqueue", lambda pk, **_: None)
     return sent
 
 

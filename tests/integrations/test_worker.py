@@ -37,8 +37,10 @@ WORKER_ENV = {
 
 
 class WebhookWorkers(CeleryProcesses):
-    def worker(self, name: str, *, queues: str = "celery,webhooks", wait: bool = True, **overrides: str) -> Process:
-        """A worker consuming both queues, as production runs it (``-Q celery,webhooks``)."""
+    def worker(
+        self, name: str, *, queues: str = "grading,samples,sweeps,webhooks", wait: bool = True, **overrides: str
+    ) -> Process:
+        """A worker consuming every queue; beat's delivery sweeps arrive on ``sweeps``, deliveries on ``webhooks``."""
         return super().worker(name, queues=queues, wait=wait, **overrides)
 
 
