@@ -9,7 +9,7 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from common.exceptions import ApplicationError, error_body
+from common.exceptions import ApplicationError, TooManyRequestsError, error_body
 
 
 def _django_validation_details(exc: DjangoValidationError) -> Any:
@@ -17,6 +17,9 @@ def _django_validation_details(exc: DjangoValidationError) -> Any:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, TooManyRequestsError):
+        headers = {"Retry-After": str(exc.retry_after)}
+        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code, headers=headers)
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

@@ -4,6 +4,7 @@ Shape: ``{"error": {"code": str, "message": str, "details": dict | list}}``. The
 handler (``api.exception_handlers``) maps every error to it.
 """
 
+import math
 from typing import Any
 
 
@@ -34,6 +35,17 @@ class ConflictError(ApplicationError):
 class PermissionDeniedError(ApplicationError):
     code = "permission_denied"
     status_code = 403
+
+
+class TooManyRequestsError(ApplicationError):
+    """Not now: answered 429 with ``Retry-After`` (whole seconds, at least 1), also in ``details``."""
+
+    code = "too_many_requests"
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: float, code: str | None = None) -> None:
+        self.retry_after = max(1, math.ceil(retry_after))
+        super().__init__(message, code=code, details={"retry_after": self.retry_after})
 
 
 class TooLargeError(ApplicationError):

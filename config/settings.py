@@ -242,6 +242,11 @@ CELERY_TASK_ROUTES = {
     **{entry["task"]: {"queue": SWEEPS_QUEUE} for entry in CELERY_BEAT_SCHEDULE.values()},
 }
 
+# Sample runs (DESIGN.md, grading point 8): one in flight per candidate and question, and a rate per attempt.
+SAMPLE_RUNS_PER_ATTEMPT = env.int("SAMPLE_RUNS_PER_ATTEMPT", default=20)
+SAMPLE_RUNS_WINDOW_SECONDS = env.int("SAMPLE_RUNS_WINDOW_SECONDS", default=600)
+SAMPLE_RUN_RETRY_SECONDS = 3  # Retry-After while a run of the question is in flight (runs take a few seconds)
+
 # Sandbox: where candidate code runs (see sandbox/ and docs).
 SANDBOX_IMAGE = env.str("LOOPWRIGHT_SANDBOX_IMAGE", default="loopwright-sandbox-python:offline")
 SANDBOX_RUNTIME = env.str("LOOPWRIGHT_SANDBOX_RUNTIME", default="runc")
