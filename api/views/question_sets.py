@@ -9,11 +9,12 @@ from api.base import OrganisationApi, validated
 from api.idempotency import idempotent
 from api.pagination import ListQuerySerializer, paginate
 from assessments.importing import MarkdownImportError
-from assessments.models import QuestionSet
+from assessments.models import HiddenFeedback, QuestionSet
 from assessments.selectors.question_sets import question_set_get, question_set_list
 from assessments.services.importing import question_set_import
+from assessments.services.question_sets import question_set_update
 from common.exceptions import ApplicationError, size_check
-from organisations.permissions import IsOrganisationManager, IsOrganisationMember
+from organisations.permissions import IsOrganisationManager, IsOrganisationManagerOrReadOnly, IsOrganisationMember
 
 MARKDOWN_IMPORT_MAX_CHARS = 500_000
 
@@ -23,6 +24,11 @@ class QuestionSetOutputSerializer(serializers.Serializer):
     title = serializers.CharField()
     slug = serializers.CharField()
     description = serializers.CharField()
+    hidden_feedback = serializers.ChoiceField(
+        choices=HiddenFeedback.choices,
+        help_text="What candidates see of their final grading on hidden tests: each test's verdict (`per_test`), "
+        "only how many were accepted (`count`) or only that it was submitted (`none`). Sample runs: always in full.",
+    )
     sections = serializers.SerializerMethodField()
 
     def get_sections(self, obj: QuestionSet) -> list[dict]:
@@ -49,12 +55,23 @@ class QuestionSetListApi(OrganisationApi):
 
 
 class QuestionSetDetailApi(OrganisationApi):
-    permission_classes = [IsOrganisationMember]
+    permission_classes = [IsOrganisationManagerOrReadOnly]
+
+    class QuestionSetUpdateInputSerializer(serializers.Serializer):
+        hidden_feedback = serializers.ChoiceField(choices=HiddenFeedback.choices, required=False)
 
     @extend_schema(responses=QuestionSetOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         question_set = question_set_get(organisation=self.organisation, pk=pk)
         return Response(QuestionSetOutputSerializer(question_set).data)
+
+    @extend_schema(request=QuestionSetUpdateInputSerializer, responses=QuestionSetOutputSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        question_set = question_set_get(organisation=self.organisation, pk=pk)
+        data = validated(self.QuestionSetUpdateInputSerializer, request.data)
+        if data:  # an empty PATCH changes nothing and answers with the set as it is
+            question_set_update(question_set=question_set, **data)
+        return Response(QuestionSetOutputSerializer(question_set_get(organisation=self.organisation, pk=pk)).data)
 
 
 class QuestionSetImportApi(OrganisationApi):

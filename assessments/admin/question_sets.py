@@ -15,8 +15,8 @@ class SectionInline(admin.TabularInline):
 
 @admin.register(QuestionSet)
 class QuestionSetAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "organisation", "section_count", "updated_at")
-    list_filter = ("organisation",)
+    list_display = ("title", "slug", "organisation", "hidden_feedback", "section_count", "updated_at")
+    list_filter = ("organisation", "hidden_feedback")
     list_select_related = ("organisation",)
     search_fields = ("title", "slug")
     autocomplete_fields = ("organisation",)

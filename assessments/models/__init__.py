@@ -16,6 +16,7 @@ from assessments.models.attempts import (
 from assessments.models.candidates import Candidate
 from assessments.models.question_sets import (
     FocusQuestion,
+    HiddenFeedback,
     Loop,
     QuestionSet,
     Section,
@@ -48,6 +49,7 @@ __all__ = [
     "DecisionOutcome",
     "Difficulty",
     "FocusQuestion",
+    "HiddenFeedback",
     "IntegrityEvent",
     "IntegrityEventKind",
     "Invitation",

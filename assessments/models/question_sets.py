@@ -4,6 +4,17 @@ from django.db import models
 from common.models import BaseModel
 
 
+class HiddenFeedback(models.TextChoices):
+    """What a candidate sees of their final grading on the hidden tests. Sample runs are always shown in full.
+
+    Per-test verdicts are a side channel: code can encode a bit of each hidden input in each verdict.
+    """
+
+    PER_TEST = "per_test", "Each hidden test's verdict"
+    COUNT = "count", "Only how many hidden tests were accepted"
+    NONE = "none", "Only that the code was submitted"
+
+
 class QuestionSet(BaseModel):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="question_sets"
@@ -12,6 +23,12 @@ class QuestionSet(BaseModel):
     slug = models.SlugField(max_length=120)
     description = models.TextField(blank=True, default="")
     source_sha256 = models.CharField(max_length=64, blank=True, default="", help_text="Hash of the imported file.")
+    hidden_feedback = models.CharField(
+        max_length=8,
+        choices=HiddenFeedback.choices,
+        default=HiddenFeedback.COUNT,
+        help_text="What candidates see of their final grading on the hidden tests (sample runs are always in full).",
+    )
 
     class Meta:
         ordering = ["title"]

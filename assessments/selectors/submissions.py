@@ -1,8 +1,8 @@
-"""Code submissions as the candidate may see them: sample runs in full, hidden tests as verdicts only."""
+"""Code submissions as the candidate may see them: sample runs in full, hidden tests as the set's policy allows."""
 
 from typing import Any
 
-from assessments.models import Attempt, CodeSubmission, SubmissionPurpose
+from assessments.models import Attempt, CodeSubmission, HiddenFeedback, QuestionSet, SubmissionPurpose
 from common.exceptions import NotFoundError
 from organisations.models import Organisation
 
@@ -16,28 +16,49 @@ def attempt_submission_get(*, attempt: Attempt, pk: int) -> CodeSubmission:
 
 
 def submission_view(submission: CodeSubmission) -> dict[str, Any]:
-    """A submission as the candidate may see it: sample runs in full, hidden tests as verdicts only."""
+    """A submission as the candidate may see it: sample runs in full; hidden tests as the question set's
+    ``hidden_feedback`` allows (each verdict, only "N of M accepted", or only that it was submitted)."""
+    samples = submission.purpose == SubmissionPurpose.SAMPLES
+    feedback = HiddenFeedback.PER_TEST if samples else _hidden_feedback(submission)
     result = submission.results.order_by("-created_at").first()
     view: dict[str, Any] = {
         "id": submission.pk,
         "question_id": submission.attempt_question_id,
         "purpose": submission.purpose,
         "status": submission.status,
-        "verdict": result.verdict if result else None,
-        "score": result.score if result else None,
-        "compile_message": result.compile_message if result else "",
+        "feedback": feedback,
+        "verdict": None,
+        "score": None,
+        "compile_message": "",
         "tests": [],
     }
-    if result is None:
+    if result is None or feedback == HiddenFeedback.NONE:
         return view
     rows = result.test_results.select_related("test_case").order_by("test_case__position")
-    if submission.purpose == SubmissionPurpose.SAMPLES:
+    if samples:
+        view.update(verdict=result.verdict, score=result.score, compile_message=result.compile_message)
         view["tests"] = [_sample_row(row) for row in rows]
-    else:
-        if result.verdict == "internal_error":
-            view["compile_message"] = ""  # platform detail; a compile or import error is about the candidate's code
-        view["tests"] = [{"index": index, "verdict": row.verdict} for index, row in enumerate(rows, start=1)]
+        return view
+    # a compile or import error is about the candidate's code; an internal error's message is the platform's
+    view["compile_message"] = "" if result.verdict == "internal_error" else result.compile_message
+    if feedback == HiddenFeedback.COUNT:
+        view["verdict"] = result.verdict if result.verdict in ("accepted", "compile_error") else None
+        view["accepted"] = sum(1 for row in rows if row.verdict == "accepted")
+        view["total"] = len(rows)
+        return view
+    view.update(verdict=result.verdict, score=result.score)
+    view["tests"] = [{"index": index, "verdict": row.verdict} for index, row in enumerate(rows, start=1)]
     return view
+
+
+def _hidden_feedback(submission: CodeSubmission) -> str:
+    """The policy of the question set the submission's attempt was invited to."""
+    policy = (
+        QuestionSet.objects.filter(invitations__attempt__questions=submission.attempt_question_id)
+        .values_list("hidden_feedback", flat=True)
+        .first()
+    )
+    return policy or HiddenFeedback.NONE  # no set found: show the least
 
 
 def _sample_row(row: Any) -> dict[str, Any]:

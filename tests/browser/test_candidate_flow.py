@@ -28,7 +28,9 @@ from assessments.models import (
     AttemptStatus,
     CodeSubmission,
     CodingSpec,
+    HiddenFeedback,
     Invitation,
+    QuestionSet,
     SubmissionPurpose,
     Visibility,
 )
@@ -133,6 +135,7 @@ def hidden_inputs(spec: CodingSpec) -> list[str]:
 
 def test_full_attempt_from_invitation_to_graded(new_page, live_server, grader: Grading, organisation, question_set):  # noqa: F811
     # The hiring manager logs in and invites the candidate from the web page.
+    QuestionSet.objects.filter(pk=question_set.pk).update(hidden_feedback=HiddenFeedback.PER_TEST)  # every verdict
     organisation.name = "Acme Language Lab"
     organisation.save(update_fields=["name"])
     manager = MembershipFactory(
@@ -383,3 +386,36 @@ def test_a_syntax_error_shows_its_line_on_the_submitted_page(new_page, grader: G
     expect(page.get_by_test_id(f"grading-q-{coding}")).to_contain_text("the code could not be loaded")
     message = page.get_by_test_id(f"grading-q-{coding}-message")
     expect(message).to_contain_text("SyntaxError on line 2, column ")
+
+
+@pytest.mark.parametrize(
+    ("policy", "shown"), [(HiddenFeedback.COUNT, "of {tests} tests accepted"), (HiddenFeedback.NONE, "submitted.")]
+)
+def test_the_submitted_page_shows_no_more_of_the_hidden_tests_than_the_set_allows(
+    new_page,
+    grader: Grading,
+    invitation,  # noqa: F811
+    policy,
+    shown,
+):
+    QuestionSet.objects.filter(pk=invitation.question_set_id).update(hidden_feedback=policy)
+    attempt = attempt_start(invitation=invitation)
+    coding = pane_ids(attempt)["coding"]
+    spec = CodingSpec.objects.get(revision__attempt_uses__pk=coding)
+    wrong = "def cosine_similarity(a, b):\n    return 0.5\n"  # some hidden tests accepted, some not, maybe none
+    Answer.objects.filter(attempt_question_id=coding).update(body=wrong, version=1)
+    page = new_page()
+    page.goto(f"/take/{invitation.token}/attempt/")
+    wait_until_ready(page)
+    page.get_by_test_id("submit-button").click()
+    page.get_by_test_id("submit-confirm").click()
+    expect(page.get_by_test_id("grading-status")).to_have_attribute("data-state", "done", timeout=90_000)
+    final = CodeSubmission.objects.get(attempt_question_id=coding, purpose=SubmissionPurpose.FINAL)
+    tests = GradingResult.objects.get(submission=final).test_results.count()
+    expect(page.get_by_test_id(f"grading-q-{coding}")).to_contain_text(shown.format(tests=tests))
+    expect(page.locator(f"[data-testid^='grading-q-{coding}-test-']")).to_have_count(0)
+    text = page.inner_text("body")
+    assert "wrong answer" not in text and "Test 1:" not in text
+    if policy == HiddenFeedback.NONE:
+        assert "accepted" not in page.get_by_test_id(f"grading-q-{coding}").inner_text()
+    assert spec.test_cases.filter(visibility=Visibility.HIDDEN).exists()

@@ -200,14 +200,17 @@ export function renderFinal(listEl, finals, questions) {
     if (submission.status === "queued") status = "waiting to be graded…";
     else if (submission.status === "running") status = "grading…";
     else if (submission.status === "failed") status = "could not be graded automatically; a reviewer will look at it.";
+    // What the question set shows of hidden tests (submission.feedback): per_test, count or none.
+    else if (submission.feedback === "none") status = "submitted.";
     else if (submission.verdict === "compile_error") status = "graded: the code could not be loaded.";
+    else if (submission.feedback === "count") status = `graded: ${submission.accepted} of ${submission.total} tests accepted.`;
     else status = `graded: ${tests.filter((t) => t.verdict === "accepted").length} of ${tests.length} tests accepted.`;
     return el("li", { "data-testid": `grading-q-${submission.question_id}`, "data-status": submission.status },
       el("a", { href: `#q-${submission.question_id}`, text: title }), ` — ${status}`,
       submission.compile_message
         ? el("pre", { className: "notice", "data-testid": `grading-q-${submission.question_id}-message`, text: submission.compile_message })
         : null,
-      tests.length ? el("ul", { className: "grading-tests" }, ...tests.map((test) =>
+      tests.length && submission.feedback === "per_test" ? el("ul", { className: "grading-tests" }, ...tests.map((test) =>
         el("li", { "data-testid": `grading-q-${submission.question_id}-test-${test.index}`, "data-verdict": test.verdict ?? "" },
           `Test ${test.index}: `, verdictBadge(test.verdict)))) : null);
   }));
