@@ -338,6 +338,8 @@ function wireSubmit() {
       error.hidden = false;
     } else if (!closed) {
       confirm.textContent = "Submitting…";
+      // Send the integrity events still queued first: the server takes none once the attempt is submitted.
+      await integrity.flush();
       const res = await api.post("submit/");
       const code = res.error?.code;
       if (res.ok || code === "already_submitted") {
