@@ -129,8 +129,11 @@ LOGIN_REDIRECT_URL = "manage-invitations"
 # Security: strict outside DEBUG (manage.py check --deploy reports nothing with production settings).
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Cookies are sent only over HTTPS outside DEBUG; DJANGO_SECURE_COOKIES=0 is for a plain-HTTP trial only
+# (README, "A plain-HTTP trial"): without it the browser drops the session cookie and sign-in fails.
+SECURE_COOKIES = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
