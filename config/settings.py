@@ -124,7 +124,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "manage-invitations"
+LOGIN_REDIRECT_URL = "home"
 
 # Security: strict outside DEBUG (manage.py check --deploy reports nothing with production settings).
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -4,8 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from api.urls import candidate_attempt_urlpatterns
 from config.health import health
+from manage.views.home import home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("take/", include("assessments.urls")),
