@@ -58,6 +58,7 @@ class InvitationOutputSerializer(serializers.Serializer):
         if attempt is None:
             return None
         return {
+            "id": attempt.pk,
             "status": attempt.status,
             "started_at": attempt.started_at,
             "deadline": attempt.deadline,

@@ -91,5 +91,8 @@ def test_invitation_detail_answers_exactly_its_fields_in_every_state(manager_cli
         assert body["url"].endswith(f"/take/{invitation.token}/")
         assert (body["attempt"] is None) == (state != "started")
     attempt = manager_client.get(f"/api/v1/invitations/{started.invitation_id}/").json()["attempt"]
-    assert list(attempt) == ["status", "started_at", "deadline", "submitted_at"]
+    assert list(attempt) == ["id", "status", "started_at", "deadline", "submitted_at"]
     assert attempt["status"] == "submitted" and attempt["submitted_at"]
+    # the id is the attempt's: an ATS polls /attempts/{id}/ without a second lookup
+    polled = manager_client.get(f"/api/v1/attempts/{attempt['id']}/")
+    assert polled.status_code == 200 and polled.json()["invitation_id"] == started.invitation_id
