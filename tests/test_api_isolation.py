@@ -48,6 +48,7 @@ def owned(organisation, manager_client):
         "candidate": candidate,
         "rubric": RubricFactory(organisation=organisation),
         "question_set": question_set,
+        "loop": StageFactory(loop__organisation=organisation).loop,
         "scorecard": ScorecardFactory(
             stage=StageFactory(loop__organisation=organisation),
             candidate=candidate,
@@ -72,6 +73,7 @@ DETAIL_ROUTES = {
     "/api/v1/scorecards/{}/amend/": "scorecard",
     "/api/v1/attempts/{}/": "attempt",
     "/api/v1/attempts/{}/result/": "attempt",
+    "/api/v1/loops/{}/": "loop",
 }
 LIST_ROUTES = [
     "/api/v1/questions/",
@@ -81,6 +83,7 @@ LIST_ROUTES = [
     "/api/v1/invitations/",
     "/api/v1/scorecards/",
     "/api/v1/attempts/",
+    "/api/v1/loops/",
 ]
 CREATE_ROUTES = [
     "/api/v1/questions/",

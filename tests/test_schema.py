@@ -55,6 +55,7 @@ CONDITIONAL_READS = {  # path: whether it has a Last-Modified
     "/api/v1/attempts/{id}/result/": False,
     "/api/v1/invitations/{id}/": True,
     "/api/v1/candidates/{id}/": True,
+    "/api/v1/loops/{id}/": False,
 }
 
 

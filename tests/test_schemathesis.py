@@ -79,6 +79,7 @@ def _objects(organisation) -> dict[str, int]:
         "invitations": open_invitation.pk,
         "attempts": invitation.attempt.pk,
         "scorecards": scorecard.pk,
+        "loops": stage.loop_id,
     }
 
 
