@@ -32,6 +32,13 @@ class ConflictError(ApplicationError):
     status_code = 409
 
 
+class GoneError(ApplicationError):
+    """It existed and is over for good (a used, expired or withdrawn one-time link): 410."""
+
+    code = "gone"
+    status_code = 410
+
+
 class PermissionDeniedError(ApplicationError):
     code = "permission_denied"
     status_code = 403

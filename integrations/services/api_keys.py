@@ -1,6 +1,5 @@
 """Organisation API keys: ``lw_<prefix>.<secret>``, issued once, stored as prefix + SHA-256 of the secret."""
 
-import hashlib
 import hmac
 import secrets
 import string
@@ -13,12 +12,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from common.tokens import TOKEN_BYTES, token_hash, token_new
 from integrations.models import ApiKey, ApiKeyScope
 from organisations.models import Organisation
 
 KEY_PREFIX = "lw_"
 PREFIX_LENGTH = 8
-SECRET_BYTES = 32
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 _PREFIX_ALPHABET = string.ascii_letters + string.digits
 _CACHE_MAX_KEYS = 1000
@@ -35,12 +34,12 @@ class InvalidApiKey(Exception):
 
 
 def _hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+    return token_hash(secret)
 
 
 def api_key_issue(*, api_key: ApiKey) -> str:
     """Give an unsaved key its prefix and hashed secret, save it, and return the plaintext (its only copy)."""
-    secret = secrets.token_urlsafe(SECRET_BYTES)
+    secret = token_new(TOKEN_BYTES)
     prefix = "".join(secrets.choice(_PREFIX_ALPHABET) for _ in range(PREFIX_LENGTH))
     while ApiKey.objects.filter(prefix=prefix).exists():  # 62**8 prefixes: practically never loops
         prefix = "".join(secrets.choice(_PREFIX_ALPHABET) for _ in range(PREFIX_LENGTH))
