@@ -35,7 +35,7 @@ from assessments.models import (
 )
 from assessments.models import TestCase as SpecTestCase
 from grading.models import GradingResult, TestResult, Verdict
-from organisations.models import Membership, Organisation, Role
+from organisations.models import ColleagueInvite, Membership, Organisation, Role
 from rubrics.models import Criterion, Level, Rating, Rubric, Scorecard, ScorecardAmendment, ScorecardStatus
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,7 @@ VIEW_ONLY = {
     "grading.GradingResult",
     "grading.TestResult",
     "rubrics.ScorecardAmendment",
+    "organisations.ColleagueInvite",  # made on /manage/people/, where its link is shown once
 }
 
 
@@ -79,6 +80,9 @@ def graph(admin_user: User) -> Graph:
     now = timezone.now()
     org = Organisation.objects.create(name="Acme", slug="acme")
     Membership.objects.create(organisation=org, user=admin_user, role=Role.ADMIN)
+    ColleagueInvite.objects.create(
+        organisation=org, name="Nia", email="nia@example.com", role=Role.ADMIN, token_hash="a" * 64, expires_at=now
+    )
     candidate = Candidate.objects.create(organisation=org, name="Ada", email="ada@example.com")
     rubric = Rubric.objects.create(organisation=org, key="algo", title="Algorithms")
     criterion = Criterion.objects.create(rubric=rubric, position=1, name="Correctness")
@@ -260,3 +264,4 @@ def test_question_changelist_queries_do_not_grow_with_rows(
     assert response.status_code == 200
     assert response.context["cl"].result_count == 15
     assert '<td class="field-revision_count">2</td>' in response.content.decode()
+

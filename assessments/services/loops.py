@@ -18,7 +18,8 @@ from assessments.models import (
     StageKind,
 )
 from common.exceptions import ApplicationError
-from organisations.models import Membership, Organisation
+from organisations.models import Organisation
+from organisations.selectors import membership_is_active_member
 
 
 def _full_clean(obj: models.Model) -> None:
@@ -107,8 +108,8 @@ def stage_interviewer_assign(*, organisation: Organisation, stage: Stage, user: 
     """Assign an organisation member to an interview stage (idempotent)."""
     _check_stage(organisation=organisation, stage=stage)
     _check_interview_stage(stage)
-    if not Membership.objects.filter(organisation=organisation, user_id=user.pk).exists():
-        raise ApplicationError("Interviewers must be members of the organisation.", code="not_a_member")
+    if not membership_is_active_member(organisation_id=organisation.pk, user_id=user.pk):
+        raise ApplicationError("Interviewers must be active members of the organisation.", code="not_a_member")
     assignment, _ = StageInterviewer.objects.get_or_create(stage=stage, user_id=user.pk)
     return assignment
 

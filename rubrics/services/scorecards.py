@@ -10,7 +10,7 @@ from django.utils import timezone
 from assessments.models import Candidate, FocusQuestion, QuestionRevision, Stage, StageInterviewer, StageKind
 from common.events import event_record, iso
 from common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
-from organisations.models import Membership
+from organisations.selectors import membership_is_active_member
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, Criterion, Rating, Scorecard, ScorecardAmendment, ScorecardStatus
 
 
@@ -32,7 +32,7 @@ def scorecard_start(*, interviewer: AbstractBaseUser, candidate: Candidate, stag
         raise ApplicationError("The candidate and the stage belong to different organisations.", code="wrong_org")
     if stage.kind != StageKind.INTERVIEW:
         raise ApplicationError("Scorecards belong to interview stages.", code="not_an_interview")
-    if not Membership.objects.filter(organisation_id=organisation_id, user_id=interviewer.pk).exists():
+    if not membership_is_active_member(organisation_id=organisation_id, user_id=interviewer.pk):
         raise PermissionDeniedError("You are not a member of this organisation.", code="not_a_member")
     if not StageInterviewer.objects.filter(stage=stage, user_id=interviewer.pk).exists():
         raise PermissionDeniedError("You are not an interviewer on this stage.", code="not_assigned")
