@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from api.urls import candidate_attempt_urlpatterns
 from config.health import health
+from manage.urls import account_urlpatterns
 from manage.views.home import home
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("manage/integrations/", include("integrations.urls")),
     path("interviews/", include("rubrics.urls")),
     path("greenhouse/", include("integrations.greenhouse.urls")),
+    path("accounts/", include(account_urlpatterns)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

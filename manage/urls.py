@@ -1,8 +1,9 @@
-"""The hiring-manager pages under /manage/ (the integration pages under /manage/integrations/ are integrations.urls)."""
+"""The hiring-manager and admin pages under /manage/ (the integration pages under /manage/integrations/ are
+integrations.urls), and the public page of a colleague's invite link under /accounts/ (``account_urlpatterns``)."""
 
 from django.urls import path
 
-from manage.views import calibration, candidates, invitations, loops, pipeline, similarity, stages
+from manage.views import calibration, candidates, invitations, join, loops, people, pipeline, similarity, stages
 
 urlpatterns = [
     path("invitations/", invitations.invitations, name="manage-invitations"),
@@ -24,4 +25,13 @@ urlpatterns = [
     ),
     path("loops/<int:pk>/stages/<int:stage_pk>/focus/", stages.stage_focus_view, name="manage-loop-stage-focus"),
     path("similarity/<int:submission_a>/<int:submission_b>/", similarity.similarity_view, name="manage-similarity"),
+    path("people/", people.people_view, name="manage-people"),
+    path("people/<int:pk>/role/", people.person_role_view, name="manage-person-role"),
+    path("people/<int:pk>/deactivate/", people.person_deactivate_view, name="manage-person-deactivate"),
+    path("people/<int:pk>/reactivate/", people.person_reactivate_view, name="manage-person-reactivate"),
+    path("people/invites/<int:pk>/revoke/", people.colleague_invite_revoke_view, name="manage-colleague-invite-revoke"),
+]
+
+account_urlpatterns = [
+    path("join/<str:token>/", join.colleague_join_view, name="colleague-join"),
 ]

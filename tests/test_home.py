@@ -104,11 +104,12 @@ def test_the_nav_bar_shows_what_each_role_opens(organisation):
         url = "/interviews/" if role == Role.INTERVIEWER else "/manage/invitations/"
         page = _signed_in(organisation, role).get(url).content.decode()
         bar = page[page.index('data-testid="staff-nav"') : page.index("</nav>")]
-        return [label for label in ("Home", "Loops", "Invitations", "My interviews", "Integrations") if label in bar]
+        labels = ("Home", "Loops", "Invitations", "My interviews", "People", "Integrations")
+        return [label for label in labels if label in bar]
 
     assert nav(Role.INTERVIEWER) == ["Home", "My interviews"]
     assert nav(Role.HIRING_MANAGER) == ["Home", "Loops", "Invitations", "My interviews"]
-    assert nav(Role.ADMIN) == ["Home", "Loops", "Invitations", "My interviews", "Integrations"]
+    assert nav(Role.ADMIN) == ["Home", "Loops", "Invitations", "My interviews", "People", "Integrations"]
 
 
 def test_the_current_page_is_marked_in_the_nav(organisation):

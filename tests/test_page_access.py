@@ -7,12 +7,14 @@ for our objects; and no refused POST changes anything.
 """
 
 import pytest
+from django.contrib.auth.models import User
 
 from assessments.models import Decision, Invitation, Stage, StageInterviewer
 from integrations.models import ApiKey, WebhookDelivery, WebhookEndpoint
 from integrations.services import webhook_endpoint_create
 from integrations.services.api_keys import api_key_create
-from organisations.models import Role
+from organisations.models import ColleagueInvite, Membership, Role
+from organisations.services.colleague_invites import colleague_invite_create
 from rubrics.models import Scorecard
 from tests.assessments.test_report import case  # noqa: F401 - the report's fixture: loop, stages, submissions
 from tests.assessments.test_similarity_page import _finals
@@ -53,8 +55,25 @@ ROUTES = {
     "manage/integrations/deliveries/": ("GET", ADMIN, ()),
     "manage/integrations/deliveries/<int:pk>/": ("GET", ADMIN, ("delivery",)),
     "manage/integrations/deliveries/<int:pk>/replay/": ("POST", ADMIN, ("delivery",)),
+    "manage/people/": ("GET", ADMIN, ()),
+    "manage/people/<int:pk>/role/": ("POST", ADMIN, ("colleague",)),
+    "manage/people/<int:pk>/deactivate/": ("POST", ADMIN, ("colleague",)),
+    "manage/people/<int:pk>/reactivate/": ("POST", ADMIN, ("colleague",)),
+    "manage/people/invites/<int:pk>/revoke/": ("POST", ADMIN, ("colleague_invite",)),
 }
-WATCHED = [Invitation, Decision, Stage, StageInterviewer, Scorecard, ApiKey, WebhookEndpoint, WebhookDelivery]
+WATCHED = [
+    Invitation,
+    Decision,
+    Stage,
+    StageInterviewer,
+    Scorecard,
+    ApiKey,
+    WebhookEndpoint,
+    WebhookDelivery,
+    Membership,
+    ColleagueInvite,
+    User,
+]
 
 
 def test_every_manage_page_is_in_the_matrix():
@@ -78,6 +97,10 @@ def objects(case):  # noqa: F811
         "api_key": api_key_create(organisation=organisation, name="ATS")[0],
         "endpoint": endpoint,
         "delivery": delivery_for(endpoint),
+        "colleague": MembershipFactory(organisation=organisation, role=Role.ADMIN),
+        "colleague_invite": colleague_invite_create(
+            organisation=organisation, name="Nia New", email="nia@example.test", role=Role.ADMIN, created_by=None
+        )[0],
     }
 
 
@@ -96,7 +119,9 @@ def _snapshot():
 def _call(client, route, objects):
     method, _, args = ROUTES[route]
     url = _url(route, args, objects)
-    return client.get(url) if method == "GET" else client.post(url, {"loop": objects["loop"].pk})
+    return (
+        client.get(url) if method == "GET" else client.post(url, {"loop": objects["loop"].pk, "role": Role.INTERVIEWER})
+    )
 
 
 @pytest.mark.parametrize("route", sorted(ROUTES))

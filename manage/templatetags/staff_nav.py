@@ -27,6 +27,7 @@ LINKS = (
     ("Loops", "manage-loops", "manager"),
     ("Invitations", "manage-invitations", "manager"),
     ("My interviews", "interviews-queue", "member"),
+    ("People", "manage-people", "admin"),
     ("Integrations", "manage-integrations", "admin"),
 )
 
