@@ -265,3 +265,44 @@ def test_question_changelist_queries_do_not_grow_with_rows(
     assert response.context["cl"].result_count == 15
     assert '<td class="field-revision_count">2</td>' in response.content.decode()
 
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def organisation_admin() -> User:
+    """An organisation's admin who is staff (as ``load_demo`` used to make one) but no platform operator."""
+    user = User.objects.create_user("orgadmin", password=PASSWORD, is_staff=True)
+    organisation = Organisation.objects.create(name="Acme", slug="acme")
+    Membership.objects.create(organisation=organisation, user=user, role=Role.ADMIN)
+    return user
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/assessments/candidate/", "/admin/integrations/apikey/"])
+def test_an_organisation_admin_who_is_no_operator_cannot_use_the_admin(
+    client: Client, organisation_admin: User, path: str
+) -> None:
+    client.force_login(organisation_admin)
+    response = client.get(path)
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_the_admin_login_refuses_the_right_password_of_a_non_operator(client: Client, organisation_admin: User) -> None:
+    response = client.post("/admin/login/", {"username": "orgadmin", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "Organisation admins manage colleagues" in response.content.decode()
+
+
+def test_a_platform_operator_logs_in_to_the_admin(client: Client) -> None:
+    User.objects.create_superuser("operator", password=PASSWORD)
+    response = client.post("/admin/login/", {"username": "operator", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_admin_says_it_is_for_platform_operators(client: Client, admin_client: Client) -> None:
+    login_page = client.get("/admin/login/").content.decode()
+    assert "platform operators" in login_page and "/manage/" in login_page
+    index = admin_client.get("/admin/").content.decode()
+    assert "Loopwright platform operations" in index and "Platform operators only" in index

@@ -1,6 +1,7 @@
 """The demo organisation and the "NLP Machine Learning Intern" loop, built from the shipped seed content.
 
-Idempotent: running it again finds everything it made and changes nothing.
+Idempotent: running it again finds everything it made and changes nothing. The demo admin is an
+organisation admin, not a platform operator (the Django admin is for those: ``manage.py createsuperuser``).
 """
 
 from dataclasses import dataclass
@@ -71,8 +72,11 @@ def _demo_user(organisation: Organisation, demo: DemoUser) -> User:
     )
     if created:
         user.set_password(DEMO_PASSWORD)
-        user.is_staff = user.is_superuser = demo.role == Role.ADMIN
         user.save()
+    if user.is_staff or user.is_superuser:
+        # Their password is published: a demo account is never a platform operator (older demos made ada one).
+        user.is_staff = user.is_superuser = False
+        user.save(update_fields=["is_staff", "is_superuser"])
     Membership.objects.get_or_create(organisation=organisation, user=user, defaults={"role": demo.role})
     return user
 

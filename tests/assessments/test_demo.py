@@ -1,9 +1,13 @@
+from io import StringIO
+
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from assessments.models import CodingSpec, Loop, Question, QuestionKind, StageKind, Visibility
 from organisations.models import Membership, Organisation, Role
 from rubrics.models import Level, Rubric, RubricKind
+from rubrics.services.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +79,25 @@ def test_load_demo_is_idempotent(demo):
         CodingSpec.objects.count(),
         Loop.objects.count(),
     ) == counts
+
+
+def test_the_demo_admin_is_an_organisation_admin_not_a_platform_operator(demo, client):
+    ada = User.objects.get(username="ada")
+    assert Membership.objects.get(organisation=demo, user=ada).role == Role.ADMIN
+    assert not ada.is_superuser and not ada.is_staff
+    assert client.post("/accounts/login/", {"username": "ada", "password": DEMO_PASSWORD}).status_code == 302
+    assert client.get("/admin/").status_code == 302  # to the admin's login: not for her
+    assert client.get("/manage/people/").status_code == 200
+
+
+def test_load_demo_demotes_a_demo_admin_an_older_demo_made_a_superuser(demo):
+    User.objects.filter(username="ada").update(is_staff=True, is_superuser=True)
+    call_command("load_demo", "--skip-publish")
+    ada = User.objects.get(username="ada")
+    assert not ada.is_superuser and not ada.is_staff
+
+
+def test_demo_logins_say_how_a_platform_operator_is_made():
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    assert "/manage/people/" in out.getvalue() and "createsuperuser" in out.getvalue()

@@ -12,3 +12,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<6} {user.role.label:<15} {user.name}")
+        self.stdout.write(
+            "Log in at /accounts/login/; the admin manages colleagues at /manage/people/. The Django admin (/admin/) "
+            "is for platform operators only: make one with `manage.py createsuperuser`."
+        )
