@@ -129,7 +129,8 @@ def person_role_view(request: HttpRequest, membership: Membership, pk: int) -> H
 def person_deactivate_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     colleague = found_or_404(colleague_get, organisation=membership.organisation, pk=pk)
     done = f"{_name(colleague)} is deactivated: they can no longer act in {membership.organisation.name}."
-    return _act(request, membership, lambda: membership_deactivate(membership=colleague, by=request.user), done)
+    by = cast(User, request.user)  # login_required: never anonymous
+    return _act(request, membership, lambda: membership_deactivate(membership=colleague, by=by), done)
 
 
 @organisation_page(roles=ADMIN_ROLES)
