@@ -12,12 +12,12 @@ from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from common.exceptions import ApplicationError, GoneError, NotFoundError
-from organisations.models import ColleagueInvite, Role
+from organisations.models import ColleagueInvite
 from organisations.selectors import colleague_invite_find, colleague_invite_state
 from organisations.services.colleague_invites import CLOSED_MESSAGES, colleague_invite_accept
 
@@ -43,10 +43,6 @@ def _closed(request: HttpRequest, message: str, status: int) -> HttpResponse:
     return render(request, "manage/join_closed.html", {"message": message}, status=status)
 
 
-def _start_page(role: str) -> str:
-    return resolve_url("interviews-queue" if role == Role.INTERVIEWER else settings.LOGIN_REDIRECT_URL)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def colleague_join_view(request: HttpRequest, token: str) -> HttpResponse:
@@ -70,6 +66,6 @@ def colleague_join_view(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             login(request, user, backend=PASSWORD_LOGIN)
-            return redirect(_start_page(invite.role))
+            return redirect(settings.LOGIN_REDIRECT_URL)  # home: where their role starts
     context = {"invite": invite, "form": form}
     return render(request, "manage/join.html", context, status=400 if form.errors else 200)

@@ -90,7 +90,12 @@ def test_candidate_pages_pass_axe(open_page: Any, demo: dict[str, Any]) -> None:
 STAFF_PAGES = {
     "hana": ["/", "/manage/loops/", "/manage/invitations/", "pipeline", "report", "calibration", "edit"],
     "ira": ["/interviews/", "scorecard"],
-    "ada": ["/manage/integrations/api-keys/", "/manage/integrations/webhooks/", "/manage/integrations/deliveries/"],
+    "ada": [
+        "/manage/people/",
+        "/manage/integrations/api-keys/",
+        "/manage/integrations/webhooks/",
+        "/manage/integrations/deliveries/",
+    ],
 }
 
 
