@@ -6,8 +6,10 @@ table, and exits non-zero only if some mode graded a submission otherwise than b
 
 Every submission is one of the two seed coding questions' reference solutions, wrong solutions
 (tests/assessments/wrong_solutions/) or compile errors, run on all of its question's tests (sample
-and hidden) as one sandbox job; each outcome is checked in this process with
-``grading.checkers.run_test_checker``, as the platform's worker does, outside the sandbox.
+and hidden) as one sandbox job; each outcome is checked as the platform's worker does: built-in
+checkers in this process (``grading.checkers.run_test_checker``), and the beam-search question's
+custom-checked tests in one checker run (``grading.checkers.run_custom_checks``) through the same
+mode as the submission.
 
 Modes, side by side:
   bare          the harness as a plain local subprocess: chroot into the image's unpacked filesystem
@@ -49,7 +51,7 @@ from typing import Any
 import numpy as np
 
 from assessments.seed.coding import CODING_SEEDS, load_coding_seed
-from grading.checkers import CheckInput, run_test_checker
+from grading.checkers import CUSTOM, CheckInput, CustomCase, expected_of, run_custom_checks, run_test_checker
 from sandbox import CompileStatus, Job, Limits, RunResult, Runtime, SandboxConfig, TestInput, TestStatus, run
 from sandbox import container as container_module
 from sandbox.api import get_client, image_digest
@@ -143,29 +145,49 @@ class Graded:
     notes: tuple[str, ...] = field(default=(), compare=False)  # per test: what the sandbox said when not ok
 
 
-def test_verdict(test: dict[str, Any], outcome: Any, checker_source: str) -> str:
-    """Mirror of grading.verdicts.verdict_for (that module needs Django's models)."""
+def answer_or_verdict(test: dict[str, Any], outcome: Any) -> CheckInput | str:
+    """Mirror of grading.verdicts (that module needs Django's models): a decided verdict, or the answer to check."""
     if outcome.status in STATUS_VERDICTS:
         return STATUS_VERDICTS[outcome.status]
     expects_exception = bool(test.get("expected_exception"))
     if outcome.status == TestStatus.EXCEPTION:
         if not expects_exception:
             return "runtime_error"
-        actual = CheckInput.raising(outcome.exc_type or "Exception", outcome.message)
-    elif expects_exception:
+        return CheckInput.raising(outcome.exc_type or "Exception", outcome.message)
+    if expects_exception:
         return "wrong_answer"
-    else:
-        actual = CheckInput.returned(outcome.value)
-    return "accepted" if run_test_checker(test, actual, checker_source or None).passed else "wrong_answer"
+    return CheckInput.returned(outcome.value)
 
 
-def grade(submission: Submission, result: RunResult) -> Graded:
+def verdicts_of(question: Question, outcomes: list[Any], runner: Callable[[Job], RunResult]) -> list[str]:
+    answers = [answer_or_verdict(test, out) for test, out in zip(question.tests, outcomes, strict=True)]
+    custom = [i for i, answer in enumerate(answers) if isinstance(answer, CheckInput) and is_custom(question.tests[i])]
+    cases = [custom_case(question.tests[i], answers[i]) for i in custom]
+    results = dict(zip(custom, run_custom_checks(question.checker_source, cases, run=runner), strict=True))
+    verdicts = []
+    for index, (test, answer) in enumerate(zip(question.tests, answers, strict=True)):
+        if isinstance(answer, str):
+            verdicts.append(answer)
+        else:
+            passed = (results.get(index) or run_test_checker(test, answer)).passed
+            verdicts.append("accepted" if passed else "wrong_answer")
+    return verdicts
+
+
+def is_custom(test: dict[str, Any]) -> bool:
+    return test.get("checker") == CUSTOM
+
+
+def custom_case(test: dict[str, Any], answer: Any) -> CustomCase:
+    return CustomCase(answer, expected_of(test), test.get("checker_options") or {}, test.get("args"))
+
+
+def grade(submission: Submission, result: RunResult, runner: Callable[[Job], RunResult]) -> Graded:
     tests = submission.question.tests
     if not result.compiled:
         verdicts = [COMPILE_VERDICTS.get(result.compile_status, "compile_error")] * len(tests)
     else:
-        checker = submission.question.checker_source
-        verdicts = [test_verdict(test, out, checker) for test, out in zip(tests, result.outcomes, strict=True)]
+        verdicts = verdicts_of(submission.question, result.outcomes, runner)
     pairs = zip(tests, verdicts, strict=True)
     hidden = [(test["weight"], verdict) for test, verdict in pairs if test["visibility"] == "hidden"]
     total, outcomes = sum(weight for weight, _ in hidden), result.outcomes
@@ -300,7 +322,7 @@ class Measured:
 
 def grade_one(runner: Callable[[Job], RunResult], submission: Submission) -> tuple[float, Graded]:
     started = time.perf_counter()
-    graded = grade(submission, runner(submission.job))
+    graded = grade(submission, runner(submission.job), runner)
     return (time.perf_counter() - started) * 1000, graded
 
 

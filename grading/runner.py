@@ -22,6 +22,11 @@ def spec_limits(spec: CodingSpec) -> Limits:
     return Limits(cpu_seconds=spec.cpu_seconds, wall_seconds=spec.wall_seconds, memory_mb=spec.memory_mb)
 
 
+def run_job(job: Job) -> RunResult:
+    """Run a prepared job (a custom checker run) with the platform's sandbox configuration."""
+    return sandbox.run(job, config=sandbox_config())
+
+
 def run_tests(spec: CodingSpec, source: str, tests: Sequence[TestCase]) -> RunResult:
     """Run ``source`` on the inputs of ``tests``. Expected values stay here: the job has none."""
     job = Job(

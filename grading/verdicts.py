@@ -1,14 +1,23 @@
 """From what the sandbox saw and what the checker decided to a verdict (one vocabulary everywhere)."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from grading.checkers import CheckInput, CheckResult, run_test_checker
+from grading.checkers import (
+    CUSTOM,
+    CheckInput,
+    CheckResult,
+    CustomCase,
+    checker_name_of,
+    expected_of,
+    run_custom_checks,
+    run_test_checker,
+)
 from grading.models import Verdict
 from sandbox.harness.protocol import SOURCE_NAME
-from sandbox.types import CompileStatus, TestOutcome, TestStatus
+from sandbox.types import CompileStatus, Job, RunResult, TestOutcome, TestStatus
 
 STATUS_VERDICTS = {
     TestStatus.TIMEOUT: Verdict.TIME_LIMIT_EXCEEDED,
@@ -59,24 +68,56 @@ class TestVerdict:
     message: str = ""
 
 
-def verdict_for(test: dict[str, Any], outcome: TestOutcome, custom_source: str) -> TestVerdict:
-    """The verdict of one test: the sandbox's status first, then the test's checker.
-
-    Raises grading.checkers.CheckerError when the checker itself is broken (an internal error).
-    """
+def _answer(test: dict[str, Any], outcome: TestOutcome) -> TestVerdict | CheckInput:
+    """The verdict the sandbox's status decides, or else the answer the test's checker must judge."""
     if outcome.status in STATUS_VERDICTS:
         return TestVerdict(STATUS_VERDICTS[outcome.status], outcome.message)
     expects_exception = bool(test.get("expected_exception"))
     if outcome.status == TestStatus.EXCEPTION:
         if not expects_exception:
             return TestVerdict(Verdict.RUNTIME_ERROR, f"{outcome.exc_type}: {outcome.message}")
-        actual = CheckInput.raising(outcome.exc_type or "Exception", outcome.message)
-    elif expects_exception:
+        return CheckInput.raising(outcome.exc_type or "Exception", outcome.message)
+    if expects_exception:
         return TestVerdict(Verdict.WRONG_ANSWER, f"expected {test['expected_exception']} to be raised")
-    else:
-        actual = CheckInput.returned(outcome.value)
-    result: CheckResult = run_test_checker(test, actual, custom_source or None)
+    return CheckInput.returned(outcome.value)
+
+
+def _judged(result: CheckResult) -> TestVerdict:
     return TestVerdict(Verdict.ACCEPTED if result.passed else Verdict.WRONG_ANSWER, result.message)
+
+
+def verdicts_for(
+    tests: Sequence[dict[str, Any]],
+    outcomes: Sequence[TestOutcome],
+    custom_source: str,
+    *,
+    run: Callable[[Job], RunResult],
+) -> list[TestVerdict]:
+    """The verdict of each test: the sandbox's status first, then the test's checker.
+
+    Built-in checkers run here; every custom-checked answer goes to one checker run in the sandbox
+    through ``run``. Raises grading.checkers.CheckerError when a checker itself is broken (an
+    internal error), and the sandbox's errors when the checker run could not happen.
+    """
+    answers = [_answer(test, outcome) for test, outcome in zip(tests, outcomes, strict=True)]
+    custom = [i for i, answer in enumerate(answers) if isinstance(answer, CheckInput) and _is_custom(tests[i])]
+    cases = [_custom_case(tests[i], answers[i]) for i in custom]
+    custom_results = dict(zip(custom, run_custom_checks(custom_source, cases, run=run), strict=True))
+    verdicts = []
+    for index, (test, answer) in enumerate(zip(tests, answers, strict=True)):
+        if isinstance(answer, TestVerdict):
+            verdicts.append(answer)
+        else:
+            verdicts.append(_judged(custom_results.get(index) or run_test_checker(test, answer)))
+    return verdicts
+
+
+def _is_custom(test: dict[str, Any]) -> bool:
+    return checker_name_of(test) == CUSTOM
+
+
+def _custom_case(test: dict[str, Any], answer: Any) -> CustomCase:
+    return CustomCase(answer, expected_of(test), test.get("checker_options") or {}, test.get("args"))
 
 
 def overall_verdict(verdicts: Sequence[Verdict]) -> Verdict:

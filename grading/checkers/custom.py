@@ -1,98 +1,125 @@
-"""Custom checkers: trusted Python written with a question, stored as text, run in the worker.
+"""Custom checkers: question authors' Python, untrusted, run in the sandbox and never in the worker.
 
 The source defines ``check(actual, expected, **options)``. It receives a ``CheckInput`` (``.value``
 and ``.raised``), the expected value, the test's checker options and, when its signature accepts
 it, ``args=`` (the test's input arguments). It returns a ``CheckResult``, a bool, or a
-``(passed, message)`` pair.
+``(passed, message)`` pair. It may import what the sandbox image holds (the standard library, numpy).
 
-The namespace is restricted (a short list of builtins, imports from a short list of pure modules,
-no ``open``/``eval``/``exec``) to keep question authors from reaching files, settings or the
-database by accident. It is NOT a sandbox: authors are trusted, candidate code never runs here.
+All custom-checked tests of one submission go to the sandbox as one *checker run*: a separate job
+whose source is ``custom_entry.py`` (sent as text) and whose one test calls
+``check_all(checker_source, cases)`` under ``CHECKER_LIMITS``, in a container hardened like a
+candidate's. A case holds the candidate's output, the expected value, the options and the input
+args; never the candidate's code. The result comes back in the harness's nonce-framed protocol, so
+nothing the checker prints can pass for it, and is re-checked here: a checker that is broken, runs
+out of time or memory, floods its output or returns junk raises ``CheckerError`` (an internal
+error, retried, never ``accepted``), exactly as a broken built-in checker does.
 """
 
 from __future__ import annotations
 
-import builtins
-import hashlib
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from grading.checkers.base import CheckerError, CheckInput, CheckResult, RaisedException
+from grading.checkers.base import CheckerError, CheckInput, CheckResult
+from sandbox.harness.protocol import to_jsonable
+from sandbox.types import Job, Limits, RunResult, TestInput, TestStatus
 
-ALLOWED_MODULES = frozenset(
-    {"math", "cmath", "collections", "decimal", "fractions", "functools", "heapq", "itertools", "numbers"}
-    | {"numpy", "operator", "re", "statistics"}
+ENTRY_SOURCE = (Path(__file__).parent / "custom_entry.py").read_text(encoding="utf-8")
+ENTRY_POINT = "check_all"
+RUN_ID = "checker"
+# One checker run covers every custom-checked test of a submission: the limits are for all of them.
+CHECKER_LIMITS = Limits(
+    cpu_seconds=5.0,
+    wall_seconds=10.0,
+    memory_mb=256,
+    output_bytes=64 << 10,
+    excerpt_bytes=1024,
+    return_bytes=256 << 10,
+    load_seconds=5.0,
 )
-_SAFE_BUILTINS = (
-    "abs all any bool callable dict divmod enumerate filter float frozenset getattr hasattr hash int isinstance "
-    "issubclass iter len list map max min next object pow range repr reversed round set slice sorted str sum "
-    "tuple type zip ArithmeticError AssertionError AttributeError Exception IndexError KeyError LookupError "
-    "NotImplementedError OverflowError RecursionError StopIteration TypeError ValueError ZeroDivisionError"
-)
-_CACHE_SIZE = 64
-
-_cache: dict[str, Callable[..., Any]] = {}
-_cache_lock = threading.Lock()
+MAX_SOURCE_BYTES = 256 << 10
+_FAILURES = {
+    TestStatus.TIMEOUT: "ran past its time limit",
+    TestStatus.MEMORY: "went over its memory limit",
+    TestStatus.OUTPUT_LIMIT: "printed or returned more than its output limit",
+}
 
 
-def _restricted_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
-    if level != 0 or name.split(".")[0] not in ALLOWED_MODULES:
-        raise ImportError(f"custom checkers may import only {', '.join(sorted(ALLOWED_MODULES))}; not {name!r}")
-    return __import__(name, globals, locals, fromlist, level)
+@dataclass(frozen=True)
+class CustomCase:
+    """One custom-checked test: what the candidate's code produced and what the test says about it."""
+
+    actual: CheckInput
+    expected: Any
+    options: dict[str, Any]
+    args: Any = None
 
 
-def _namespace() -> dict[str, Any]:
-    safe = {name: getattr(builtins, name) for name in _SAFE_BUILTINS.split()}
-    safe |= {"__import__": _restricted_import, "__build_class__": builtins.__build_class__}
-    return {
-        "__builtins__": safe,
-        "__name__": "custom_checker",
-        "CheckInput": CheckInput,
-        "CheckResult": CheckResult,
-        "RaisedException": RaisedException,
+def _wire(case: CustomCase) -> dict[str, Any]:
+    raised = case.actual.raised
+    if raised is None:
+        actual: dict[str, Any] = {"value": to_jsonable(case.actual.value)}
+    else:
+        actual = {"raised": {"type_name": raised.type_name, "message": raised.message, "bases": list(raised.bases)}}
+    return {"actual": actual, "expected": to_jsonable(case.expected), "options": to_jsonable(case.options or {})} | {
+        "args": to_jsonable(case.args)
     }
 
 
-def source_hash(source: str) -> str:
-    return hashlib.sha256(source.encode()).hexdigest()
-
-
-def _compile(source: str, digest: str) -> Callable[..., Any]:
-    namespace = _namespace()
+def checker_job(source: str, cases: Sequence[CustomCase]) -> Job:
+    """The sandbox job of one checker run: the entry program, the checker's source and the cases as data."""
+    if not source:
+        raise CheckerError("test uses the custom checker but the question has no checker source")
+    if len(source.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+        raise CheckerError(f"custom checker source is over {MAX_SOURCE_BYTES} bytes")
     try:
-        code = compile(source, f"<custom checker {digest[:12]}>", "exec")
-        # Trusted question-author code (see the module docstring); never candidate code.
-        exec(code, namespace)  # noqa: S102
-    except Exception as exc:
-        raise CheckerError(f"custom checker does not load: {type(exc).__name__}: {exc}") from exc
-    check = namespace.get("check")
-    if not callable(check):
-        raise CheckerError("custom checker source defines no check(actual, expected, **options) function")
-    return check
+        wired = [_wire(case) for case in cases]
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise CheckerError(f"a custom-checked test cannot be sent to the checker: {exc}") from exc
+    tests = [TestInput(id=RUN_ID, args=[source, wired])]
+    return Job(source=ENTRY_SOURCE, entry_point=ENTRY_POINT, tests=tests, limits=CHECKER_LIMITS)
 
 
-def load_custom_checker(source: str) -> Callable[..., Any]:
-    """The ``check`` function that ``source`` defines, compiled once per distinct source (by hash)."""
-    digest = source_hash(source)
-    with _cache_lock:
-        cached = _cache.get(digest)
-    if cached is not None:
-        return cached
-    check = _compile(source, digest)
-    with _cache_lock:
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))  # oldest first: dicts keep insertion order
-        _cache[digest] = check
-    return check
+def checker_results(run: RunResult, count: int) -> list[CheckResult]:
+    """The ``count`` results of a checker run; ``CheckerError`` for anything but a well-formed answer."""
+    if not run.compiled:
+        message = run.compile_error.summary() if run.compile_error else str(run.compile_status)
+        raise CheckerError(f"the checker run did not start: {message}")
+    if len(run.outcomes) != 1:
+        raise CheckerError("the checker run did not report its one test")
+    outcome = run.outcomes[0]
+    if outcome.status in _FAILURES:
+        raise CheckerError(f"custom checker {_FAILURES[outcome.status]}: {outcome.message}")
+    if outcome.status != TestStatus.OK:
+        raise CheckerError(f"custom checker failed ({outcome.status}): {outcome.exc_type or ''} {outcome.message}")
+    return results_from_value(outcome.value, count)
 
 
-def coerce_result(result: Any) -> CheckResult:
-    """Accept what a custom checker may return: CheckResult, bool, or (passed, message)."""
-    if isinstance(result, CheckResult):
-        return result
-    if isinstance(result, bool):
-        return CheckResult(result)
-    if isinstance(result, tuple | list) and len(result) == 2 and isinstance(result[0], bool):
-        return CheckResult(result[0], str(result[1]))
-    raise CheckerError(f"custom checker returned {type(result).__name__}, not a CheckResult, bool or (bool, str)")
+def results_from_value(value: Any, count: int) -> list[CheckResult]:
+    """What ``check_all`` returned, re-checked: exactly ``count`` (bool, str) results, or its error."""
+    if isinstance(value, dict) and set(value) == {"error"} and isinstance(value["error"], str):
+        raise CheckerError(value["error"])
+    results = value.get("results") if isinstance(value, dict) and set(value) == {"results"} else None
+    if not isinstance(results, list) or len(results) != count or not all(map(_well_formed, results)):
+        raise CheckerError(f"the checker run returned something other than {count} results")
+    return [CheckResult(item["passed"], item["message"]) for item in results]
+
+
+def _well_formed(item: Any) -> bool:
+    return (
+        isinstance(item, dict)
+        and set(item) == {"passed", "message"}
+        and isinstance(item["passed"], bool)
+        and isinstance(item["message"], str)
+    )
+
+
+def run_custom_checks(
+    source: str, cases: Sequence[CustomCase], *, run: Callable[[Job], RunResult]
+) -> list[CheckResult]:
+    """Check ``cases`` with the custom checker ``source`` in one checker run through ``run`` (a sandbox call)."""
+    if not cases:
+        return []
+    return checker_results(run(checker_job(source, cases)), len(cases))

@@ -1,4 +1,7 @@
-"""Finding checkers by name and running them so that bad candidate data never raises."""
+"""Finding the built-in checkers by name and running them in the worker so that bad candidate data never raises.
+
+Custom checkers are not run here: their code is untrusted and runs in the sandbox (``custom``).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from typing import Any
 
 from grading.checkers import exact, exception, floats, unordered
 from grading.checkers.base import CheckerError, CheckInput, CheckResult, json_normalise, reject
-from grading.checkers.custom import coerce_result, load_custom_checker
 
 try:  # a Celery soft time limit must stop a slow checker, not become a failed check
     from celery.exceptions import SoftTimeLimitExceeded as _SoftTimeLimit
@@ -26,12 +28,10 @@ CHECKERS: dict[str, Checker] = {
 CUSTOM = "custom"
 
 
-def get_checker(name: str, custom_source: str | None = None) -> Checker:
-    """The check function registered as ``name``; ``"custom"`` compiles ``custom_source``."""
+def get_checker(name: str) -> Checker:
+    """The built-in check function registered as ``name``."""
     if name == CUSTOM:
-        if not custom_source:
-            raise CheckerError("test uses the custom checker but the question has no checker source")
-        return load_custom_checker(custom_source)
+        raise CheckerError("custom checkers never run in the worker: grading.checkers.custom runs them in the sandbox")
     try:
         return CHECKERS[name]
     except KeyError:
@@ -64,7 +64,7 @@ def _blame(check: Checker, name: str, crash: Exception, expected: Any, kwargs: d
     that crashes on it or rejects it is broken, whatever the candidate returned.
     """
     try:
-        probe = coerce_result(check(_reference_input(name, expected), expected, **kwargs))
+        probe = _checked(check(_reference_input(name, expected), expected, **kwargs))
     except (CheckerError, _SoftTimeLimit, MemoryError):
         raise
     except Exception as exc:
@@ -85,16 +85,21 @@ def _as_answer(actual: CheckInput | Any) -> CheckInput | CheckResult:
         return reject(f"answer is not JSON-representable: {type(exc).__name__}: {exc}")
 
 
+def _checked(result: Any) -> CheckResult:
+    if not isinstance(result, CheckResult):
+        raise CheckerError(f"checker returned {type(result).__name__}, not a CheckResult")
+    return result
+
+
 def run_checker(
     name: str,
     actual: CheckInput | Any,
     expected: Any,
     options: Mapping[str, Any] | None = None,
-    custom_source: str | None = None,
     *,
     args: Any = None,
 ) -> CheckResult:
-    """Run checker ``name``; return its CheckResult and never raise because of the candidate's answer.
+    """Run built-in checker ``name``; return its CheckResult, never raising because of the candidate's answer.
 
     ``actual`` is a CheckInput (a plain value is taken as returned). A returned value is
     JSON-normalised first, so checkers see lists (not tuples) and plain numbers whether the answer
@@ -102,7 +107,7 @@ def run_checker(
     checkers whose signature takes ``args`` or ``**options``. A broken or unknown checker, an
     option it does not take, or a test spec it cannot use raises ``CheckerError``.
     """
-    check = get_checker(name, custom_source)
+    check = get_checker(name)
     kwargs = _bind_options(check, name, options or {}, args)
     answer = _as_answer(actual)
     if isinstance(answer, CheckResult):
@@ -113,13 +118,19 @@ def run_checker(
         raise
     except Exception as exc:
         return _blame(check, name, exc, expected, kwargs)
-    return coerce_result(result)
+    return _checked(result)
 
 
-def run_test_checker(
-    test: Mapping[str, Any], actual: CheckInput | Any, custom_source: str | None = None
-) -> CheckResult:
-    """Run the checker a test declares (tests.json / TestCase fields) on one answer."""
-    name = test.get("checker") or "exact"
-    expected = test.get("expected_exception") or test.get("expected")
-    return run_checker(name, actual, expected, test.get("checker_options") or {}, custom_source, args=test.get("args"))
+def checker_name_of(test: Mapping[str, Any]) -> str:
+    return str(test.get("checker") or "exact")
+
+
+def expected_of(test: Mapping[str, Any]) -> Any:
+    """What a test's checker compares with: the expected exception's name, or the expected value."""
+    return test.get("expected_exception") or test.get("expected")
+
+
+def run_test_checker(test: Mapping[str, Any], actual: CheckInput | Any) -> CheckResult:
+    """Run the built-in checker a test declares (tests.json / TestCase fields) on one answer."""
+    options = test.get("checker_options") or {}
+    return run_checker(checker_name_of(test), actual, expected_of(test), options, args=test.get("args"))

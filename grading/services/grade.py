@@ -1,4 +1,11 @@
-"""Grade one claimed submission: run it in the sandbox, check outside it, record the result once."""
+"""Grade one claimed submission: run it in the sandbox, check outside it, record the result once.
+
+Built-in checkers run in the worker; a custom checker runs in a separate checker run in the sandbox
+(``grading.checkers.custom``). A broken checker of either kind (``CheckerError``: it does not load,
+crashes on the expected value, runs out of time or memory, returns junk) is the platform's fault: the
+submission is released for another delivery and, once its deliveries are used up, recorded as
+``internal_error``. It never counts against the candidate and never yields ``accepted``.
+"""
 
 import enum
 import time
@@ -20,14 +27,14 @@ from assessments.services.attempts import attempt_mark_graded
 from assessments.services.coding import spec_test_revision
 from grading.checkers import CheckerError
 from grading.models import GradingResult, TestResult, Verdict
-from grading.runner import run_tests
+from grading.runner import run_job, run_tests
 from grading.services.submissions import submission_claim, submission_release
 from grading.verdicts import (
     COMPILE_VERDICTS,
     TestVerdict,
     failure_summary,
     overall_verdict,
-    verdict_for,
+    verdicts_for,
     weighted_score,
 )
 from sandbox.errors import EngineUnavailable, ImageMissing, SandboxError
@@ -77,7 +84,8 @@ def _verdicts(spec: CodingSpec, tests: list[TestCase], run: RunResult) -> list[T
     by_id = {outcome.test_id: outcome for outcome in run.outcomes}
     if set(by_id) != {str(test.pk) for test in tests}:
         raise SandboxError("the sandbox did not report every test")
-    return [verdict_for(_test_dict(test), by_id[str(test.pk)], spec.custom_checker_source) for test in tests]
+    outcomes = [by_id[str(test.pk)] for test in tests]
+    return verdicts_for([_test_dict(t) for t in tests], outcomes, spec.custom_checker_source, run=run_job)
 
 
 def _test_dict(test: TestCase) -> dict:

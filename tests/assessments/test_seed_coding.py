@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from assessments.seed.coding import CODING_SEEDS, SEED_DIR, generate, load_coding_seed
-from grading.checkers import CHECKERS, CUSTOM, CheckerError, CheckInput, run_checker, run_test_checker
+from grading.checkers import CHECKERS, CUSTOM, CheckerError, CheckInput
+from tests.checkers import check_custom, check_test
 
 WRONG_SOLUTIONS = Path(__file__).parent / "wrong_solutions"
 TEST_FIELDS = {"name", "args", "expected", "expected_exception", "checker", "checker_options", "weight", "visibility"}
@@ -37,8 +38,7 @@ def run_in_process(function, args) -> CheckInput:
 def failing_tests(seed, function) -> dict[str, str]:
     """Test name -> checker message, for every test the function fails."""
     results = {
-        t["name"]: run_test_checker(t, run_in_process(function, t["args"]), seed["checker_source"])
-        for t in seed["tests"]
+        t["name"]: check_test(t, run_in_process(function, t["args"]), seed["checker_source"]) for t in seed["tests"]
     }
     return {name: result.message for name, result in results.items() if not result.passed}
 
@@ -201,7 +201,7 @@ def beam_check(answer, probs, beam_width, expected=None):
         expected = function_of(load_coding_seed("beam_search")["reference"], "beam_search")(probs, beam_width)
     source = load_coding_seed("beam_search")["checker_source"]
     options = generate.BEAM_OPTIONS
-    return run_checker("custom", answer, json.loads(json.dumps(expected)), options, source, args=[probs, beam_width])
+    return check_custom(answer, json.loads(json.dumps(expected)), options, source=source, args=[probs, beam_width])
 
 
 TIED = [[0.5, 0.5], [0.5, 0.5]]

@@ -11,10 +11,11 @@ from grading.checkers import (
     CheckInput,
     CheckResult,
     get_checker,
-    load_custom_checker,
     run_checker,
     run_test_checker,
 )
+from grading.checkers.custom import results_from_value
+from tests.checkers import check_custom
 
 MALFORMED_ANSWERS = [
     None,
@@ -294,7 +295,7 @@ def test_run_test_checker_reads_a_test_row():
     assert not run_test_checker(returns, 0.65).passed
 
 
-# --- custom --------------------------------------------------------------------------------------
+# --- custom (the checker run's own code, in-process; the sandbox in test_custom_checkers.py) ------
 
 SUM_CHECKER = """
 import math
@@ -308,31 +309,34 @@ def check(actual, expected, *, args, tolerance=1e-9):
 
 
 def test_custom_checker_receives_args_and_options():
-    assert run_checker("custom", 6.0, None, {}, SUM_CHECKER, args=[[1, 2, 3]]).passed
-    assert not run_checker("custom", 6.1, None, {}, SUM_CHECKER, args=[[1, 2, 3]]).passed
-    assert run_checker("custom", 6.1, None, {"tolerance": 0.5}, SUM_CHECKER, args=[[1, 2, 3]]).passed
+    assert check_custom(6.0, None, {}, source=SUM_CHECKER, args=[[1, 2, 3]]).passed
+    assert not check_custom(6.1, None, {}, source=SUM_CHECKER, args=[[1, 2, 3]]).passed
+    assert check_custom(6.1, None, {"tolerance": 0.5}, source=SUM_CHECKER, args=[[1, 2, 3]]).passed
 
 
-def test_custom_checker_sees_json_normalised_answers():
+def test_custom_checker_sees_json_normalised_answers_and_non_finite_floats():
     source = "def check(actual, expected, **options):\n    return isinstance(actual.value, list), ''\n"
-    assert run_checker("custom", (1, 2), [1, 2], custom_source=source).passed
+    assert check_custom((1, 2), [1, 2], source=source).passed
+    source = "import math\ndef check(actual, expected, **options):\n    return math.isnan(actual.value[1]), ''\n"
+    assert check_custom([float("inf"), float("nan")], None, source=source).passed
+
+
+def test_custom_checker_sees_a_raised_exception():
+    source = "def check(actual, expected, **o):\n    return actual.raised.type_name == expected, str(actual.raised)\n"
+    assert check_custom(raised("KeyError", message="k"), "KeyError", source=source) == CheckResult(True, "KeyError: k")
 
 
 @pytest.mark.parametrize("returned", ["CheckResult(True, 'fine')", "True", "(True, 'fine')", "[True, 'fine']"])
 def test_custom_checker_may_return_result_bool_or_pair(returned):
     source = f"def check(actual, expected, **options):\n    return {returned}\n"
-    assert run_checker("custom", 1, 1, custom_source=source).passed
-
-
-def test_custom_checker_is_compiled_once_per_source():
-    assert load_custom_checker(SUM_CHECKER) is load_custom_checker(SUM_CHECKER)
-    assert load_custom_checker(SUM_CHECKER) is not load_custom_checker(SUM_CHECKER + "\n# revised\n")
+    assert check_custom(1, 1, source=source).passed
 
 
 def test_custom_checker_crash_on_malformed_answer_is_a_failed_check():
-    result = run_checker("custom", "six", 6.0, {}, SUM_CHECKER, args=[[1, 2, 3]])
+    result = check_custom("six", 6.0, {}, source=SUM_CHECKER, args=[[1, 2, 3]])
     assert not result.passed
     assert result.message.startswith("checker could not read the answer: TypeError")
+    assert "(checker.py, line 8)" in result.message
 
 
 @pytest.mark.parametrize(
@@ -340,10 +344,11 @@ def test_custom_checker_crash_on_malformed_answer_is_a_failed_check():
     [
         ("def check(actual, expected, **options)\n    return True\n", "does not load: SyntaxError"),
         ("x = 1\n", "defines no check"),
-        ("import os\ndef check(actual, expected, **options):\n    return True\n", "may import only"),
-        ("def check(actual, expected, **options):\n    return open('/etc/passwd')\n", "NameError"),
+        ("import no_such_module\ndef check(actual, expected, **options):\n    return True\n", "ModuleNotFound"),
         ("def check(actual, expected, **options):\n    return 1 / 0\n", "crashes on the expected value"),
         ("def check(actual, expected, **options):\n    return 'yes'\n", "returned str"),
+        ("def check(actual, expected, **options):\n    return (1, 'truthy')\n", "returned tuple"),
+        ("def check(actual, expected, **options):\n    return CheckResult('yes')\n", "returned CheckResult"),
         # crashes on the candidate's 5, and on the expected value returns False: broken either way
         (
             "def check(actual, expected, **options):\n    return actual.value[0] != expected[0]\n",
@@ -355,15 +360,48 @@ def test_custom_checker_crash_on_malformed_answer_is_a_failed_check():
 def test_broken_custom_checker_raises_checker_error(source, match):
     options = {"unused": 1} if "expected):" in source else {}
     with pytest.raises(CheckerError, match=match):
-        run_checker("custom", 5, [1], options, source, args=[1])
+        check_custom(5, [1], options, source=source, args=[1])
 
 
 def test_custom_test_without_checker_source_is_a_checker_error():
     with pytest.raises(CheckerError, match="no checker source"):
+        check_custom(1, 1, source="")
+
+
+def test_custom_checkers_never_run_in_the_worker():
+    with pytest.raises(CheckerError, match="never run in the worker"):
         run_checker("custom", 1, 1)
+    with pytest.raises(CheckerError, match="never run in the worker"):
+        run_test_checker({"checker": "custom", "expected": 1}, 1)
 
 
-def test_custom_checker_may_import_allowed_modules():
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        [],
+        {"results": [{"passed": 1, "message": ""}]},
+        {"results": [{"passed": True, "message": ""}, {"passed": True, "message": ""}]},
+        {"results": [{"passed": True, "message": 3}]},
+        {"results": [{"passed": True, "message": "", "extra": 1}]},
+        {"results": [True]},
+        {"results": [], "error": "x"},
+        {"error": 3},
+    ],
+    ids=repr,
+)
+def test_the_worker_accepts_only_a_well_formed_checker_answer(value):
+    with pytest.raises(CheckerError):
+        results_from_value(value, 1)
+
+
+def test_a_checker_run_reports_its_error():
+    with pytest.raises(CheckerError, match=r"^custom checker does not load"):
+        results_from_value({"error": "custom checker does not load: SyntaxError"}, 1)
+    assert results_from_value({"results": [{"passed": True, "message": "ok"}]}, 1) == [CheckResult(True, "ok")]
+
+
+def test_custom_checker_may_import_what_the_image_holds():
     source = "import numpy as np\nfrom fractions import Fraction\n\ndef check(actual, expected, **o):\n"
     source += "    return bool(np.isclose(actual.value, float(Fraction(1, 3)))), ''\n"
-    assert run_checker("custom", 1 / 3, None, custom_source=source).passed
+    assert check_custom(1 / 3, None, source=source).passed
