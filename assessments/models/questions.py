@@ -82,7 +82,9 @@ class CodingSpec(BaseModel):
     starter_code = models.TextField()
     reference_solution = models.TextField(help_text="Must pass every test before the question is published.")
     custom_checker_source = models.TextField(
-        blank=True, default="", help_text="Trusted checker code; runs in the worker."
+        blank=True,
+        default="",
+        help_text="Untrusted checker code (a check function); runs in the sandbox, never in the worker.",
     )
     cpu_seconds = models.FloatField(default=2.0)
     wall_seconds = models.FloatField(default=5.0)
