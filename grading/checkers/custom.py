@@ -5,18 +5,20 @@ and ``.raised``), the expected value, the test's checker options and, when its s
 it, ``args=`` (the test's input arguments). It returns a ``CheckResult``, a bool, or a
 ``(passed, message)`` pair. It may import what the sandbox image holds (the standard library, numpy).
 
-All custom-checked tests of one submission go to the sandbox as one *checker run*: a separate job
-whose source is ``custom_entry.py`` (sent as text) and whose one test calls
-``check_all(checker_source, cases)`` under ``CHECKER_LIMITS``, in a container hardened like a
-candidate's. A case holds the candidate's output, the expected value, the options and the input
-args; never the candidate's code. The result comes back in the harness's nonce-framed protocol, so
-nothing the checker prints can pass for it, and is re-checked here: a checker that is broken, runs
-out of time or memory, floods its output or returns junk raises ``CheckerError`` (an internal
-error, retried, never ``accepted``), exactly as a broken built-in checker does.
+All custom-checked tests of one submission go to the sandbox as one *checker run* (more only when
+answers of megabytes would make its request too large): a separate job whose source is
+``custom_entry.py`` (sent as text) and whose one test calls ``check_all(checker_source, cases)``
+under ``CHECKER_LIMITS``, in a container hardened like a candidate's. A case holds the candidate's
+output, the expected value, the options and the input args; never the candidate's code. The result
+comes back in the harness's nonce-framed protocol, so nothing the checker prints can pass for it,
+and is re-checked here: a checker that is broken, runs out of time or memory, floods its output or
+returns junk raises ``CheckerError`` (an internal error, retried, never ``accepted``), exactly as a
+broken built-in checker does.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +42,8 @@ CHECKER_LIMITS = Limits(
     load_seconds=5.0,
 )
 MAX_SOURCE_BYTES = 256 << 10
+# Cases per checker run, as JSON: well under the harness's request cap (64 MB) and the run's memory.
+MAX_BATCH_BYTES = 8 << 20
 _FAILURES = {
     TestStatus.TIMEOUT: "ran past its time limit",
     TestStatus.MEMORY: "went over its memory limit",
@@ -116,10 +120,31 @@ def _well_formed(item: Any) -> bool:
     )
 
 
+def batches(cases: Sequence[CustomCase], max_bytes: int = MAX_BATCH_BYTES) -> list[list[CustomCase]]:
+    """``cases`` in order, cut where their JSON would pass ``max_bytes``: one batch unless answers are huge."""
+    cut: list[list[CustomCase]] = []
+    size = 0
+    for case in cases:
+        try:
+            case_bytes = len(json.dumps(_wire(case), allow_nan=False))
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise CheckerError(f"a custom-checked test cannot be sent to the checker: {exc}") from exc
+        if not cut or size + case_bytes > max_bytes:
+            cut.append([])
+            size = 0
+        cut[-1].append(case)
+        size += case_bytes
+    return cut
+
+
 def run_custom_checks(
     source: str, cases: Sequence[CustomCase], *, run: Callable[[Job], RunResult]
 ) -> list[CheckResult]:
-    """Check ``cases`` with the custom checker ``source`` in one checker run through ``run`` (a sandbox call)."""
-    if not cases:
-        return []
-    return checker_results(run(checker_job(source, cases)), len(cases))
+    """Check ``cases`` with the custom checker ``source`` through ``run`` (a sandbox call).
+
+    One checker run for all of them; only answers of several megabytes make more than one.
+    """
+    results: list[CheckResult] = []
+    for batch in batches(cases):
+        results += checker_results(run(checker_job(source, batch)), len(batch))
+    return results

@@ -1,5 +1,6 @@
 """The checkers: verdicts, tolerances, and never raising because of what a candidate returned."""
 
+import json
 import math
 
 import numpy as np
@@ -10,11 +11,15 @@ from grading.checkers import (
     CheckerError,
     CheckInput,
     CheckResult,
+    CustomCase,
+    custom_entry,
     get_checker,
     run_checker,
+    run_custom_checks,
     run_test_checker,
 )
-from grading.checkers.custom import results_from_value
+from grading.checkers.custom import MAX_BATCH_BYTES, results_from_value
+from sandbox.types import CompileStatus, RunResult, TestOutcome, TestStatus
 from tests.checkers import check_custom
 
 MALFORMED_ANSWERS = [
@@ -405,3 +410,31 @@ def test_custom_checker_may_import_what_the_image_holds():
     source = "import numpy as np\nfrom fractions import Fraction\n\ndef check(actual, expected, **o):\n"
     source += "    return bool(np.isclose(actual.value, float(Fraction(1, 3)))), ''\n"
     assert check_custom(1 / 3, None, source=source).passed
+
+
+def in_process_run(jobs: list):
+    """A stand-in for the sandbox: the checker run's program on the job's JSON, in this process."""
+
+    def run(job):
+        jobs.append(job)
+        (test,) = job.tests
+        value = custom_entry.check_all(*json.loads(json.dumps(test.args, allow_nan=False)))
+        outcome = TestOutcome(test.id, TestStatus.OK, value=value)
+        return RunResult(CompileStatus.OK, None, [outcome], "image", "sha256:x", "runc", job.limits)
+
+    return run
+
+
+def test_one_checker_run_for_a_submission_more_only_for_answers_of_megabytes():
+    source = "def check(actual, expected, **options):\n    return len(actual.value) == expected, ''\n"
+    small = [CustomCase(CheckInput.returned("x" * n), n, {}) for n in range(40)]
+    jobs: list = []
+    assert all(result.passed for result in run_custom_checks(source, small, run=in_process_run(jobs)))
+    assert len(jobs) == 1
+
+    huge = [CustomCase(CheckInput.returned("x" * (3 << 20)), (3 << 20) + (n == 4), {}) for n in range(6)]
+    jobs.clear()
+    results = run_custom_checks(source, [small[0], *huge, small[1]], run=in_process_run(jobs))
+    assert [result.passed for result in results] == [True, True, True, True, True, False, True, True]
+    assert len(jobs) == 3  # 3 MB answers, two to a run
+    assert all(len(json.dumps(job.tests[0].args)) < MAX_BATCH_BYTES + (64 << 10) for job in jobs)
