@@ -22,6 +22,25 @@ class Ending:
     oom_killed: bool = False  # the container hit its memory limit and lost a harness process
 
 
+_FLOAT_TAGS = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")}
+
+
+def decoded_value(value: Any) -> Any:
+    """A returned value as the harness encoded it (:func:`protocol.to_jsonable`), with its float tags undone.
+
+    Only the tags the harness writes are undone; a dict of the candidate's own that merely looks like
+    one (``{"__float__": "abc"}``) stays the dict it was, so no returned value can make decoding fail.
+    """
+    if isinstance(value, list):
+        return [decoded_value(item) for item in value]
+    if isinstance(value, dict):
+        tag = value.get(protocol.FLOAT_TAG) if len(value) == 1 else None
+        if isinstance(tag, str) and tag in _FLOAT_TAGS:
+            return _FLOAT_TAGS[tag]
+        return {key: decoded_value(item) for key, item in value.items()}
+    return value
+
+
 def outcome_from_frame(test_id: str, frame: dict[str, Any]) -> TestOutcome:
     """One ``test`` frame to a ``TestOutcome`` (types re-checked; the frame came from a container)."""
     fields: dict[str, Any] = {}
@@ -34,7 +53,7 @@ def outcome_from_frame(test_id: str, frame: dict[str, Any]) -> TestOutcome:
     if isinstance(frame.get("exit_signal"), int):
         fields["exit_signal"] = frame["exit_signal"]
     status = TestStatus(frame["status"]) if frame.get("status") in set(TestStatus) else TestStatus.CRASHED
-    value = protocol.from_jsonable(frame.get("value")) if status == TestStatus.OK else None
+    value = decoded_value(frame.get("value")) if status == TestStatus.OK else None
     return TestOutcome(test_id=test_id, status=status, value=value, **fields)
 
 

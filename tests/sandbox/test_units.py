@@ -32,7 +32,7 @@ from sandbox import (
 )
 from sandbox.container import container_spec, owner_id, owner_is_alive
 from sandbox.harness import protocol
-from sandbox.results import Ending, build_result
+from sandbox.results import Ending, build_result, decoded_value, outcome_from_frame
 from sandbox.stream import Demuxer, FrameReader
 
 JOB = Job(source="def f(x):\n    return x\n", entry_point="f", tests=[TestInput("1", [1])])
@@ -122,8 +122,20 @@ def test_lossless_json_of_answers() -> None:
     value = (np.float64(0.1), np.int64(3), np.array([[1, 2]], dtype=np.int32), [math.inf, -math.inf], np.bool_(True))
     encoded = protocol.to_jsonable(value)
     assert encoded[0] == 0.1 and type(encoded[1]) is int and encoded[2] == [[1, 2]] and encoded[4] is True
-    decoded = protocol.from_jsonable(encoded)
-    assert decoded[3] == [math.inf, -math.inf] and math.isnan(protocol.from_jsonable(protocol.to_jsonable(math.nan)))
+    decoded = decoded_value(encoded)
+    assert decoded[3] == [math.inf, -math.inf] and math.isnan(decoded_value(protocol.to_jsonable(math.nan)))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"__float__": "abc"}, {"__float__": 1}, {"__float__": None}, [{"__float__": "1e999x"}], {"__float__": ["nan"]}],
+)
+def test_a_returned_dict_that_looks_like_a_float_tag_stays_a_dict(value: Any) -> None:
+    # A candidate's function returned it: decoding must not fail (it used to raise ValueError and crash grading).
+    encoded = protocol.to_jsonable(value)
+    assert decoded_value(encoded) == value
+    outcome = outcome_from_frame("t1", {"status": "ok", "value": encoded})
+    assert outcome.status == TestStatus.OK and outcome.value == value
 
 
 @pytest.mark.parametrize("value", [object(), {1: 2}, 1j, np.array([1j])])
