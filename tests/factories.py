@@ -1,12 +1,17 @@
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from assessments.models import (
     Candidate,
     FocusQuestion,
+    Invitation,
     Loop,
     Question,
     QuestionRevision,
+    QuestionSet,
     Stage,
     StageInterviewer,
     StageKind,
@@ -140,3 +145,34 @@ class ScorecardFactory(factory.django.DjangoModelFactory):
     organisation = factory.SelfAttribute("stage.loop.organisation")
     candidate = factory.SubFactory(CandidateFactory, organisation=factory.SelfAttribute("..organisation"))
     interviewer = factory.SubFactory(UserFactory)
+
+
+class QuestionSetFactory(factory.django.DjangoModelFactory):
+    """An empty question set (enough for an invitation that puts a candidate in a loop)."""
+
+    class Meta:
+        model = QuestionSet
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Set {n}")
+    slug = factory.Sequence(lambda n: f"set-{n}")
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation; pass ``stage=`` to put the candidate in that stage's loop."""
+
+    class Meta:
+        model = Invitation
+
+    candidate = factory.SubFactory(CandidateFactory)
+    organisation = factory.SelfAttribute("candidate.organisation")
+    question_set = factory.SubFactory(QuestionSetFactory, organisation=factory.SelfAttribute("..organisation"))
+    opens_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    duration_minutes = 60
+
+
+def in_loop(candidate: Candidate, stage: Stage) -> Candidate:
+    """Put the candidate in the stage's loop (an invitation to the stage); returns the candidate."""
+    InvitationFactory(candidate=candidate, stage=stage)
+    return candidate

@@ -1,8 +1,10 @@
-"""Attempts and their results: /api/v1/attempts/ (organisation-scoped, read-only).
+"""Attempts and their results: /api/v1/attempts/ (organisation-scoped, read-only; admins, hiring managers, API keys).
 
 What an ATS polls after sending an invitation: the attempt's status and timestamps, then, once it
 is graded (``complete``), the result: per-question scores, verdicts, rubric aggregates and the
-report's URL. Webhooks (``attempt.graded``) say when to look.
+report's URL. Webhooks (``attempt.graded``) say when to look. Interviewers get 403 ``role_forbidden``:
+an attempt is a candidate's work and timing, not what an interview needs, and its result's rubric
+aggregates would unblind scorecards.
 """
 
 from django.http.response import HttpResponseBase
@@ -16,7 +18,7 @@ from api.conditional import conditional_response, conditional_schema
 from api.pagination import ListQuerySerializer, filtered, paginate
 from assessments.models import AttemptStatus
 from assessments.selectors.attempts import attempt_get, attempt_list
-from organisations.permissions import IsOrganisationManager, IsOrganisationMember
+from organisations.permissions import IsOrganisationManager
 from rubrics.selectors.attempt_results import attempt_result
 
 
@@ -131,7 +133,7 @@ RESULT_EXAMPLE = OpenApiExample(
 
 
 class AttemptListApi(OrganisationApi):
-    permission_classes = [IsOrganisationMember]
+    permission_classes = [IsOrganisationManager]
 
     class AttemptFilterSerializer(ListQuerySerializer):
         status = serializers.ChoiceField(choices=AttemptStatus.choices, required=False, help_text="Only this status.")
@@ -149,7 +151,7 @@ class AttemptListApi(OrganisationApi):
 class AttemptDetailApi(OrganisationApi):
     """Conditional: ETag and Last-Modified (the attempt's ``updated_at``), 304 while unchanged."""
 
-    permission_classes = [IsOrganisationMember]
+    permission_classes = [IsOrganisationManager]
 
     @extend_schema(
         **conditional_schema(AttemptOutputSerializer, last_modified=True),

@@ -1,4 +1,8 @@
-"""Invitations: /api/v1/invitations/ (organisation-scoped; managers write)."""
+"""Invitations: /api/v1/invitations/ (organisation-scoped; admins, hiring managers and API keys only).
+
+An invitation carries the candidate's link, their only credential: an interviewer gets 403 ``role_forbidden``
+on every route here, reads included.
+"""
 
 from datetime import datetime
 
@@ -31,7 +35,7 @@ from assessments.services.invitations import (
     invitation_link_state,
     invitation_revoke,
 )
-from organisations.permissions import IsOrganisationManager, IsOrganisationManagerOrReadOnly, IsOrganisationMember
+from organisations.permissions import IsOrganisationManager
 
 
 class InvitationOutputSerializer(serializers.Serializer):
@@ -102,7 +106,7 @@ LINK_STATES = [LinkState.OPEN, LinkState.STARTED, LinkState.NOT_OPEN, LinkState.
 
 
 class InvitationListApi(OrganisationApi):
-    permission_classes = [IsOrganisationManagerOrReadOnly]
+    permission_classes = [IsOrganisationManager]
 
     class InvitationFilterSerializer(ListQuerySerializer):
         state = serializers.ChoiceField(choices=LINK_STATES, required=False, help_text="Only links in this state.")
@@ -141,7 +145,7 @@ class InvitationListApi(OrganisationApi):
 class InvitationDetailApi(OrganisationApi):
     """Conditional: ETag and Last-Modified (``selectors.invitation_last_changed``), 304 while unchanged."""
 
-    permission_classes = [IsOrganisationMember]
+    permission_classes = [IsOrganisationManager]
 
     @extend_schema(**conditional_schema(InvitationOutputSerializer, last_modified=True))
     def get(self, request: Request, pk: int) -> HttpResponseBase:

@@ -11,7 +11,7 @@ from api.base import OrganisationApi, validated
 from api.idempotency import idempotent
 from api.pagination import ListQuerySerializer, filtered, paginate
 from api.schema import error_response
-from assessments.selectors.candidates import candidate_get
+from assessments.selectors.candidates import candidate_get_visible
 from assessments.selectors.loops import stage_get
 from organisations.permissions import IsOrganisationMember
 from organisations.selectors import MANAGER_ROLES
@@ -124,7 +124,7 @@ class ScorecardListApi(ScorecardApi):
         candidate_id, stage_id = filters.get("candidate_id"), filters.get("stage_id")
         scorecards = scorecard_list_visible(
             membership=self.membership,
-            candidate=candidate_get(organisation=self.organisation, pk=candidate_id) if candidate_id else None,
+            candidate=candidate_get_visible(membership=self.membership, pk=candidate_id) if candidate_id else None,
             stage=stage_get(organisation=self.organisation, pk=stage_id) if stage_id else None,
         )
         scorecards = filtered(scorecards, filters, {"status": "status"})
@@ -132,12 +132,19 @@ class ScorecardListApi(ScorecardApi):
         return paginate(request, scorecards, ScorecardOutputSerializer, query=filters, context=context)
 
     @idempotent
-    @extend_schema(request=ScorecardStartInputSerializer, responses={201: ScorecardOutputSerializer})
+    @extend_schema(
+        request=ScorecardStartInputSerializer,
+        responses={201: ScorecardOutputSerializer, 404: error_response(404)},  # a candidate the caller may not see
+        description="Start (or resume) the caller's scorecard for a candidate in a stage they interview on. "
+        "403 `not_assigned` when the caller is not an interviewer on the stage; 403 `not_in_loop` when the "
+        "candidate is not in the stage's loop; 404 for a candidate the caller may not see (an interviewer sees "
+        "only the candidates of the loops where they are assigned to a stage).",
+    )
     def post(self, request: Request) -> Response:
         data = validated(self.ScorecardStartInputSerializer, request.data)
         scorecard = scorecard_start(
             interviewer=self.membership.user,
-            candidate=candidate_get(organisation=self.organisation, pk=data["candidate_id"]),
+            candidate=candidate_get_visible(membership=self.membership, pk=data["candidate_id"]),
             stage=stage_get(organisation=self.organisation, pk=data["stage_id"]),
         )
         return self.respond(scorecard, status.HTTP_201_CREATED)

@@ -1,7 +1,8 @@
 """The hiring pipeline: which candidates are in which loop, and how far each has got.
 
-A candidate is in a loop when they hold an invitation to one of its stages (or, without a stage, to a
-question set one of its stages uses), a scorecard in one of its stages, or a decision on it. Their
+A candidate is in a loop when they hold an invitation that puts them in it
+(``assessments.selectors.candidates.loop_invitations``, the one definition), a scorecard in one of its
+stages, or a decision on it. Their
 status is the furthest step reached, in this order: invited, in progress, submitted, graded, scored
 (at least one submitted scorecard in the loop), decided (a decision on the loop; the latest one's
 outcome is shown). A withdrawn invitation nobody started does not put a candidate in the loop.
@@ -9,13 +10,13 @@ outcome is shown). A withdrawn invitation nobody started does not put a candidat
 Every read is a fixed number of queries whatever the number of loops or candidates.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
 
-from assessments.models import AttemptStatus, Candidate, Decision, DecisionOutcome, Invitation, Loop, Stage
+from assessments.models import AttemptStatus, Candidate, Decision, DecisionOutcome, Loop
+from assessments.selectors.candidates import invitation_loop_ids, loop_invitations, loop_question_sets
 from organisations.models import Organisation
 from rubrics.models import Scorecard, ScorecardStatus
 
@@ -109,21 +110,12 @@ def _statuses(*, organisation: Organisation, loop_ids: list[int]) -> dict[int, d
         if current is None or _RANK[status] > _RANK[current[0]]:
             result[loop_id][candidate_id] = (status, outcome)
 
-    loops_by_set: defaultdict[int, set[int]] = defaultdict(set)
-    for set_id, loop_id in Stage.objects.filter(loop_id__in=loop_ids, question_set__isnull=False).values_list(
-        "question_set_id", "loop_id"
-    ):
-        loops_by_set[set_id].add(loop_id)
-
-    invitations = (
-        Invitation.objects.filter(organisation=organisation)
-        .filter(Q(stage__loop_id__in=loop_ids) | Q(stage__isnull=True, question_set_id__in=list(loops_by_set)))
-        .filter(Q(revoked_at__isnull=True) | Q(attempt__isnull=False))
-        .values_list("candidate_id", "stage__loop_id", "question_set_id", "attempt__status")
-    )
-    for candidate_id, stage_loop_id, set_id, attempt_status in invitations:
+    set_loops = loop_question_sets(loop_ids=loop_ids)
+    invitations = loop_invitations(organisation_id=organisation.pk, loop_ids=loop_ids, set_loops=set_loops)
+    rows = invitations.values_list("candidate_id", "stage__loop_id", "question_set_id", "attempt__status")
+    for candidate_id, stage_loop_id, set_id, attempt_status in rows:
         status = _ATTEMPT_STATUS.get(attempt_status, PipelineStatus.INVITED)
-        for loop_id in [stage_loop_id] if stage_loop_id is not None else loops_by_set[set_id]:
+        for loop_id in invitation_loop_ids(stage_loop_id=stage_loop_id, question_set_id=set_id, set_loops=set_loops):
             advance(loop_id, candidate_id, status)
 
     scorecards = (

@@ -1,15 +1,13 @@
 """An interviewer's queue: the candidates of every interview stage they are assigned to, with their scorecard's status.
 
-A candidate is in a loop when invited to one of its stages (or, without a stage, to a question set one
-of its stages uses); a withdrawn invitation nobody started does not count. A scorecard already started
-keeps its row even if the invitation went away.
+Who is in a loop is ``assessments.selectors.candidates.loop_candidate_ids`` (the one definition). A
+scorecard the interviewer already started keeps its row even if the invitation went away.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
-from assessments.models import Candidate, Invitation, Stage, StageInterviewer, StageKind
+from assessments.models import Candidate, Stage, StageInterviewer, StageKind
+from assessments.selectors.candidates import loop_candidate_ids
 from organisations.models import Membership
 from rubrics.models import Scorecard, ScorecardStatus
 
@@ -32,37 +30,26 @@ def interview_queue(*, membership: Membership) -> list[Interview]:
             stage__loop__is_archived=False,
         ).select_related("stage__loop")
     ]
-    own = Scorecard.objects.filter(interviewer_id=membership.user_id, stage__in=stages).select_related("candidate")
+    own = Scorecard.objects.filter(interviewer_id=membership.user_id, stage__in=stages)
     status_of = {(card.stage_id, card.candidate_id): card.status for card in own}
-    per_loop = _loop_candidates(membership, {stage.loop_id for stage in stages})
-    for card in own:
-        if all(c.pk != card.candidate_id for c in per_loop[card.stage.loop_id]):
-            per_loop[card.stage.loop_id].append(card.candidate)
-    interviews = [
-        Interview(stage=stage, candidate=candidate, status=status_of.get((stage.pk, candidate.pk), ""))
-        for stage in stages
-        for candidate in per_loop.get(stage.loop_id, [])
-    ]
-    interviews.sort(key=lambda row: (row.status == ScorecardStatus.SUBMITTED, row.candidate.name, row.stage.position))
-    return interviews
-
-
-def _loop_candidates(membership: Membership, loop_ids: set[int]) -> dict[int, list[Candidate]]:
-    """Candidates invited to each loop (a withdrawn invitation nobody started does not count)."""
-    set_loops: dict[int, set[int]] = {}
-    for set_id, loop_id in Stage.objects.filter(loop_id__in=loop_ids, question_set__isnull=False).values_list(
-        "question_set_id", "loop_id"
-    ):
-        set_loops.setdefault(set_id, set()).add(loop_id)
-    invitations = (
-        Invitation.objects.filter(organisation_id=membership.organisation_id)
-        .filter(Q(stage__loop_id__in=loop_ids) | Q(stage__isnull=True, question_set_id__in=list(set_loops)))
-        .filter(Q(revoked_at__isnull=True) | Q(attempt__isnull=False))
-        .select_related("candidate", "stage")
+    per_loop = loop_candidate_ids(
+        organisation_id=membership.organisation_id, loop_ids={stage.loop_id for stage in stages}
     )
-    found: dict[int, dict[int, Candidate]] = {loop_id: {} for loop_id in loop_ids}
-    for invitation in invitations:
-        loops = {invitation.stage.loop_id} if invitation.stage else set_loops.get(invitation.question_set_id, set())
-        for loop_id in loops:
-            found[loop_id][invitation.candidate_id] = invitation.candidate
-    return {loop_id: list(candidates.values()) for loop_id, candidates in found.items()}
+    loop_of = {stage.pk: stage.loop_id for stage in stages}
+    for stage_id, candidate_id in status_of:
+        per_loop[loop_of[stage_id]].add(candidate_id)
+    candidates = Candidate.objects.in_bulk({pk for ids in per_loop.values() for pk in ids})
+    interviews = [
+        Interview(stage=stage, candidate=candidates[pk], status=status_of.get((stage.pk, pk), ""))
+        for stage in stages
+        for pk in per_loop.get(stage.loop_id, set())
+    ]
+    interviews.sort(
+        key=lambda row: (
+            row.status == ScorecardStatus.SUBMITTED,
+            row.candidate.name,
+            row.stage.position,
+            row.candidate.pk,
+        )
+    )
+    return interviews

@@ -1,15 +1,16 @@
 """Who may read which scorecard, and what the scorecard page reads. Blind feedback is enforced here, not only in the UI.
 
 An interviewer forms their judgement without seeing anyone else's: they see other interviewers'
-scorecards for a candidate only after submitting their own for that candidate, and not while they
-have another scorecard for that candidate still in draft (say, a later stage they also run).
+scorecards for a candidate in a loop only after submitting their own for that candidate in a stage of
+that loop, and not while they have another scorecard for that candidate in that loop still in draft
+(say, a later stage they also run). Submitting in one loop opens nothing of another loop.
 """
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from assessments.models import Candidate, Question, QuestionRevision, Stage
+from assessments.models import Candidate, Loop, Question, QuestionRevision, Stage
 from common.lookups import one_or_not_found
 from common.markdown import render_markdown
 from organisations.models import Membership
@@ -22,15 +23,14 @@ def scorecard_list_visible(
     *, membership: Membership, candidate: Candidate | None = None, stage: Stage | None = None
 ) -> QuerySet[Scorecard]:
     scorecards = Scorecard.objects.filter(organisation_id=membership.organisation_id)
-    mine = scorecards.filter(interviewer_id=membership.user_id)
     own = Q(interviewer_id=membership.user_id)
     others_submitted = Q(status=ScorecardStatus.SUBMITTED) & ~own
     if membership.role in MANAGER_ROLES:
         visible = own | others_submitted
     else:
-        submitted_own_for_candidate = Q(candidate__in=mine.filter(status=ScorecardStatus.SUBMITTED).values("candidate"))
-        no_own_draft_for_candidate = ~Q(candidate__in=mine.filter(status=ScorecardStatus.DRAFT).values("candidate"))
-        visible = own | (others_submitted & submitted_own_for_candidate & no_own_draft_for_candidate)
+        submitted_own_here = _own_in_same_loop(membership, ScorecardStatus.SUBMITTED)
+        no_own_draft_here = ~_own_in_same_loop(membership, ScorecardStatus.DRAFT)
+        visible = own | (others_submitted & submitted_own_here & no_own_draft_here)
     scorecards = scorecards.filter(visible)
     if candidate is not None:
         scorecards = scorecards.filter(candidate=candidate)
@@ -40,6 +40,18 @@ def scorecard_list_visible(
         scorecards.select_related("interviewer")
         .prefetch_related("ratings", "amendments__author")
         .order_by("candidate_id", "stage_id", "pk")
+    )
+
+
+def _own_in_same_loop(membership: Membership, status: str) -> Exists:
+    """The member has a scorecard in ``status`` for the row's candidate in a stage of the row's loop."""
+    return Exists(
+        Scorecard.objects.filter(
+            interviewer_id=membership.user_id,
+            candidate_id=OuterRef("candidate_id"),
+            stage__loop_id=OuterRef("stage__loop_id"),
+            status=status,
+        )
     )
 
 
@@ -53,11 +65,12 @@ def scorecard_own_get(*, stage: Stage, candidate: Candidate, interviewer_id: int
     return Scorecard.objects.filter(stage=stage, candidate=candidate, interviewer_id=interviewer_id).first()
 
 
-def scorecard_list_others_submitted(*, membership: Membership, candidate: Candidate) -> list[Scorecard]:
-    """Other interviewers' submitted scorecards for the candidate that the member may see (blind feedback)."""
+def scorecard_list_others_submitted(*, membership: Membership, candidate: Candidate, loop: Loop) -> list[Scorecard]:
+    """Others' submitted scorecards for the candidate in the loop that the member may see (blind feedback)."""
+    visible = scorecard_list_visible(membership=membership, candidate=candidate).filter(stage__loop=loop)
     return [
         card
-        for card in scorecard_list_visible(membership=membership, candidate=candidate).select_related("stage")
+        for card in visible.select_related("stage")
         if card.interviewer_id != membership.user_id and card.status == ScorecardStatus.SUBMITTED
     ]
 

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from assessments.models import Candidate, FocusQuestion, QuestionRevision, Stage, StageInterviewer, StageKind
+from assessments.selectors.candidates import candidate_in_loop
 from common.events import event_record, iso
 from common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from organisations.selectors import membership_is_active_member
@@ -26,7 +27,11 @@ RatingKey = tuple[int, int]  # (question_id, criterion_id)
 
 @transaction.atomic
 def scorecard_start(*, interviewer: AbstractBaseUser, candidate: Candidate, stage: Stage) -> Scorecard:
-    """The interviewer's scorecard for this candidate in this stage: the existing one, or a new draft."""
+    """The interviewer's scorecard for this candidate in this stage: the existing one, or a new draft.
+
+    Only for a candidate in the stage's loop (``candidate_in_loop``): a scorecard elsewhere would be junk
+    in the loop's report and calibration, and submitting it would open the others' scorecards.
+    """
     organisation_id = stage.loop.organisation_id
     if candidate.organisation_id != organisation_id:
         raise ApplicationError("The candidate and the stage belong to different organisations.", code="wrong_org")
@@ -36,6 +41,8 @@ def scorecard_start(*, interviewer: AbstractBaseUser, candidate: Candidate, stag
         raise PermissionDeniedError("You are not a member of this organisation.", code="not_a_member")
     if not StageInterviewer.objects.filter(stage=stage, user_id=interviewer.pk).exists():
         raise PermissionDeniedError("You are not an interviewer on this stage.", code="not_assigned")
+    if not candidate_in_loop(candidate=candidate, loop_id=stage.loop_id):
+        raise PermissionDeniedError("This candidate is not in this stage's loop.", code="not_in_loop")
     lookup = {"candidate": candidate, "stage": stage, "interviewer_id": interviewer.pk}
     existing = Scorecard.objects.filter(**lookup).first()
     if existing is not None:

@@ -10,12 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from assessments.selectors.candidates import candidate_get
+from assessments.models import Candidate, Stage
+from assessments.selectors.candidates import candidate_get, candidate_in_loop
 from assessments.selectors.loops import interview_stage_get, stage_has_interviewer
 from common.exceptions import ApplicationError, NotFoundError
 from organisations.models import Membership
 from organisations.pages import organisation_page
-from rubrics.models import Recommendation, ScorecardStatus
+from rubrics.models import Recommendation, Scorecard, ScorecardStatus
 from rubrics.selectors.scorecards import (
     scorecard_amendment_list,
     scorecard_list_others_submitted,
@@ -50,16 +51,28 @@ def _amended_ratings(data: Any, sections: list[dict[str, Any]]) -> list[RatingIn
     return changed
 
 
-@organisation_page()
-def scorecard_page(request: HttpRequest, membership: Membership, stage_id: int, candidate_id: int) -> HttpResponse:
+def _interview(membership: Membership, stage_id: int, candidate_id: int) -> tuple[Stage, Candidate, Scorecard | None]:
+    """The stage (403 unless the member interviews on it), the candidate (404 unless in the stage's loop, or
+    the member already started a scorecard for them there) and the member's scorecard."""
     try:  # another organisation's and a missing one look the same
         stage = interview_stage_get(organisation=membership.organisation, pk=stage_id)
-        candidate = candidate_get(organisation=membership.organisation, pk=candidate_id)
     except NotFoundError as exc:
         raise Http404("No such interview.") from exc
     if not stage_has_interviewer(stage=stage, user_id=membership.user_id):
         raise PermissionDenied("You are not an interviewer on this stage.")
+    try:
+        candidate = candidate_get(organisation=membership.organisation, pk=candidate_id)
+    except NotFoundError as exc:
+        raise Http404("No such interview.") from exc
     scorecard = scorecard_own_get(stage=stage, candidate=candidate, interviewer_id=membership.user_id)
+    if scorecard is None and not candidate_in_loop(candidate=candidate, loop_id=stage.loop_id):
+        raise Http404("No such interview.")  # not a candidate of this loop: the same answer as a missing one
+    return stage, candidate, scorecard
+
+
+@organisation_page()
+def scorecard_page(request: HttpRequest, membership: Membership, stage_id: int, candidate_id: int) -> HttpResponse:
+    stage, candidate, scorecard = _interview(membership, stage_id, candidate_id)
     submitted = scorecard is not None and scorecard.status == ScorecardStatus.SUBMITTED
     sections = scorecard_sections(stage=stage, interviewer_id=membership.user_id, scorecard=scorecard)
     amend_form = None
@@ -81,7 +94,11 @@ def scorecard_page(request: HttpRequest, membership: Membership, stage_id: int, 
                 return redirect(request.get_full_path())
     elif request.method == "POST":
         return HttpResponse("Only a submitted scorecard is amended here.", status=405)
-    others = scorecard_list_others_submitted(membership=membership, candidate=candidate) if submitted else []
+    others = (
+        scorecard_list_others_submitted(membership=membership, candidate=candidate, loop=stage.loop)
+        if submitted
+        else []
+    )
     context = {
         "organisation": membership.organisation,
         "stage": stage,

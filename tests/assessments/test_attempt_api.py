@@ -135,7 +135,8 @@ def test_interviewers_cannot_read_results_which_would_unblind_scorecards(intervi
     response = interviewer_client.get(f"/api/v1/attempts/{attempt.pk}/result/")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "role_forbidden"
-    assert interviewer_client.get(f"/api/v1/attempts/{attempt.pk}/").status_code == 200
+    # Nor the attempt itself: a candidate's work and timing is not what an interview needs (docs/security.md).
+    assert interviewer_client.get(f"/api/v1/attempts/{attempt.pk}/").status_code == 403
 
 
 def test_interviewers_cannot_probe_results_with_head_either(interviewer_client, manager_client, attempt):

@@ -21,6 +21,7 @@ from tests.factories import (
     RubricFactory,
     StageFactory,
     StageInterviewerFactory,
+    in_loop,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def panel(organisation):
     rubric_1, rubric_2 = _rubric(organisation, criteria=2), _rubric(organisation)
     q1 = FocusQuestionFactory(stage=stage, rubric=rubric_1, interviewer=a.user).question
     q2 = FocusQuestionFactory(stage=stage, rubric=rubric_2, interviewer=b.user).question
-    candidate = CandidateFactory(organisation=organisation)
+    candidate = in_loop(CandidateFactory(organisation=organisation), stage)
     return SimpleNamespace(
         org=organisation, stage=stage, a=a, b=b, q1=q1, q2=q2, r1=rubric_1, r2=rubric_2, cand=candidate
     )
@@ -304,7 +305,7 @@ def test_interviewer_never_sees_another_interviewers_draft(panel):
 
 def test_submitting_for_another_candidate_reveals_nothing_about_this_one(panel):
     theirs = _submitted(panel, panel.b, panel.q2)
-    _submitted(panel, panel.a, panel.q1, candidate=CandidateFactory(organisation=panel.org))
+    _submitted(panel, panel.a, panel.q1, candidate=in_loop(CandidateFactory(organisation=panel.org), panel.stage))
     assert theirs.pk not in _visible(panel.a)
 
 
@@ -390,7 +391,7 @@ def test_amendment_list_is_for_the_owner_and_managers(panel):
 def test_api_list_filters_by_candidate_and_stage(panel):
     manager = _member(panel.org, Role.ADMIN)
     card = _submitted(panel, panel.b, panel.q2)
-    _submitted(panel, panel.a, panel.q1, candidate=CandidateFactory(organisation=panel.org))
+    _submitted(panel, panel.a, panel.q1, candidate=in_loop(CandidateFactory(organisation=panel.org), panel.stage))
     client = _client(manager)
     assert len(client.get("/api/v1/scorecards/").json()["results"]) == 2
     by_candidate = client.get(f"/api/v1/scorecards/?candidate_id={panel.cand.pk}&stage_id={panel.stage.pk}").json()
@@ -477,6 +478,7 @@ def test_demo_loop_blind_feedback_across_stages():
     ira, hana = members["ira"], members["hana"]
     stages = {s.position: s for s in Stage.objects.filter(loop__organisation=ira.organisation)}
     candidate = Candidate.objects.create(organisation=ira.organisation, name="Dana", email="dana@example.test")
+    in_loop(candidate, stages[2])
     demo = SimpleNamespace(cand=candidate, stage=stages[2])
     foundations = [f.question for f in stages[2].focus_questions.all()]
     behavioural = [f.question for f in stages[4].focus_questions.all()]
@@ -509,7 +511,9 @@ def test_submitting_a_scorecard_records_a_webhook_event():
     webhook_endpoint_create(
         organisation=ira.organisation, url="http://127.0.0.1:9/hook", events=["scorecard.submitted"]
     )
-    candidate = Candidate.objects.create(organisation=ira.organisation, name="Eli", email="eli@example.test")
+    candidate = in_loop(
+        Candidate.objects.create(organisation=ira.organisation, name="Eli", email="eli@example.test"), stage
+    )
     card = scorecard_start(interviewer=ira.user, candidate=candidate, stage=stage)
     ratings = [r for focus in stage.focus_questions.all() for r in _ratings(focus.question)]
     card = scorecard_save_draft(scorecard=card, actor=ira.user, version=0, ratings=ratings, recommendation="yes")
