@@ -1,8 +1,8 @@
-"""Role × resource × action: every /api/v1/, /interviews/ and /take/ route, for each role, against docs/security.md.
+"""Role × resource × action: every /api/v1/, /interviews/, /take/ and other route, per role, against docs/security.md.
 
-The table names every route the resolver knows under those prefixes, so a new route cannot ship
-without its row (the /manage/ pages have theirs in ``tests/test_page_access.py``; other
-organisations, in ``tests/test_api_isolation.py``). Each cell is the status (and, for a refusal, the
+The table names every route the resolver knows but those in ``ELSEWHERE`` (the /manage/ pages have
+theirs in ``tests/test_page_access.py``), so a new route cannot ship without its row; other
+organisations are ``tests/test_api_isolation.py``'s. Each cell is the status (and, for a refusal, the
 error code) that role gets for that action; a refused action changes nothing. Where an interviewer
 is let in, the tests below the table check that what they get is filtered: their loops' candidates
 only, by name, no candidate link, no hidden test, nobody's scorecard before their own.
@@ -70,14 +70,14 @@ IDENTITIES = (INTERVIEWER, MANAGER, ADMIN, KEY_READ, KEY_WRITE, ANONYMOUS)
 CANARY = "CANARY-7c41"  # in the hidden test's input and expected value
 SET_MD = "# Screen\n\n## Basics\n\n1. What is a token?\n2. What is a corpus?\n"
 
-Expect = int | tuple[int, str]  # a status, or a refusal's status and error code
+Expect = int | tuple[int, str]  # a status, or with a refusal's error code (a redirect's target)
 ROLE = (403, "role_forbidden")
 SCOPE = (403, "scope_forbidden")
 PERSON = (403, "person_required")
 NOT_OWNER = (403, "not_owner")
 NOT_IN_LOOP = (403, "not_in_loop")
 NO_CREDENTIALS = 401
-LOGIN = (302, "login")  # a page sends whoever has no session to the login page (an API key opens no page)
+LOGIN = (302, "/accounts/login/")  # a page sends whoever has no session to sign in (an API key opens no page)
 
 
 def row(interviewer: Expect, manager: Expect, admin: Expect, key_read: Expect, key_write: Expect, anonymous: Expect):
@@ -139,6 +139,10 @@ BOGUS = ("bogus_token",)
 
 # route → action → what each role gets. "GET other_loop" and the like are the same method on another object.
 ROUTES: dict[str, dict[str, Act]] = {
+    "": {"GET": Act("GET", row((302, "/interviews/"), 200, 200, LOGIN, LOGIN, LOGIN))},  # where each one starts
+    "health/": {"GET": Act("GET", everyone(200))},
+    "api/schema/": {"GET": Act("GET", everyone(200))},  # the API's description is public; its data is not
+    "api/docs/": {"GET": Act("GET", everyone(200))},
     "api/v1/questions/": {
         "GET": Act("GET", reads()),
         "POST": Act("POST", manages(201), body=_question_body),
@@ -177,6 +181,8 @@ ROUTES: dict[str, dict[str, Act]] = {
     "api/v1/invitations/<int:pk>/extend/": {
         "POST": Act("POST", manages(200), ("open_invitation",), body=lambda w: {"expires_at": "2099-01-01T00:00:00Z"}),
     },
+    "api/v1/loops/": {"GET": Act("GET", reads(interviewer=ROLE))},
+    "api/v1/loops/<int:pk>/": {"GET": Act("GET", reads(interviewer=ROLE), ("loop_a",))},
     "api/v1/attempts/": {"GET": Act("GET", reads(interviewer=ROLE))},
     "api/v1/attempts/<int:pk>/": {"GET": Act("GET", reads(interviewer=ROLE), ("attempt",))},
     "api/v1/attempts/<int:pk>/result/": {"GET": Act("GET", reads(interviewer=ROLE), ("attempt",))},
@@ -254,8 +260,17 @@ ROUTES: dict[str, dict[str, Act]] = {
 WATCHED = [Candidate, Invitation, Attempt, Question, QuestionRevision, QuestionSet, Rubric, Scorecard, Rating]
 
 
+# Routes whose matrix lives elsewhere, and why.
+ELSEWHERE = {
+    "manage/": "the hiring managers' and admins' pages: tests/test_page_access.py",
+    "admin/": "the Django admin, for platform operators only: tests/test_admin.py",
+    "accounts/": "Django's sign-in pages, open to everyone: tests/test_login_lockout.py",
+    "greenhouse/": "Greenhouse's own API, with its own key: tests/integrations/",
+}
+
+
 def test_every_route_has_its_row():
-    routes = routes_under("api/v1/") | routes_under("interviews/") | routes_under("take/")
+    routes = {route for route in routes_under("") if not route.startswith(tuple(ELSEWHERE))}
     assert routes == set(ROUTES)
 
 
@@ -322,6 +337,7 @@ def world(organisation):
         "people": people,
         "question_set": question_set,
         "coding_question": coding_question,
+        "loop_a": loop_a,
         "interview_a": interview_a,
         "interview_b": interview_b,
         "ann": ann,
@@ -391,8 +407,8 @@ def test_role_matrix(world, route, action, identity):
     before = _snapshot()
     response = _call(client, route, act, world)
     assert response.status_code == status, getattr(response, "content", b"")[:300]
-    if expected == LOGIN:
-        assert response["Location"].startswith("/accounts/login/")
+    if code is not None and 300 <= status < 400:
+        assert response["Location"].startswith(code)  # where the redirect leads
     elif code is not None:
         assert response.json()["error"]["code"] == code
     if status >= 300:
