@@ -134,6 +134,17 @@ def test_stale_tab_gets_the_conflict_notice_and_never_overwrites(open_page: Any)
     loop = Loop.objects.get(title=LOOP_TITLE)
     behavioural = Stage.objects.get(loop=loop, position=4)
     candidate = Candidate.objects.create(organisation=loop.organisation, name="Alan Turing", email="alan@example.test")
+    assessment = Stage.objects.get(loop=loop, kind=StageKind.ASSESSMENT)
+    now = timezone.now()
+    Invitation.objects.create(  # in the loop: a scorecard is only for the loop's candidates
+        organisation=loop.organisation,
+        candidate=candidate,
+        question_set=assessment.question_set,
+        stage=assessment,
+        opens_at=now,
+        expires_at=now + timedelta(days=7),
+        duration_minutes=90,
+    )
     url = f"/interviews/{behavioural.pk}/{candidate.pk}/"
 
     first = open_page()
