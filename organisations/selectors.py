@@ -2,7 +2,9 @@
 
 Pages (``organisations.pages``) and the API (``organisations.permissions``, ``api.base``) ask here.
 A deactivated membership lets its person do nothing in its organisation: it is never returned as
-the caller's, nor offered as an interviewer.
+the caller's, nor offered as an interviewer. What each role reaches, by resource and action, is the
+table in docs/security.md; which objects a member may see are the selectors that take the membership
+(``assessments.selectors.candidates.candidate_list_visible``, ``rubrics.selectors.scorecards.scorecard_list_visible``).
 """
 
 from datetime import datetime
