@@ -264,7 +264,8 @@ WATCHED = [Candidate, Invitation, Attempt, Question, QuestionRevision, QuestionS
 ELSEWHERE = {
     "manage/": "the hiring managers' and admins' pages: tests/test_page_access.py",
     "admin/": "the Django admin, for platform operators only: tests/test_admin.py",
-    "accounts/": "Django's sign-in pages, open to everyone: tests/test_login_lockout.py",
+    "accounts/": "sign-in and the invite-link join page, open to everyone: tests/test_login_lockout.py, "
+    "tests/organisations/test_colleague_invites.py",
     "greenhouse/": "Greenhouse's own API, with its own key: tests/integrations/",
 }
 
