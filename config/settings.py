@@ -197,6 +197,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "QuestionKindEnum": "assessments.models.QuestionKind",
         "RubricKindEnum": "rubrics.models.RubricKind",
+        "ImportJobStatusEnum": "assessments.models.ImportJobStatus",
+        "StatusEnum": "assessments.models.AttemptStatus",  # the attempt's, named as before import jobs had a status
     },
 }
 
@@ -223,25 +225,32 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("WEBHOOK_SWEEP_SECONDS", 15.0),
     },
     "idempotency-expire": {"task": "integrations.tasks.expire_idempotency_records", "schedule": 3600.0},
+    "import-sweep": {
+        "task": "assessments.tasks.sweep_import_jobs",
+        "schedule": env.float("IMPORT_SWEEP_SECONDS", 60.0),
+    },
 }
 # Queues by kind of work (DESIGN.md, grading point 8), so one kind never waits behind another:
 #   grading   final grading (``submission_enqueue`` sends final submissions here)
 #   samples   a candidate's sample runs (``submission_enqueue`` sends them here)
 #   sweeps    beat's periodic tasks: the deadline finaliser and every sweep
 #   webhooks  outgoing deliveries (webhooks, Greenhouse callbacks)
+#   imports   Markdown imports too large for a request (``import_job_create`` sends them here)
 # At least one worker process consumes ``grading`` alone, so final grading never waits behind a sample
-# run (README, "Workers"): `celery -A config worker -Q grading`, `-Q samples`, `-Q sweeps,webhooks`.
+# run (README, "Workers"): `celery -A config worker -Q grading`, `-Q samples`, `-Q sweeps,webhooks,imports`.
 GRADING_QUEUE = "grading"
 SAMPLES_QUEUE = "samples"
 SWEEPS_QUEUE = "sweeps"
 WEBHOOKS_QUEUE = "webhooks"
-WORKER_QUEUES = (GRADING_QUEUE, SAMPLES_QUEUE, SWEEPS_QUEUE, WEBHOOKS_QUEUE)
+IMPORTS_QUEUE = "imports"
+WORKER_QUEUES = (GRADING_QUEUE, SAMPLES_QUEUE, SWEEPS_QUEUE, WEBHOOKS_QUEUE, IMPORTS_QUEUE)
 # Anything sent without a route is final grading's concern or nobody's: it goes where a worker always listens.
 CELERY_TASK_DEFAULT_QUEUE = GRADING_QUEUE
 CELERY_TASK_ROUTES = {
     "grading.tasks.grade_submission": {"queue": GRADING_QUEUE},
     "integrations.tasks.deliver_webhook": {"queue": WEBHOOKS_QUEUE},
     "integrations.greenhouse.tasks.deliver_greenhouse_callback": {"queue": WEBHOOKS_QUEUE},
+    "assessments.tasks.run_import_job": {"queue": IMPORTS_QUEUE},
     **{entry["task"]: {"queue": SWEEPS_QUEUE} for entry in CELERY_BEAT_SCHEDULE.values()},
 }
 
@@ -249,6 +258,19 @@ CELERY_TASK_ROUTES = {
 SAMPLE_RUNS_PER_ATTEMPT = env.int("SAMPLE_RUNS_PER_ATTEMPT", default=20)
 SAMPLE_RUNS_WINDOW_SECONDS = env.int("SAMPLE_RUNS_WINDOW_SECONDS", default=600)
 SAMPLE_RUN_RETRY_SECONDS = 3  # Retry-After while a run of the question is in flight (runs take a few seconds)
+
+# Markdown imports (docs/api.md, "Importing a question set"): a document of at most IMPORT_INLINE_MAX_CHARS
+# characters and IMPORT_INLINE_MAX_QUESTIONS questions is imported in the request (well within a second);
+# a larger one becomes an import job on the ``imports`` queue, with a status the API and the page show.
+MARKDOWN_IMPORT_MAX_CHARS = 500_000
+IMPORT_INLINE_MAX_CHARS = env.int("IMPORT_INLINE_MAX_CHARS", default=20_000)
+IMPORT_INLINE_MAX_QUESTIONS = env.int("IMPORT_INLINE_MAX_QUESTIONS", default=50)
+IMPORT_TASK_SOFT_TIME_LIMIT = env.int("IMPORT_TASK_SOFT_TIME_LIMIT", default=240)
+IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=300)
+# A job is tried this many times (a worker lost, a database error) before it is failed as the platform's fault.
+IMPORT_MAX_DELIVERIES = env.int("IMPORT_MAX_DELIVERIES", default=3)
+# The sweep re-sends an unfinished job nobody is working on once it was last sent this long ago.
+IMPORT_REQUEUE_AFTER_SECONDS = env.int("IMPORT_REQUEUE_AFTER_SECONDS", default=600)
 
 # Sandbox: where candidate code runs (see sandbox/ and docs).
 SANDBOX_IMAGE = env.str("LOOPWRIGHT_SANDBOX_IMAGE", default="loopwright-sandbox-python:offline")

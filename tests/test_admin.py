@@ -21,6 +21,7 @@ from assessments.models import (
     CodingSpec,
     Decision,
     FocusQuestion,
+    ImportJob,
     IntegrityEvent,
     Invitation,
     Loop,
@@ -51,6 +52,7 @@ VIEW_ONLY = {
     "assessments.Answer",
     "assessments.CodeSubmission",
     "assessments.IntegrityEvent",
+    "assessments.ImportJob",
     "grading.GradingResult",
     "grading.TestResult",
     "rubrics.ScorecardAmendment",
@@ -154,6 +156,9 @@ def graph(admin_user: User) -> Graph:
         outcome="advance",
         reason="Strong screen.",
         decided_by=admin_user,
+    )
+    ImportJob.objects.create(
+        organisation=org, source="# Set\n\n1. Why?\n", question_set=question_set, status="succeeded"
     )
     return Graph(revision=revision, spec=spec, scorecard=scorecard)
 

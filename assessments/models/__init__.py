@@ -14,6 +14,7 @@ from assessments.models.attempts import (
     SubmissionStatus,
 )
 from assessments.models.candidates import Candidate
+from assessments.models.import_jobs import ImportJob, ImportJobStatus
 from assessments.models.question_sets import (
     FocusQuestion,
     HiddenFeedback,
@@ -50,6 +51,8 @@ __all__ = [
     "Difficulty",
     "FocusQuestion",
     "HiddenFeedback",
+    "ImportJob",
+    "ImportJobStatus",
     "IntegrityEvent",
     "IntegrityEventKind",
     "Invitation",

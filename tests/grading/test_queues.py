@@ -1,5 +1,8 @@
 """Queues by kind of work (DESIGN.md, grading point 8): final grading never waits behind sample runs."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 
@@ -66,3 +69,15 @@ def test_every_beat_task_runs_on_the_sweeps_queue_and_deliveries_on_webhooks():
     assert route({}, "grading.tasks.grade_submission")["queue"].name == "grading"
     assert route({}, "integrations.tasks.deliver_webhook")["queue"].name == "webhooks"
     assert route({}, "an.unrouted.task")["queue"].name == "grading"  # where a worker always listens
+
+
+def _consumed_queues(path: str) -> set[str]:
+    text = (Path(settings.BASE_DIR) / path).read_text()
+    return {queue for found in re.findall(r"worker -Q ([\w,]+)", text) for queue in found.split(",")}
+
+
+@pytest.mark.parametrize("path", ["scripts/run", "docker-compose.yml"])
+def test_every_queue_has_a_worker_where_the_workers_are_started(path):
+    assert _consumed_queues(path) == set(settings.WORKER_QUEUES)
+    assert set(settings.WORKER_QUEUES) >= {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert app.amqp.router.route({}, "assessments.tasks.run_import_job")["queue"].name == "imports"
