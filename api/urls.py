@@ -31,6 +31,7 @@ urlpatterns = [
     path("question-sets/", question_sets.QuestionSetListApi.as_view(), name="question-set-list"),
     path("question-sets/import/", question_sets.QuestionSetImportApi.as_view(), name="question-set-import"),
     path("question-sets/<int:pk>/", question_sets.QuestionSetDetailApi.as_view(), name="question-set-detail"),
+    path("question-set-imports/<int:pk>/", question_sets.ImportJobDetailApi.as_view(), name="question-set-import-job"),
     path("candidates/", candidates.CandidateListApi.as_view(), name="candidate-list"),
     path("candidates/<int:pk>/", candidates.CandidateDetailApi.as_view(), name="candidate-detail"),
     path("invitations/", invitations.InvitationListApi.as_view(), name="invitation-list"),

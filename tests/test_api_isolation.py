@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessments.models import Candidate, Question, QuestionSet
+from assessments.models import Candidate, ImportJob, Question, QuestionSet
 from assessments.services.attempts import attempt_start
 from assessments.services.invitations import invitation_create
 from integrations.models import ApiKeyScope
@@ -49,6 +49,7 @@ def owned(organisation, manager_client):
         "rubric": RubricFactory(organisation=organisation),
         "question_set": question_set,
         "loop": StageFactory(loop__organisation=organisation).loop,
+        "import_job": ImportJob.objects.create(organisation=organisation, source=SEED_MD),
         "scorecard": ScorecardFactory(
             stage=StageFactory(loop__organisation=organisation),
             candidate=candidate,
@@ -65,6 +66,7 @@ DETAIL_ROUTES = {
     "/api/v1/candidates/{}/": "candidate",
     "/api/v1/rubrics/{}/": "rubric",
     "/api/v1/question-sets/{}/": "question_set",
+    "/api/v1/question-set-imports/{}/": "import_job",
     "/api/v1/invitations/{}/": "invitation",
     "/api/v1/invitations/{}/revoke/": "invitation",
     "/api/v1/invitations/{}/extend/": "invitation",

@@ -18,6 +18,7 @@ from schemathesis.checks import positive_data_acceptance
 
 from assessments.models import StageKind
 from assessments.services.attempts import attempt_start
+from assessments.services.import_jobs import import_job_start
 from assessments.services.importing import question_set_import
 from assessments.services.invitations import invitation_create
 from integrations.models import ApiKeyScope
@@ -74,6 +75,9 @@ def _objects(organisation) -> dict[str, int]:
     return {
         "questions": QuestionFactory(organisation=organisation).pk,
         "question-sets": question_set.pk,
+        "question-set-imports": import_job_start(
+            organisation=organisation, source=SET_MD, slug="job", created_by=None
+        ).pk,
         "candidates": CandidateFactory(organisation=organisation).pk,
         "rubrics": RubricFactory(organisation=organisation).pk,
         "invitations": open_invitation.pk,
