@@ -3,7 +3,18 @@ integrations.urls), and the public page of a colleague's invite link under /acco
 
 from django.urls import path
 
-from manage.views import calibration, candidates, invitations, join, loops, people, pipeline, similarity, stages
+from manage.views import (
+    calibration,
+    candidates,
+    import_jobs,
+    invitations,
+    join,
+    loops,
+    people,
+    pipeline,
+    similarity,
+    stages,
+)
 
 urlpatterns = [
     path("invitations/", invitations.invitations, name="manage-invitations"),
@@ -24,6 +35,8 @@ urlpatterns = [
         name="manage-loop-stage-interviewer",
     ),
     path("loops/<int:pk>/stages/<int:stage_pk>/focus/", stages.stage_focus_view, name="manage-loop-stage-focus"),
+    path("question-sets/import/", import_jobs.import_new_view, name="manage-import-new"),
+    path("question-sets/imports/<int:pk>/", import_jobs.import_job_view, name="manage-import-job"),
     path("similarity/<int:submission_a>/<int:submission_b>/", similarity.similarity_view, name="manage-similarity"),
     path("people/", people.people_view, name="manage-people"),
     path("people/<int:pk>/role/", people.person_role_view, name="manage-person-role"),

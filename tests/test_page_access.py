@@ -9,7 +9,7 @@ for our objects; and no refused POST changes anything.
 import pytest
 from django.contrib.auth.models import User
 
-from assessments.models import Decision, Invitation, Stage, StageInterviewer
+from assessments.models import Decision, ImportJob, Invitation, Stage, StageInterviewer
 from integrations.models import ApiKey, WebhookDelivery, WebhookEndpoint
 from integrations.services import webhook_endpoint_create
 from integrations.services.api_keys import api_key_create
@@ -42,6 +42,8 @@ ROUTES = {
     "manage/loops/<int:pk>/stages/<int:stage_pk>/interviewers/": ("POST", MANAGER, ("loop", "stage")),
     "manage/loops/<int:pk>/stages/<int:stage_pk>/focus/": ("POST", MANAGER, ("loop", "stage")),
     "manage/similarity/<int:submission_a>/<int:submission_b>/": ("GET", MANAGER, ("own", "copier")),
+    "manage/question-sets/import/": ("GET", MANAGER, ()),
+    "manage/question-sets/imports/<int:pk>/": ("GET", MANAGER, ("import_job",)),
     "manage/integrations/": ("GET", ADMIN, ()),
     "manage/integrations/api-keys/": ("GET", ADMIN, ()),
     "manage/integrations/api-keys/<int:pk>/revoke/": ("POST", ADMIN, ("api_key",)),
@@ -92,6 +94,7 @@ def objects(case):  # noqa: F811
         "invitation": own.attempt_question.attempt.invitation,
         "loop": case["loop"],
         "stage": case["stages"][1],
+        "import_job": ImportJob.objects.create(organisation=organisation, source="# Set\n\n1. Why?\n"),
         "own": own,
         "copier": copier,
         "api_key": api_key_create(organisation=organisation, name="ATS")[0],
