@@ -28,6 +28,7 @@ urlpatterns = [
     path("loops/<int:pk>/edit/", loops.loop_edit_view, name="manage-loop-edit"),
     path("loops/<int:pk>/clone/", loops.loop_clone_view, name="manage-loop-clone"),
     path("loops/<int:pk>/preview/", loops.loop_preview_view, name="manage-loop-preview"),
+    path("loops/<int:pk>/archive/", loops.loop_archive_view, name="manage-loop-archive"),
     path("loops/<int:pk>/stages/<int:stage_pk>/remove/", stages.stage_remove_view, name="manage-loop-stage-remove"),
     path(
         "loops/<int:pk>/stages/<int:stage_pk>/interviewers/",

@@ -83,7 +83,8 @@ class Scorecard(BaseModel):
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="scorecards")
     candidate = models.ForeignKey("assessments.Candidate", on_delete=models.PROTECT, related_name="scorecards")
-    stage = models.ForeignKey("assessments.Stage", on_delete=models.CASCADE, related_name="scorecards")
+    # PROTECT: removing a stage or deleting a loop never takes interview feedback with it (loop_stage_remove: 409).
+    stage = models.ForeignKey("assessments.Stage", on_delete=models.PROTECT, related_name="scorecards")
     interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scorecards")
     status = models.CharField(max_length=16, choices=ScorecardStatus.choices, default=ScorecardStatus.DRAFT)
     recommendation = models.CharField(max_length=16, choices=Recommendation.choices, blank=True, default="")

@@ -38,6 +38,7 @@ ROUTES = {
     "manage/loops/<int:pk>/edit/": ("GET", MANAGER, ("loop",)),
     "manage/loops/<int:pk>/clone/": ("GET", MANAGER, ("loop",)),
     "manage/loops/<int:pk>/preview/": ("GET", MANAGER, ("loop",)),
+    "manage/loops/<int:pk>/archive/": ("POST", MANAGER, ("loop",)),
     "manage/loops/<int:pk>/stages/<int:stage_pk>/remove/": ("POST", MANAGER, ("loop", "stage")),
     "manage/loops/<int:pk>/stages/<int:stage_pk>/interviewers/": ("POST", MANAGER, ("loop", "stage")),
     "manage/loops/<int:pk>/stages/<int:stage_pk>/focus/": ("POST", MANAGER, ("loop", "stage")),

@@ -198,7 +198,7 @@ class DecisionOutcome(models.TextChoices):
 class Decision(BaseModel):
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="decisions")
     candidate = models.ForeignKey("assessments.Candidate", on_delete=models.PROTECT, related_name="decisions")
-    loop = models.ForeignKey("assessments.Loop", on_delete=models.CASCADE, related_name="decisions")
+    loop = models.ForeignKey("assessments.Loop", on_delete=models.PROTECT, related_name="decisions")  # kept: archive
     outcome = models.CharField(max_length=8, choices=DecisionOutcome.choices)
     reason = models.TextField()
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)

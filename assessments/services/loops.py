@@ -4,8 +4,8 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import Max
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max, ProtectedError
 
 from assessments.models import (
     FocusQuestion,
@@ -17,7 +17,7 @@ from assessments.models import (
     StageInterviewer,
     StageKind,
 )
-from common.exceptions import ApplicationError
+from common.exceptions import ApplicationError, ConflictError
 from organisations.models import Organisation
 from organisations.selectors import membership_is_active_member
 
@@ -89,13 +89,49 @@ def loop_stage_add(
 
 @transaction.atomic
 def loop_stage_remove(*, organisation: Organisation, stage: Stage) -> None:
-    """Remove a stage that nobody has been scored or invited on yet (feedback is never discarded)."""
+    """Remove a stage nobody has been scored or invited on yet; otherwise 409 ``stage_in_use``, nothing removed.
+
+    Interview feedback is never deleted with its stage. The stage row is locked before the count, so a
+    scorecard or invitation cannot commit between the count and the delete (its foreign-key check waits
+    for the lock and then fails on the removed stage). ``Scorecard.stage`` is ``PROTECT``: a delete never
+    takes a scorecard with it, whatever deletes the stage (the Django admin, a shell), and should one slip
+    past the count here, the answer is the same 409.
+    """
     _check_stage(organisation=organisation, stage=stage)
-    if stage.scorecards.exists():
-        raise ApplicationError("Interviewers have scorecards on this stage; it cannot be removed.", code="stage_in_use")
-    if stage.invitations.exists():
-        raise ApplicationError("Candidates were invited to this stage; it cannot be removed.", code="stage_in_use")
-    stage.delete()
+    stage = Stage.objects.select_for_update().get(pk=stage.pk)
+    if _stage_uses(stage):
+        raise _stage_kept(stage)
+    try:
+        with transaction.atomic():
+            stage.delete()
+    except (ProtectedError, IntegrityError) as exc:
+        raise _stage_kept(stage) from exc
+
+
+def _stage_uses(stage: Stage) -> dict[str, int]:
+    """What refers to the stage: ``{"scorecard": 2, "invitation": 1}`` (nothing: empty)."""
+    counts = {"scorecard": stage.scorecards.count(), "invitation": stage.invitations.count()}
+    return {what: count for what, count in counts.items() if count}
+
+
+def _stage_kept(stage: Stage) -> ConflictError:
+    uses = _stage_uses(stage) or {"scorecard": 1}  # only the foreign key saw it: a scorecard the count missed
+    held = " and ".join(f"{count} {what}{'' if count == 1 else 's'}" for what, count in uses.items())
+    return ConflictError(
+        f"This stage has {held}: interview feedback is never deleted, so the stage stays. To go on without it, "
+        "clone the loop, remove the stage from the copy and archive this loop.",
+        code="stage_in_use",
+        details=uses,
+    )
+
+
+@transaction.atomic
+def loop_archive(*, organisation: Organisation, loop: Loop, archived: bool = True) -> Loop:
+    """Archive a loop (or restore it): it keeps its feedback and is listed last; its interviews leave the queues."""
+    _check_loop(organisation=organisation, loop=loop)
+    loop.is_archived = archived
+    loop.save(update_fields=["is_archived", "updated_at"])
+    return loop
 
 
 def _check_interview_stage(stage: Stage) -> None:

@@ -1,5 +1,5 @@
 """The loop builder's loop pages: create a loop, edit it (its stages, interviewers and focus questions), clone
-it, and preview what its candidates are shown. Changes to one stage are in ``stages``."""
+it, archive it, and preview what its candidates are shown. Changes to one stage are in ``stages``."""
 
 from typing import Any
 
@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from assessments.models import Loop, QuestionSet, StageKind
 from assessments.selectors.loops import loop_get, loop_preview, loop_stage_list
 from assessments.selectors.question_sets import question_set_choices
 from assessments.selectors.questions import question_focus_choices
-from assessments.services.loops import loop_clone, loop_create, loop_stage_add
+from assessments.services.loops import loop_archive, loop_clone, loop_create, loop_stage_add
 from common.exceptions import ApplicationError
 from manage.views.base import found_or_404
 from organisations.models import Membership, Organisation
@@ -138,3 +139,14 @@ def loop_preview_view(request: HttpRequest, membership: Membership, pk: int) -> 
         "suffix": organisation_query(request),
     }
     return render(request, "manage/loop_preview.html", context)
+
+
+@organisation_page(roles=MANAGER_ROLES)
+@require_POST
+def loop_archive_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """Archive the loop (``archived=0`` restores it): what to do instead of deleting a loop or a used stage."""
+    loop = found_or_404(loop_get, organisation=membership.organisation, pk=pk)
+    archived = request.POST.get("archived", "1") != "0"
+    loop_archive(organisation=membership.organisation, loop=loop, archived=archived)
+    messages.success(request, "Loop archived; its feedback is kept." if archived else "Loop restored.")
+    return edit_redirect(request, loop)
