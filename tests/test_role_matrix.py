@@ -37,6 +37,7 @@ from assessments.models import (
     TestCase,
 )
 from assessments.services.attempts import attempt_start
+from assessments.services.import_jobs import import_job_create
 from assessments.services.importing import question_set_import
 from integrations.models import ApiKeyScope
 from integrations.services.api_keys import api_key_create
@@ -156,6 +157,7 @@ ROUTES: dict[str, dict[str, Act]] = {
     "api/v1/question-sets/import/": {
         "POST": Act("POST", manages(201), body=lambda w: {"markdown": SET_MD, "slug": "another"}),
     },
+    "api/v1/question-set-imports/<int:pk>/": {"GET": Act("GET", reads(interviewer=ROLE), ("import_job",))},
     "api/v1/question-sets/<int:pk>/": {
         "GET": Act("GET", reads(), ("question_set",)),
         "PATCH": Act("PATCH", manages(200), ("question_set",), body=lambda w: {"hidden_feedback": "none"}),
@@ -339,6 +341,7 @@ def world(organisation):
         "question_set": question_set,
         "coding_question": coding_question,
         "loop_a": loop_a,
+        "import_job": import_job_create(organisation=organisation, source=SET_MD, enqueue=False),
         "interview_a": interview_a,
         "interview_b": interview_b,
         "ann": ann,
