@@ -10,7 +10,7 @@ from django.utils import timezone
 from assessments.models import Candidate, FocusQuestion, QuestionRevision, Stage, StageInterviewer, StageKind
 from assessments.selectors.candidates import candidate_in_loop
 from common.events import event_record, iso
-from common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from common.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from organisations.selectors import membership_is_active_member
 from rubrics.models import MAX_LEVEL, MIN_LEVEL, Criterion, Rating, Scorecard, ScorecardAmendment, ScorecardStatus
 
@@ -33,6 +33,10 @@ def scorecard_start(*, interviewer: AbstractBaseUser, candidate: Candidate, stag
     in the loop's report and calibration, and submitting it would open the others' scorecards.
     """
     organisation_id = stage.loop.organisation_id
+    # Holds the stage against a removal (loop_stage_remove locks it FOR UPDATE) until this commits: a
+    # removal in flight finishes first, and then the stage is gone (404), not a foreign-key error at commit.
+    if not Stage.objects.select_for_update(no_key=True).filter(pk=stage.pk).values_list("pk", flat=True):
+        raise NotFoundError("No such interview stage.")
     if candidate.organisation_id != organisation_id:
         raise ApplicationError("The candidate and the stage belong to different organisations.", code="wrong_org")
     if stage.kind != StageKind.INTERVIEW:

@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from assessments.models import Decision, Invitation, Loop, QuestionSet, Stage, StageKind
 from assessments.services import loops
-from common.exceptions import ApplicationError, ConflictError
+from common.exceptions import ApplicationError, ConflictError, NotFoundError
 from organisations.models import Role
 from rubrics.models import Scorecard, ScorecardAmendment
-from tests.factories import CandidateFactory, MembershipFactory, ScorecardFactory
+from rubrics.services.scorecards import scorecard_start
+from tests.factories import CandidateFactory, MembershipFactory, ScorecardFactory, StageFactory, StageInterviewerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +229,61 @@ def test_the_django_admin_loop_form_cannot_delete_a_stage_with_feedback(organisa
     assert response.status_code == 200  # the form again, with the error
     assert "would require deleting the following protected related objects" in response.content.decode()
     assert Stage.objects.filter(pk=stage.pk).exists() and _feedback() == (1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scorecard_started_during_the_removal_is_a_404_not_a_500(organisation, loop, stage, monkeypatch):
+    """scorecard_start holds the stage too: it waits for the removal, then finds the stage gone (a 404).
+
+    Before, it went ahead and its commit failed on the foreign key: an IntegrityError, a 500 on the page.
+    """
+    question_set = QuestionSet.objects.create(organisation=organisation, title="Screen", slug="screen")
+    StageFactory(loop=loop, position=9, kind=StageKind.ASSESSMENT, question_set=question_set, duration_minutes=30)
+    now = timezone.now()
+    candidate = CandidateFactory(organisation=organisation)  # in the loop through its set, not through the stage
+    Invitation.objects.create(
+        organisation=organisation,
+        candidate=candidate,
+        question_set=question_set,
+        opens_at=now,
+        expires_at=now + timedelta(days=1),
+        duration_minutes=30,
+    )
+    interviewer = MembershipFactory(organisation=organisation, role=Role.INTERVIEWER).user
+    StageInterviewerFactory(stage=stage, user=interviewer)
+    counted, go = threading.Event(), threading.Event()
+    real = loops._stage_uses
+
+    def count_then_pause(counted_stage):
+        uses = real(counted_stage)
+        counted.set()
+        assert go.wait(timeout=30)
+        return uses
+
+    monkeypatch.setattr(loops, "_stage_uses", count_then_pause)
+    outcomes: dict[str, BaseException | None] = {}
+
+    def run(name, action):
+        try:
+            action()
+            outcomes[name] = None
+        except BaseException as exc:
+            outcomes[name] = exc
+        finally:
+            connection.close()
+
+    remover = threading.Thread(
+        target=run, args=("remove", lambda: loops.loop_stage_remove(organisation=organisation, stage=stage))
+    )
+    remover.start()
+    assert counted.wait(timeout=30)
+    start = lambda: scorecard_start(interviewer=interviewer, candidate=candidate, stage=stage)  # noqa: E731
+    writer = threading.Thread(target=run, args=("start", start))
+    writer.start()
+    writer.join(timeout=1)
+    assert writer.is_alive()  # it waits for the removal
+    go.set()
+    remover.join(timeout=30)
+    writer.join(timeout=30)
+    assert outcomes["remove"] is None and isinstance(outcomes["start"], NotFoundError), outcomes
+    assert not Stage.objects.filter(pk=stage.pk).exists() and Scorecard.objects.count() == 0
