@@ -5,8 +5,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from assessments.models import Loop, SectionItem, Stage, StageInterviewer, StageKind
+from assessments.selectors.questions import question_preview
 from common.lookups import one_or_not_found
-from common.markdown import render_markdown
 from organisations.models import Organisation
 
 
@@ -61,20 +61,8 @@ def _stage_preview(stage: Stage) -> dict[str, Any]:
         .select_related("section", "question")
         .order_by("section__position", "position")
     )
-    questions = []
-    for number, item in enumerate(items, start=1):
-        revision = item.question.current_revision
-        spec = getattr(revision, "coding_spec", None) if revision else None
-        questions.append(
-            {
-                "number": number,
-                "section": item.section.title,
-                "title": item.question.title,
-                "kind": item.question.get_kind_display(),
-                "points": item.points,
-                "prompt_html": render_markdown(revision.prompt) if revision else "",
-                "starter_code": spec.starter_code if spec else "",
-                "signature": spec.signature if spec else "",
-            }
-        )
+    questions = [
+        question_preview(question=item.question, number=number) | {"section": item.section.title, "points": item.points}
+        for number, item in enumerate(items, start=1)
+    ]
     return {"stage": stage, "questions": questions}

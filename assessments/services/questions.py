@@ -4,6 +4,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -45,6 +46,8 @@ def question_create(
     difficulty: str = "medium",
     tags: list[str] | None = None,
     rubric_id: int | None = None,
+    interviewer_notes: str = "",
+    created_by: User | None = None,
 ) -> Question:
     """A new question with its first revision; ``rubric_id`` is a rubric already read as the organisation's."""
     question = Question(
@@ -57,7 +60,14 @@ def question_create(
     )
     question.full_clean()
     question.save()
-    revision = QuestionRevision(question=question, number=1, prompt=prompt, rubric_id=rubric_id)
+    revision = QuestionRevision(
+        question=question,
+        number=1,
+        prompt=prompt,
+        rubric_id=rubric_id,
+        interviewer_notes=interviewer_notes,
+        created_by=created_by,
+    )
     revision.full_clean()
     revision.save()
     return question
@@ -70,13 +80,46 @@ class RevisionChange:
 
 
 @transaction.atomic
-def question_revise(*, question: Question, **changes: Any) -> RevisionChange:
+def question_update(*, question: Question, title: str, difficulty: str, tags: list[str]) -> Question:
+    """Change what describes a question in the bank (not its content: that is ``question_revise``)."""
+    question.title, question.difficulty, question.tags = title, difficulty, tags
+    question.full_clean()
+    question.save(update_fields=["title", "difficulty", "tags", "updated_at"])
+    return question
+
+
+@transaction.atomic
+def question_edit(
+    *,
+    question: Question,
+    title: str,
+    difficulty: str,
+    tags: list[str],
+    prompt: str,
+    interviewer_notes: str,
+    edited_by: User | None = None,
+    **content: Any,
+) -> RevisionChange:
+    """Edit a question as the bank's page shows it: its description, and its content (prompt, notes and the
+    optional ``rubric_id``) through ``question_revise`` when that changed. Returns the current revision."""
+    question_update(question=question, title=title or question.title, difficulty=difficulty, tags=tags)
+    current = question.current_revision
+    assert current is not None
+    changes = {"prompt": prompt, "interviewer_notes": interviewer_notes, **content}
+    changed = {field: value for field, value in changes.items() if getattr(current, field) != value}
+    if not changed:
+        return RevisionChange(revision=current, created=False)
+    return question_revise(question=question, created_by=edited_by, **changed)
+
+
+@transaction.atomic
+def question_revise(*, question: Question, created_by: User | None = None, **changes: Any) -> RevisionChange:
     """Change the content (prompt, rubric, interviewer_notes) of a question.
 
     The latest revision is edited in place while no attempt has used it; once locked, a new
-    revision is created and the old one stays exactly as candidates saw it.
+    revision is created (by ``created_by``) and the old one stays exactly as candidates saw it.
     """
-    allowed = {"prompt", "rubric", "interviewer_notes"}
+    allowed = {"prompt", "rubric", "rubric_id", "interviewer_notes"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"Cannot revise {sorted(unknown)}; revisable fields: {sorted(allowed)}")
@@ -97,6 +140,7 @@ def question_revise(*, question: Question, **changes: Any) -> RevisionChange:
         prompt=current.prompt,
         rubric=current.rubric,
         interviewer_notes=current.interviewer_notes,
+        created_by=created_by,
     )
     for field, value in changes.items():
         setattr(fresh, field, value)
@@ -107,6 +151,8 @@ def question_revise(*, question: Question, **changes: Any) -> RevisionChange:
 
 
 def _coding_spec_copy(*, source: QuestionRevision, target: QuestionRevision) -> None:
+    """The same spec and tests on the new revision. A published spec stays published: its content, the
+    reference and every test the sandbox passed, is unchanged; only ``coding_spec_set`` changes it."""
     spec = CodingSpec.objects.filter(revision=source).first()
     if spec is None:
         return
@@ -114,7 +160,6 @@ def _coding_spec_copy(*, source: QuestionRevision, target: QuestionRevision) -> 
     spec.pk = None
     spec.id = None
     spec.revision = target
-    spec.published_at = None
     spec._state.adding = True
     spec.save()
     for test in tests:
@@ -130,8 +175,9 @@ def revisions_lock(*, revision_ids: list[int]) -> int:
     return QuestionRevision.objects.filter(pk__in=revision_ids, is_locked=False).update(is_locked=True)
 
 
-def question_archive(*, question: Question) -> Question:
-    """Hide a question from new sets; attempts that used it keep their pinned revision."""
-    question.is_archived = True
+def question_archive(*, question: Question, archived: bool = True) -> Question:
+    """Hide a question from new sets (or, with ``archived=False``, bring it back); attempts that used it keep
+    their pinned revision."""
+    question.is_archived = archived
     question.save(update_fields=["is_archived", "updated_at"])
     return question
