@@ -232,7 +232,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Queues by kind of work (DESIGN.md, grading point 8), so one kind never waits behind another:
 #   grading   final grading (``submission_enqueue`` sends final submissions here)
-#   samples   a candidate's sample runs (``submission_enqueue`` sends them here)
+#   samples   a candidate's sample runs (``submission_enqueue`` sends them here) and an author's validation
+#             of a coding question's reference (``spec_validation_request``): short runs, never final grading
 #   sweeps    beat's periodic tasks: the deadline finaliser and every sweep
 #   webhooks  outgoing deliveries (webhooks, Greenhouse callbacks)
 #   imports   Markdown imports too large for a request (``import_job_create`` sends them here)
@@ -248,6 +249,7 @@ WORKER_QUEUES = (GRADING_QUEUE, SAMPLES_QUEUE, SWEEPS_QUEUE, WEBHOOKS_QUEUE, IMP
 CELERY_TASK_DEFAULT_QUEUE = GRADING_QUEUE
 CELERY_TASK_ROUTES = {
     "grading.tasks.grade_submission": {"queue": GRADING_QUEUE},
+    "grading.tasks.validate_coding_spec": {"queue": SAMPLES_QUEUE},
     "integrations.tasks.deliver_webhook": {"queue": WEBHOOKS_QUEUE},
     "integrations.greenhouse.tasks.deliver_greenhouse_callback": {"queue": WEBHOOKS_QUEUE},
     "assessments.tasks.run_import_job": {"queue": IMPORTS_QUEUE},

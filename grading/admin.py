@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from assessments.admin.mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from assessments.models import CodeSubmission
-from grading.models import GradingResult, TestResult
+from grading.models import GradingResult, SpecValidation, TestResult
 
 # What the candidate's code returned is for reviewers; it stays on the test result's own page.
 TEST_RESULT_ROW = ("test_case", "verdict", "checker_message", "cpu_ms", "wall_ms", "memory_kb")
@@ -75,3 +75,14 @@ class TestResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("verdict",)
     list_select_related = ("result", "test_case")
     search_fields = ("test_case__name",)
+
+
+@admin.register(SpecValidation)
+class SpecValidationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Reference runs authors asked for on the question bank's pages (``grading.services.validation``)."""
+
+    list_display = ("spec", "status", "requested_by", "duration_ms", "created_at", "finished_at")
+    list_filter = ("status", "spec__revision__question__organisation")
+    list_select_related = ("spec__revision__question", "requested_by")
+    search_fields = ("spec__function_name", "spec__revision__question__title", "error")
+    date_hierarchy = "created_at"

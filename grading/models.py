@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from common.models import BaseModel
@@ -66,3 +67,40 @@ class TestResult(BaseModel):
             models.UniqueConstraint(fields=["result", "test_case"], name="testresult_unique"),
             models.CheckConstraint(condition=models.Q(verdict__in=Verdict.values), name="testresult_verdict_valid"),
         ]
+
+
+class ValidationStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Failed"  # the reference solution did not pass every test
+    ERROR = "error", "Error"  # the platform could not run it (no sandbox, a broken checker): try again
+
+
+class SpecValidation(BaseModel):
+    """One run of a coding spec's reference solution on every test, asked for by an author before publishing.
+
+    ``fingerprint`` is the spec content the run saw (``spec_fingerprint``): a pass allows publishing only
+    while the spec still has that content.
+    """
+
+    spec = models.ForeignKey("assessments.CodingSpec", on_delete=models.CASCADE, related_name="validations")
+    status = models.CharField(max_length=16, choices=ValidationStatus.choices, default=ValidationStatus.QUEUED)
+    fingerprint = models.CharField(max_length=64)
+    results = models.JSONField(default=list, blank=True, help_text="Per test: name, visibility, verdict, message.")
+    error = models.TextField(blank=True, default="")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ValidationStatus.values), name="specvalidation_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.spec}: {self.status}"

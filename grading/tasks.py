@@ -7,7 +7,7 @@ from django.conf import settings
 import sandbox
 from assessments.services.attempts import attempts_repair_graded
 from grading.runner import sandbox_config
-from grading.services import GradeOutcome, submission_grade, submissions_sweep
+from grading.services import GradeOutcome, spec_validation_run, submission_grade, submissions_sweep
 
 RETRY_BASE_SECONDS = 5
 RETRY_MAX_SECONDS = 300
@@ -48,3 +48,14 @@ def sweep_sandbox_containers() -> int:
 @worker_process_shutdown.connect
 def _drain_sandbox_pools(**_: object) -> None:
     sandbox.drain_pools()
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.GRADING_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.GRADING_TASK_TIME_LIMIT,
+)
+def validate_coding_spec(validation_id: int) -> str:
+    """Run a coding question's reference on every test for its author (``samples`` queue, never ``grading``)."""
+    return spec_validation_run(validation_id=validation_id)

@@ -3,13 +3,24 @@
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import CodingSpec
+from assessments.models import CodingSpec, TestCase
 from common.exceptions import ApplicationError
 from grading.models import Verdict
 from grading.runner import run_tests
 from grading.services.grade import _verdicts
+from grading.verdicts import TestVerdict
 from organisations.models import Organisation
 from sandbox.errors import SandboxError
+from sandbox.types import RunResult
+
+
+def reference_verdicts(spec: CodingSpec, tests: list[TestCase]) -> tuple[RunResult, list[TestVerdict]]:
+    """The spec's reference solution run on ``tests`` in the sandbox and checked as a candidate's would be.
+
+    Sandbox and checker failures propagate (the platform's fault: try again later).
+    """
+    run = run_tests(spec, spec.reference_solution, tests)
+    return run, _verdicts(spec, tests, run)
 
 
 def coding_spec_publish(*, spec: CodingSpec) -> CodingSpec:
@@ -20,8 +31,7 @@ def coding_spec_publish(*, spec: CodingSpec) -> CodingSpec:
     tests = list(spec.test_cases.order_by("position"))
     if not tests:
         raise ApplicationError("A coding question needs tests before it can be published.", code="no_tests")
-    run = run_tests(spec, spec.reference_solution, tests)
-    verdicts = _verdicts(spec, tests, run)
+    _, verdicts = reference_verdicts(spec, tests)
     failing = {
         test.name: f"{verdict.verdict}: {verdict.message}"
         for test, verdict in zip(tests, verdicts, strict=True)
