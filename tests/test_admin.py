@@ -35,7 +35,7 @@ from assessments.models import (
     StageKind,
 )
 from assessments.models import TestCase as SpecTestCase
-from grading.models import GradingResult, TestResult, Verdict
+from grading.models import GradingResult, SpecValidation, TestResult, ValidationStatus, Verdict
 from organisations.models import ColleagueInvite, Membership, Organisation, Role
 from rubrics.models import Criterion, Level, Rating, Rubric, Scorecard, ScorecardAmendment, ScorecardStatus
 
@@ -54,6 +54,7 @@ VIEW_ONLY = {
     "assessments.IntegrityEvent",
     "assessments.ImportJob",
     "grading.GradingResult",
+    "grading.SpecValidation",
     "grading.TestResult",
     "rubrics.ScorecardAmendment",
     "organisations.ColleagueInvite",  # made on /manage/people/, where its link is shown once
@@ -160,6 +161,7 @@ def graph(admin_user: User) -> Graph:
     ImportJob.objects.create(
         organisation=org, source="# Set\n\n1. Why?\n", question_set=question_set, status="succeeded"
     )
+    SpecValidation.objects.create(spec=spec, status=ValidationStatus.PASSED, fingerprint="0" * 64)
     return Graph(revision=revision, spec=spec, scorecard=scorecard)
 
 
@@ -311,3 +313,80 @@ def test_the_admin_says_it_is_for_platform_operators(client: Client, admin_clien
     assert "platform operators" in login_page and "/manage/" in login_page
     index = admin_client.get("/admin/").content.decode()
     assert "Loopwright platform operations" in index and "Platform operators only" in index
+
+
+# An admin edit of a published spec, its tests or its checker unpublishes it, as the bank's pages do.
+
+
+def _published_and_unlocked(graph: Graph) -> CodingSpec:
+    QuestionRevision.objects.filter(pk=graph.revision.pk).update(is_locked=False)
+    CodingSpec.objects.filter(pk=graph.spec.pk).update(published_at=timezone.now())
+    return CodingSpec.objects.get(pk=graph.spec.pk)
+
+
+def _change_form(admin_client: Client, url: str) -> dict[str, object]:
+    """What the change page would post back unchanged: every editable field and inline row, as rendered."""
+    context = admin_client.get(url).context
+    forms_ = [context["adminform"].form]
+    for inline in context["inline_admin_formsets"]:
+        forms_ += [inline.formset.management_form, *inline.formset.forms]
+    data: dict[str, object] = {"_save": "Save"}
+    for form in forms_:
+        for bound in form:
+            value = bound.value()
+            if value is not None and value is not False:
+                data[bound.html_name] = value
+                if bound.field.show_hidden_initial:  # a field with a callable default: its initial is posted too
+                    data[bound.html_initial_name] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"reference_solution": "def two_sum(xs, target):\n    return [1, 0]\n"},
+        {"custom_checker_source": "def check(actual, expected):\n    return True\n"},
+        {"cpu_seconds": "1.5"},
+        {"test_cases-0-expected": "[1, 0]"},
+        {"test_cases-0-checker": "unordered"},
+        {"test_cases-0-visibility": "sample"},
+        {"test_cases-0-DELETE": "on"},
+        None,  # unchanged: stays published
+    ],
+)
+def test_an_admin_edit_of_a_published_spec_or_its_tests_unpublishes_it(
+    admin_client: Client, graph: Graph, change: dict[str, str] | None
+) -> None:
+    spec = _published_and_unlocked(graph)
+    TestResult.objects.all().delete()  # grading evidence protects a test that was graded
+    url = admin_url(CodingSpec, "change", spec.pk)
+    data = _change_form(admin_client, url) | (change or {})
+
+    response = admin_client.post(url, data, follow=True)
+
+    assert response.status_code == 200 and response.redirect_chain
+    spec.refresh_from_db()
+    assert (spec.published_at is None) == (change is not None)
+    assert ("unpublished it" in response.content.decode()) == (change is not None)
+
+
+def test_an_admin_edit_add_or_delete_of_one_test_unpublishes_its_spec(admin_client: Client, graph: Graph) -> None:
+    spec = _published_and_unlocked(graph)
+    test_case = spec.test_cases.get()
+    url = admin_url(SpecTestCase, "change", test_case.pk)
+    admin_client.post(url, _change_form(admin_client, url))
+    assert CodingSpec.objects.get(pk=spec.pk).published_at is not None  # saved unchanged
+
+    admin_client.post(url, _change_form(admin_client, url) | {"weight": "3"})
+    assert CodingSpec.objects.get(pk=spec.pk).published_at is None
+
+    _published_and_unlocked(graph)
+    add = _change_form(admin_client, url) | {"position": "2", "name": "more"}
+    assert admin_client.post(admin_url(SpecTestCase, "add"), add).status_code == 302
+    assert CodingSpec.objects.get(pk=spec.pk).published_at is None
+
+    _published_and_unlocked(graph)
+    TestResult.objects.all().delete()  # grading evidence protects a test that was graded
+    admin_client.post(admin_url(SpecTestCase, "delete", test_case.pk), {"post": "yes"})
+    assert not SpecTestCase.objects.filter(pk=test_case.pk).exists()
+    assert CodingSpec.objects.get(pk=spec.pk).published_at is None

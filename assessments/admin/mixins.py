@@ -16,6 +16,21 @@ COMPACT_JSON: Mapping[type[models.Field], Mapping[str, Any]] = {
 }
 
 
+class CodeTextField(forms.CharField):
+    """Code as typed: not stripped, and the browser's CRLF line ends made LF, so a spec saved unchanged is unchanged
+    (and stays published)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["strip"] = False
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).replace("\r\n", "\n")
+
+
+CODE_TEXT: Mapping[type[models.Field], Mapping[str, Any]] = {models.TextField: {"form_class": CodeTextField}}
+
+
 class ReadOnlyAdminMixin:
     """For rows the system writes (attempts, grading evidence, audit trails): viewable, never made or edited by hand.
 

@@ -1,11 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from assessments.admin.mixins import COMPACT_JSON, TIMESTAMPS, ReadOnlyInlineMixin, RecordsAuthorMixin, excerpt
+from assessments.admin.mixins import (
+    CODE_TEXT,
+    COMPACT_JSON,
+    TIMESTAMPS,
+    ReadOnlyInlineMixin,
+    RecordsAuthorMixin,
+    excerpt,
+)
 from assessments.models import CodingSpec, Question, QuestionRevision, TestCase
+from assessments.services.coding import coding_spec_unpublish
 
 # What an attempt pinned: once a revision is locked, an edit means a new revision, never a change to these.
 REVISION_CONTENT = ("question", "number", "prompt", "rubric", "interviewer_notes")
@@ -32,6 +41,13 @@ TEST_CASE_CONTENT = (
     "weight",
     "visibility",
 )
+UNPUBLISHED = "{} was published; this change unpublished it until its reference passes every test again (Validate)."
+
+
+def unpublish_after_edit(request: HttpRequest, spec: CodingSpec) -> None:
+    """An edit of a spec, its tests or its checker takes it out of publication, as on the bank's pages."""
+    if coding_spec_unpublish(spec=spec):
+        messages.warning(request, UNPUBLISHED.format(spec))
 
 
 class QuestionRevisionInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -133,6 +149,7 @@ class CodingSpecAdmin(admin.ModelAdmin):
     # published_at is set by the sandbox check of the reference solution, not by hand.
     readonly_fields = ("published_at", *TIMESTAMPS)
     inlines = (TestCaseInline,)
+    formfield_overrides = CODE_TEXT
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CodingSpec]:
         return super().get_queryset(request).annotate(test_count=Count("test_cases"))
@@ -146,6 +163,13 @@ class CodingSpecAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: CodingSpec | None = None) -> bool:
         return not (obj is not None and obj.revision.is_locked) and super().has_delete_permission(request, obj)
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list[BaseInlineFormSet], change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        if change and (form.has_changed() or any(formset.has_changed() for formset in formsets)):
+            unpublish_after_edit(request, form.instance)
 
     @admin.display(description="tests", ordering="test_count")
     def test_count(self, obj: CodingSpec) -> int:
@@ -164,6 +188,21 @@ class TestCaseAdmin(admin.ModelAdmin):
     search_fields = ("name", "spec__function_name", "spec__revision__question__title")
     autocomplete_fields = ("spec",)
     readonly_fields = TIMESTAMPS
+
+    def save_model(self, request: HttpRequest, obj: TestCase, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change or form.has_changed():
+            unpublish_after_edit(request, obj.spec)
+
+    def delete_model(self, request: HttpRequest, obj: TestCase) -> None:
+        super().delete_model(request, obj)
+        unpublish_after_edit(request, obj.spec)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TestCase]) -> None:
+        specs = list(CodingSpec.objects.filter(test_cases__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for spec in specs:
+            unpublish_after_edit(request, spec)
 
     def get_readonly_fields(self, request: HttpRequest, obj: TestCase | None = None) -> tuple[str, ...]:
         if obj is not None and obj.spec.revision.is_locked:
