@@ -9,7 +9,17 @@ for our objects; and no refused POST changes anything.
 import pytest
 from django.contrib.auth.models import User
 
-from assessments.models import Decision, ImportJob, Invitation, Stage, StageInterviewer
+from assessments.models import (
+    CodingSpec,
+    Decision,
+    ImportJob,
+    Invitation,
+    Question,
+    QuestionRevision,
+    Stage,
+    StageInterviewer,
+)
+from grading.models import SpecValidation
 from integrations.models import ApiKey, WebhookDelivery, WebhookEndpoint
 from integrations.services import webhook_endpoint_create
 from integrations.services.api_keys import api_key_create
@@ -45,6 +55,15 @@ ROUTES = {
     "manage/similarity/<int:submission_a>/<int:submission_b>/": ("GET", MANAGER, ("own", "copier")),
     "manage/question-sets/import/": ("GET", MANAGER, ()),
     "manage/question-sets/imports/<int:pk>/": ("GET", MANAGER, ("import_job",)),
+    # the question bank
+    "manage/questions/": ("GET", MANAGER, ()),
+    "manage/questions/new/": ("GET", MANAGER, ()),
+    "manage/questions/<int:pk>/": ("GET", MANAGER, ("question",)),
+    "manage/questions/<int:pk>/archive/": ("POST", MANAGER, ("question",)),
+    "manage/questions/<int:pk>/preview/": ("GET", MANAGER, ("question",)),
+    "manage/questions/<int:pk>/validate/": ("POST", MANAGER, ("question",)),
+    "manage/questions/<int:pk>/validation/": ("GET", MANAGER, ("question",)),
+    "manage/questions/<int:pk>/publish/": ("POST", MANAGER, ("question",)),
     "manage/integrations/": ("GET", ADMIN, ()),
     "manage/integrations/api-keys/": ("GET", ADMIN, ()),
     "manage/integrations/api-keys/<int:pk>/revoke/": ("POST", ADMIN, ("api_key",)),
@@ -77,6 +96,7 @@ WATCHED = [
     ColleagueInvite,
     User,
 ]
+WATCHED += [Question, QuestionRevision, CodingSpec, SpecValidation]  # the question bank
 
 
 def test_every_manage_page_is_in_the_matrix():
@@ -98,6 +118,7 @@ def objects(case):  # noqa: F811
         "import_job": ImportJob.objects.create(organisation=organisation, source="# Set\n\n1. Why?\n"),
         "own": own,
         "copier": copier,
+        "question": own.attempt_question.revision.question,  # a coding question with its spec
         "api_key": api_key_create(organisation=organisation, name="ATS")[0],
         "endpoint": endpoint,
         "delivery": delivery_for(endpoint),

@@ -25,6 +25,7 @@ class NavLink:
 LINKS = (
     ("Home", "home", "member"),
     ("Loops", "manage-loops", "manager"),
+    ("Questions", "manage-questions", "manager"),
     ("Invitations", "manage-invitations", "manager"),
     ("My interviews", "interviews-queue", "member"),
     ("People", "manage-people", "admin"),

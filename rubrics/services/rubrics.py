@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from common.exceptions import ApplicationError, ConflictError
 from organisations.models import Organisation
@@ -13,9 +14,19 @@ LEVEL_SCORES = tuple(range(MIN_LEVEL, MAX_LEVEL + 1))
 
 @transaction.atomic
 def rubric_create(
-    *, organisation: Organisation, key: str, title: str, kind: str, description: str, criteria: list[dict[str, Any]]
+    *,
+    organisation: Organisation,
+    title: str,
+    kind: str,
+    description: str,
+    criteria: list[dict[str, Any]],
+    key: str = "",
 ) -> Rubric:
-    """Create a rubric with its criteria and exactly four anchored levels per criterion."""
+    """Create a rubric with its criteria and exactly four anchored levels per criterion.
+
+    Without a ``key`` one is made from the title (``-2``, ``-3``… when taken), as a rubric written on a page has.
+    """
+    key = key or _free_key(organisation, slugify(title)[:100] or "rubric")
     if not criteria:
         raise ApplicationError("A rubric needs at least one criterion.", details={"criteria": ["empty"]})
     if Rubric.objects.filter(organisation=organisation, key=key).exists():
@@ -26,6 +37,14 @@ def rubric_create(
     for position, data in enumerate(criteria, start=1):
         _criterion_create(rubric, position, data)
     return rubric
+
+
+def _free_key(organisation: Organisation, base: str) -> str:
+    taken = set(Rubric.objects.filter(organisation=organisation, key__startswith=base).values_list("key", flat=True))
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}-{number}", number + 1
+    return key
 
 
 def _criterion_create(rubric: Rubric, position: int, data: dict[str, Any]) -> Criterion:
