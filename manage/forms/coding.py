@@ -55,8 +55,8 @@ class TestCaseForm(forms.Form):
     __test__ = False  # not a pytest class
 
     name = forms.CharField(max_length=120, required=False, label="Name")
-    args = json_text_field(required=True, help_text="A JSON list: the positional arguments.")
-    expected = json_text_field(required=False, help_text="JSON (null for None).")
+    args = json_text_field(label="Arguments", required=True, help_text="A JSON list: the positional arguments.")
+    expected = json_text_field(label="Expected value", required=False, help_text="JSON (null for None).")
     visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.HIDDEN, label="Shown")
     weight = forms.FloatField(min_value=0.001, max_value=1000, initial=1.0, label="Weight")
     checker = forms.ChoiceField(choices=CHECKER_CHOICES, initial="exact", label="Checker")
@@ -65,7 +65,7 @@ class TestCaseForm(forms.Form):
     )
     rel_tol = forms.FloatField(min_value=0, max_value=1, required=False, label="Relative tolerance")
     abs_tol = forms.FloatField(min_value=0, required=False, label="Absolute tolerance")
-    options = json_text_field(required=False, help_text="Other checker options, a JSON object.")
+    options = json_text_field(label="Other checker options", required=False, help_text="A JSON object.")
 
     def clean_args(self) -> list[Any]:
         args = parse_json(self.cleaned_data["args"], what="The arguments")

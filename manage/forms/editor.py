@@ -11,9 +11,9 @@ from django.http import QueryDict
 
 from assessments.models import CodingSpec, Question, QuestionKind
 from common.exceptions import ApplicationError
-from manage.forms.coding import CodingSpecForm, TestFormSet, initial_of_test, spec_initial
+from manage.forms.coding import CodingSpecForm, TestCaseForm, TestFormSet, initial_of_test, spec_initial
 from manage.forms.questions import QuestionForm, RubricChoiceForm
-from manage.forms.rubrics import CriterionFormSet
+from manage.forms.rubrics import CriterionForm, CriterionFormSet
 
 MORE_ROWS = 2
 QUESTION_FIELDS = ("title", "difficulty", "tags", "prompt", "interviewer_notes")
@@ -114,9 +114,20 @@ def _question_initial(question: Question) -> dict[str, Any]:
     }
 
 
+ROW_FORMS: dict[str, type[forms.Form]] = {"tests": TestCaseForm, "criteria": CriterionForm}
+
+
 def _with_more_rows(data: QueryDict, prefix: str) -> QueryDict:
+    """``data`` with ``MORE_ROWS`` more rows in the ``prefix`` formset, holding their fields' initial values (a
+    bound row without data would show empty fields, not its defaults)."""
     data = data.copy()
     key = f"{prefix}-TOTAL_FORMS"
     with contextlib.suppress(ValueError):  # a tampered count: the formset reports it
-        data[key] = str(int(data.get(key, "0")) + MORE_ROWS)
+        total = int(data.get(key, "0"))
+        data[key] = str(total + MORE_ROWS)
+        fields = ROW_FORMS[prefix]().fields
+        for row in range(total, total + MORE_ROWS):
+            for name, field in fields.items():
+                if field.initial is not None:
+                    data[f"{prefix}-{row}-{name}"] = str(field.initial)
     return data

@@ -45,8 +45,9 @@ def as_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def json_text_field(*, required: bool, help_text: str = "") -> forms.CharField:
+def json_text_field(*, label: str, required: bool, help_text: str = "") -> forms.CharField:
     return forms.CharField(
+        label=label,
         required=required,
         strip=True,
         max_length=MAX_JSON_CHARS,

@@ -231,6 +231,8 @@ def test_more_rows_and_preview_save_nothing(manager):
     response = manager.post("/manage/questions/new/?kind=coding", coding_form(TESTS[:1], action="more_tests"))
     page = response.content.decode()
     assert response.status_code == 200 and 'name="tests-2-args"' in page and 'value="two"' in page
+    assert re.search(r'name="tests-2-weight" value="1.0"', page)  # new rows hold their defaults
+    assert re.search(r'<option value="hidden" selected>', page[page.index('name="tests-2-visibility"') :])
     assert not Question.objects.exists()
 
 
@@ -334,6 +336,9 @@ def test_validate_queues_a_job_on_the_samples_queue(
     assert sent == [("grading.tasks.validate_coding_spec", (validation_row.pk,), "samples")]
     page = manager.get(response["Location"])
     assert page.status_code == 200 and page["Refresh"] == "2" and "is running in the sandbox" in page.content.decode()
+    assert 'data-testid="no-worker"' not in page.content.decode()
+    SpecValidation.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=2))
+    assert 'data-testid="no-worker"' in manager.get(response["Location"]).content.decode()
 
 
 def test_preview_as_a_candidate_shows_samples_but_no_hidden_test_reference_or_notes(manager, organisation):
