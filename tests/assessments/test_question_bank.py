@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments.models import CodingSpec, Question, QuestionRevision
 from assessments.models import TestCase as SpecTestCase
-from assessments.services.coding import spec_fingerprint
+from assessments.services.coding import coding_question_create, spec_fingerprint
 from assessments.services.questions import revisions_lock
 from grading.models import SpecValidation, ValidationStatus
 from grading.services import validation
@@ -169,6 +169,9 @@ TESTS = [
 ]
 
 
+TEST_DATA = {"name": "two", "args": [[1, 3]], "expected": 2, "visibility": "sample"}
+
+
 def _create_coding(manager, organisation, tests=TESTS) -> Question:
     response = manager.post("/manage/questions/new/?kind=coding", coding_form(tests))
     assert response.status_code == 302, errors(response)
@@ -270,6 +273,28 @@ def test_a_prompt_edit_keeps_a_published_spec_published_even_in_a_new_revision(m
     copy = _current_spec(question)
     assert copy.revision.number == 2 and copy.pk != spec.pk and copy.published_at is not None
     assert copy.revision.prompt == "Return the arithmetic mean of `xs`."
+
+
+def test_a_browser_posting_back_an_unchanged_seed_question_changes_nothing(manager, organisation):
+    """Seed and API content has LF line ends; a browser sends textareas back with CRLF."""
+    question = coding_question_create(
+        organisation=organisation,
+        question={"prompt": "Return the mean of `xs`.\n\nEmpty lists raise.\n", "title": "Mean", "tags": ["python"]},
+        code={
+            "spec": {"function_name": "mean", "signature": "def mean(xs: list[float]) -> float", "memory_mb": 128}
+            | {"cpu_seconds": 1, "wall_seconds": 2},
+            "starter_code": "def mean(xs):\n    pass\n",
+            "reference_solution": REFERENCE,
+            "tests": [TEST_DATA],
+        },
+    )
+    spec = _current_spec(question)
+    _publish(spec)
+    revisions_lock(revision_ids=[spec.revision_id])
+    crlf = {"prompt": "Return the mean of `xs`.\r\n\r\nEmpty lists raise.\r\n", "difficulty": "medium"}
+    _edit(manager, question, [{"name": "two", "args": "[[1, 3]]", "expected": "2", "visibility": "sample"}], **crlf)
+    assert question.revisions.count() == 1 and _current_spec(question).pk == spec.pk
+    assert _current_spec(question).published_at is not None
 
 
 @pytest.mark.parametrize(
