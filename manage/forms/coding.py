@@ -36,7 +36,7 @@ class CodingSpecForm(forms.Form):
         max_length=MAX_CODE_CHARS,
         rows=6,
         label="Custom checker source",
-        help_text="Defines check(actual, expected, **options); used by tests whose checker is Custom.",
+        help_text="Defines check(actual, expected, **options), run in the sandbox; for tests whose checker is Custom.",
     )
     cpu_seconds = forms.FloatField(min_value=0.1, max_value=60, initial=2.0, label="CPU seconds per test")
     wall_seconds = forms.FloatField(min_value=0.1, max_value=120, initial=5.0, label="Wall-clock seconds per test")

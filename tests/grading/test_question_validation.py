@@ -132,6 +132,21 @@ def test_an_edit_after_a_pass_needs_a_new_validation(
     assert validation.results[0]["verdict"] == "wrong_answer"
 
 
+@pytest.mark.parametrize(("verdict", "status"), [("True", "passed"), ("(False, 'never')", "failed")])
+def test_a_custom_checker_written_on_the_page_runs_in_the_validation(
+    manager, organisation, sent, docker_engine, django_capture_on_commit_callbacks, verdict, status
+):
+    checker = f"def check(actual, expected):\n    return {verdict}\n"
+    tests = [{"name": "custom", "args": "[[3, 1, 2], 2]", "expected": "[3, 2]", "checker": "custom"}]
+    form = coding_form(tests, function_name="top", signature="def top(xs, k)", reference_solution=REFERENCE) | {
+        "custom_checker_source": checker
+    }
+    assert manager.post("/manage/questions/new/?kind=coding", form).status_code == 302
+    question = Question.objects.get(organisation=organisation)
+    validation, _ = _validate(manager, question, django_capture_on_commit_callbacks)
+    assert validation.status == status, (validation.error, validation.results)
+
+
 def test_a_question_without_tests_fails_validation(
     manager, organisation, sent, docker_engine, django_capture_on_commit_callbacks
 ):
