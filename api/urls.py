@@ -8,6 +8,7 @@ from api.views import (
     attempts,
     candidate_attempt,
     candidates,
+    emails,
     invitations,
     loops,
     question_sets,
@@ -49,6 +50,9 @@ urlpatterns = [
     path("scorecards/<int:pk>/", scorecards.ScorecardDetailApi.as_view(), name="scorecard-detail"),
     path("scorecards/<int:pk>/submit/", scorecards.ScorecardSubmitApi.as_view(), name="scorecard-submit"),
     path("scorecards/<int:pk>/amend/", scorecards.ScorecardAmendApi.as_view(), name="scorecard-amend"),
+    path("emails/", emails.EmailListApi.as_view(), name="email-list"),
+    path("emails/<int:pk>/", emails.EmailDetailApi.as_view(), name="email-detail"),
+    path("emails/<int:pk>/resend/", emails.EmailResendApi.as_view(), name="email-resend"),
     re_path(r"^(?P<rest>.*)$", api_not_found),
 ]
 

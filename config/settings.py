@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "grading",
     "rubrics",
     "integrations",
+    "notifications",
     "manage",
 ]
 
@@ -229,6 +230,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.sweep_import_jobs",
         "schedule": env.float("IMPORT_SWEEP_SECONDS", 60.0),
     },
+    "email-sweep": {"task": "notifications.tasks.sweep_emails", "schedule": env.float("EMAIL_SWEEP_SECONDS", 15.0)},
+    "email-reminders": {
+        "task": "notifications.tasks.record_reminders",
+        "schedule": env.float("EMAIL_REMINDER_SWEEP_SECONDS", 300.0),
+    },
 }
 # Queues by kind of work (DESIGN.md, grading point 8), so one kind never waits behind another:
 #   grading   final grading (``submission_enqueue`` sends final submissions here)
@@ -237,14 +243,16 @@ CELERY_BEAT_SCHEDULE = {
 #   sweeps    beat's periodic tasks: the deadline finaliser and every sweep
 #   webhooks  outgoing deliveries (webhooks, Greenhouse callbacks)
 #   imports   Markdown imports too large for a request (``import_job_create`` sends them here)
+#   mail      e-mail (docs/email.md): its own queue, so a bulk invite's e-mails never delay a webhook
 # At least one worker process consumes ``grading`` alone, so final grading never waits behind a sample
-# run (README, "Workers"): `celery -A config worker -Q grading`, `-Q samples`, `-Q sweeps,webhooks,imports`.
+# run (README, "Workers"): `celery -A config worker -Q grading`, `-Q samples`, `-Q sweeps,webhooks,imports,mail`.
 GRADING_QUEUE = "grading"
 SAMPLES_QUEUE = "samples"
 SWEEPS_QUEUE = "sweeps"
 WEBHOOKS_QUEUE = "webhooks"
 IMPORTS_QUEUE = "imports"
-WORKER_QUEUES = (GRADING_QUEUE, SAMPLES_QUEUE, SWEEPS_QUEUE, WEBHOOKS_QUEUE, IMPORTS_QUEUE)
+MAIL_QUEUE = "mail"
+WORKER_QUEUES = (GRADING_QUEUE, SAMPLES_QUEUE, SWEEPS_QUEUE, WEBHOOKS_QUEUE, IMPORTS_QUEUE, MAIL_QUEUE)
 # Anything sent without a route is final grading's concern or nobody's: it goes where a worker always listens.
 CELERY_TASK_DEFAULT_QUEUE = GRADING_QUEUE
 CELERY_TASK_ROUTES = {
@@ -253,6 +261,7 @@ CELERY_TASK_ROUTES = {
     "integrations.tasks.deliver_webhook": {"queue": WEBHOOKS_QUEUE},
     "integrations.greenhouse.tasks.deliver_greenhouse_callback": {"queue": WEBHOOKS_QUEUE},
     "assessments.tasks.run_import_job": {"queue": IMPORTS_QUEUE},
+    "notifications.tasks.deliver_email": {"queue": MAIL_QUEUE},
     **{entry["task"]: {"queue": SWEEPS_QUEUE} for entry in CELERY_BEAT_SCHEDULE.values()},
 }
 
@@ -305,6 +314,31 @@ WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=60)
 WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default=300)
 # After a secret rotation, tries are signed with the new and the previous secret for this long.
 WEBHOOK_SECRET_ROTATION_OVERLAP_HOURS = env.float("WEBHOOK_SECRET_ROTATION_OVERLAP_HOURS", default=24.0)
+
+# E-mail (docs/email.md). EMAIL_URL (django-environ): smtp://user:password@host:587 with STARTTLS as
+# smtp+tls://…, implicit TLS as smtp+ssl://…:465. Unset, every message is written as a file under
+# EMAIL_FILE_PATH (var/mail/) instead of sent: readable on a development machine, sent nowhere.
+# "Configured" means the messages leave the machine (an SMTP URL); only then is password reset offered.
+_email = env.email_url("EMAIL_URL", default="filemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_CONFIGURED = EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or (465 if _email.get("EMAIL_USE_SSL") else 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
+# The From address; its name is the organisation's ("Acme Hiring <noreply@…>").
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="loopwright@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TASK_SOFT_TIME_LIMIT = env.int("EMAIL_TASK_SOFT_TIME_LIMIT", default=30)
+EMAIL_TASK_TIME_LIMIT = env.int("EMAIL_TASK_TIME_LIMIT", default=40)
+# A candidate who has not started is reminded this many hours before the link closes (once).
+EMAIL_REMINDER_HOURS = env.float("EMAIL_REMINDER_HOURS", default=24.0)
+# An interviewer without a submitted scorecard is reminded this many hours after the attempt was graded (once).
+EMAIL_SCORECARD_DUE_HOURS = env.float("EMAIL_SCORECARD_DUE_HOURS", default=48.0)
 
 LOGGING = {
     "version": 1,

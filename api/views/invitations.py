@@ -7,7 +7,7 @@ on every route here, reads included.
 from datetime import datetime
 
 from django.http.response import HttpResponseBase
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,6 +35,8 @@ from assessments.services.invitations import (
     invitation_link_state,
     invitation_revoke,
 )
+from integrations.models import OutgoingStatus
+from notifications.selectors import invitation_email, with_invitation_email
 from organisations.permissions import IsOrganisationManager
 
 
@@ -50,6 +52,26 @@ class InvitationOutputSerializer(serializers.Serializer):
     state = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
     attempt = serializers.SerializerMethodField()
+    email_status = serializers.SerializerMethodField(
+        help_text="The invitation e-mail to the candidate: `failed` means the mail server refused the address "
+        "(see `email_error`; fix the candidate's e-mail and resend with /emails/{email_id}/resend/); "
+        "null when none was recorded."
+    )
+    email_error = serializers.SerializerMethodField()
+    email_id = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=OutgoingStatus.choices, allow_null=True))
+    def get_email_status(self, obj: Invitation) -> str | None:
+        email = invitation_email(obj)
+        return email.status if email else None
+
+    def get_email_error(self, obj: Invitation) -> str:
+        email = invitation_email(obj)
+        return email.last_error if email else ""
+
+    def get_email_id(self, obj: Invitation) -> int | None:
+        email = invitation_email(obj)
+        return email.pk if email else None
 
     def get_state(self, obj: Invitation) -> str:
         return invitation_link_state(obj)
@@ -100,6 +122,9 @@ INVITE_RESPONSE_EXAMPLE = OpenApiExample(
         "state": "open",
         "url": "https://loopwright.example.com/take/0rX6o2bV…/",
         "attempt": None,
+        "email_status": "pending",
+        "email_error": "",
+        "email_id": 9001,
     },
 )
 LINK_STATES = [LinkState.OPEN, LinkState.STARTED, LinkState.NOT_OPEN, LinkState.EXPIRED, LinkState.REVOKED]
@@ -115,7 +140,8 @@ class InvitationListApi(OrganisationApi):
     @extend_schema(parameters=[InvitationFilterSerializer], responses=InvitationOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         query = validated(self.InvitationFilterSerializer, request.query_params)
-        queryset = filtered(invitation_list(organisation=self.organisation), query, {"candidate_id": "candidate_id"})
+        invitations = with_invitation_email(invitation_list(organisation=self.organisation))
+        queryset = filtered(invitations, query, {"candidate_id": "candidate_id"})
         if query.get("state"):
             queryset = queryset.filter(invitation_state_q(query["state"]))
         return paginate(request, queryset, InvitationOutputSerializer, query=query)

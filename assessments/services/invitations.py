@@ -3,6 +3,8 @@
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -84,6 +86,18 @@ def _unpublished_coding_titles(question_set: QuestionSet) -> list[str]:
     return titles
 
 
+def _check_email(candidate: Candidate) -> None:
+    """The invitation is e-mailed to the candidate: an address no mail server could take is refused now."""
+    try:
+        validate_email(candidate.email)
+    except ValidationError as exc:
+        raise ApplicationError(
+            f"The candidate's e-mail address {candidate.email!r} is not valid; correct it before inviting.",
+            code="invalid_email",
+            details={"candidate_id": candidate.pk},
+        ) from exc
+
+
 @transaction.atomic
 def invitation_create(
     *,
@@ -103,6 +117,7 @@ def invitation_create(
         raise ApplicationError("The stage must belong to your organisation.", code="not_found")
     if expires_at <= (opens_at or timezone.now()):
         raise ApplicationError("The invitation must expire after it opens.", code="invalid_window")
+    _check_email(candidate)
     unpublished = _unpublished_coding_titles(question_set)
     if unpublished:
         raise ConflictError(

@@ -17,6 +17,7 @@ from assessments.models import (
     StageInterviewer,
     StageKind,
 )
+from common.events import event_record
 from common.exceptions import ApplicationError, ConflictError
 from organisations.models import Organisation
 from organisations.selectors import membership_is_active_member
@@ -146,7 +147,18 @@ def stage_interviewer_assign(*, organisation: Organisation, stage: Stage, user: 
     _check_interview_stage(stage)
     if not membership_is_active_member(organisation_id=organisation.pk, user_id=user.pk):
         raise ApplicationError("Interviewers must be active members of the organisation.", code="not_a_member")
-    assignment, _ = StageInterviewer.objects.get_or_create(stage=stage, user_id=user.pk)
+    assignment, created = StageInterviewer.objects.get_or_create(stage=stage, user_id=user.pk)
+    if created:  # internal (not a webhook type): the interviewer is told by e-mail (docs/email.md)
+        event_record(
+            organisation_id=organisation.pk,
+            type="stage.interviewer_assigned",
+            payload={
+                "assignment_id": assignment.pk,
+                "stage_id": stage.pk,
+                "loop_id": stage.loop_id,
+                "user_id": user.pk,
+            },
+        )
     return assignment
 
 

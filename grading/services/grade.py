@@ -25,6 +25,7 @@ from assessments.models import (
 )
 from assessments.services.attempts import attempt_mark_graded
 from assessments.services.coding import spec_test_revision
+from assessments.services.events import attempt_event_record
 from grading.checkers import CheckerError
 from grading.models import GradingResult, TestResult, Verdict
 from grading.runner import run_job, run_tests
@@ -111,6 +112,9 @@ def _platform_failure(submission: CodeSubmission, exc: BaseException) -> GradeOu
         compile_message=error[:EXCERPT],
         test_revision=spec_test_revision(submission.attempt_question.revision.coding_spec),
     )
+    if submission.purpose == SubmissionPurpose.FINAL:
+        # Internal (not a webhook type): the invitation's creator is told by e-mail (docs/email.md).
+        attempt_event_record(attempt_id=submission.attempt_question.attempt_id, type="attempt.grading_failed")
     return GradeOutcome.FAILED
 
 

@@ -43,7 +43,11 @@ def event_fan_out(event: Event) -> None:
 
     Runs in the causing transaction, so a rolled-back change leaves nothing and sends nothing: a
     webhook delivery per subscribed endpoint, and for ``attempt.graded`` Greenhouse's completion PATCH.
+    Internal events that are no webhook type (``stage.interviewer_assigned``, ``attempt.grading_failed``:
+    other subscribers', e-mail's) are not webhooks.
     """
+    if event.type not in WebhookEventType.values:
+        return
     webhook_event_record(organisation_id=event.organisation_id, type=event.type, payload=event.payload)
     if event.type == WebhookEventType.ATTEMPT_GRADED:
         greenhouse_callback_record(attempt_id=event.payload["attempt_id"])

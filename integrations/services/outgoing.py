@@ -5,7 +5,7 @@ Every status change is a guarded update, so a task delivered twice sends at most
 the current claim may finish a delivery. Receivers may still get one twice (a worker killed after the call,
 before recording it): delivery is at least once.
 
-A kind of delivery (a webhook to an endpoint, Greenhouse's completion PATCH, …) is an :class:`Outgoing`:
+A kind of delivery (a webhook to an endpoint, Greenhouse's completion PATCH, an e-mail, …) is an :class:`Outgoing`:
 the model that holds its state and the names of those fields, how one try is sent, and the Celery task
 that sends it. Adding a kind: a model (subclass ``integrations.models.OutgoingDelivery`` and its fields are
 the defaults here), a send function, an ``Outgoing(...)``, a deliver task calling ``kind.deliver`` and a
@@ -103,6 +103,8 @@ class Outgoing(Generic[Row]):
     # Keeps each try (the webhook delivery log), in the transaction that records it.
     log: Callable[[Row, PostResult, DeliverOutcome, datetime], None] | None = None
     queue: str = "webhooks"
+    # How one try's result is judged: HTTP's rules by default; e-mail judges SMTP reply codes (4xx: try again).
+    classify: Callable[[PostResult], DeliverOutcome] = attempt_outcome
 
     # --- task messages -------------------------------------------------------------------------
 
@@ -163,7 +165,7 @@ class Outgoing(Generic[Row]):
         return outcome
 
     def _outcome(self, row: Row, result: PostResult) -> tuple[DeliverOutcome, timedelta | None]:
-        outcome = attempt_outcome(result)
+        outcome = self.classify(result)
         if outcome != DeliverOutcome.RETRY:
             return outcome, None
         cycle_start = getattr(row, self.fields.cycle_start) if self.fields.cycle_start else 0

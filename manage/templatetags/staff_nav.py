@@ -27,6 +27,7 @@ LINKS = (
     ("Loops", "manage-loops", "manager"),
     ("Questions", "manage-questions", "manager"),
     ("Invitations", "manage-invitations", "manager"),
+    ("E-mails", "manage-emails", "manager"),
     ("My interviews", "interviews-queue", "member"),
     ("People", "manage-people", "admin"),
     ("Integrations", "manage-integrations", "admin"),

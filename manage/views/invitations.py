@@ -17,6 +17,7 @@ from assessments.services.candidates import candidate_create
 from assessments.services.invitations import invitation_create, invitation_link_state, invitation_revoke
 from common.exceptions import ApplicationError
 from manage.views.base import found_or_404
+from notifications.selectors import invitation_emails_by_id
 from organisations.models import Membership, Organisation
 from organisations.pages import organisation_page
 from organisations.selectors import MANAGER_ROLES
@@ -48,11 +49,19 @@ def invitations(request: HttpRequest, membership: Membership) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, f"{exc.message} {exc.details or ''}".strip())
         else:
-            messages.success(request, f"Invitation created. Send the candidate this link: {link}")
+            address = form.cleaned_data["email"]
+            messages.success(request, f"Invitation created; it is e-mailed to {address}. The link: {link}")
             return redirect(request.get_full_path())
+    latest = invitation_list_latest(organisation=organisation, limit=PAGE_SIZE)
+    emails = invitation_emails_by_id(invitation_ids=[invitation.pk for invitation in latest])
     rows = [
-        {"invitation": invitation, "state": invitation_link_state(invitation), "url": invitation_link(invitation)}
-        for invitation in invitation_list_latest(organisation=organisation, limit=PAGE_SIZE)
+        {
+            "invitation": invitation,
+            "state": invitation_link_state(invitation),
+            "url": invitation_link(invitation),
+            "email": emails.get(invitation.pk),
+        }
+        for invitation in latest
     ]
     context = {"organisation": organisation, "form": form, "rows": rows}
     return render(request, "manage/invitations.html", context)
