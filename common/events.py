@@ -23,6 +23,10 @@ class Event:
 
 EventHandler = Callable[[Event], None]
 
+# Events only subscribers inside the platform hear (e-mail): no webhook carries them, and no endpoint can
+# subscribe to them. Every other type must be a webhook event type (docs/webhooks.md), or recording fails.
+INTERNAL_EVENT_TYPES = frozenset({"stage.interviewer_assigned", "attempt.grading_failed"})
+
 _handlers: list[EventHandler] = []
 
 

@@ -200,6 +200,8 @@ SPECTACULAR_SETTINGS = {
         "RubricKindEnum": "rubrics.models.RubricKind",
         "ImportJobStatusEnum": "assessments.models.ImportJobStatus",
         "StatusEnum": "assessments.models.AttemptStatus",  # the attempt's, named as before import jobs had a status
+        "DeliveryStatusEnum": "integrations.models.OutgoingStatus",
+        "EmailKindEnum": "notifications.models.EmailKind",
     },
 }
 

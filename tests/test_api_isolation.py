@@ -11,6 +11,7 @@ from assessments.services.attempts import attempt_start
 from assessments.services.invitations import invitation_create
 from integrations.models import ApiKeyScope
 from integrations.services.api_keys import api_key_create
+from notifications.models import OutgoingEmail
 from organisations.models import Role
 from rubrics.models import Recommendation, Rubric, ScorecardStatus
 from tests.factories import (
@@ -42,6 +43,7 @@ def owned(organisation, manager_client):
         expires_at=timezone.now() + timedelta(days=1),
     )
     return {
+        "email": OutgoingEmail.objects.get(invitation=invitation, kind="invitation"),
         "invitation": invitation,
         "attempt": attempt_start(invitation=invitation),
         "question": QuestionFactory(organisation=organisation),
@@ -76,6 +78,8 @@ DETAIL_ROUTES = {
     "/api/v1/attempts/{}/": "attempt",
     "/api/v1/attempts/{}/result/": "attempt",
     "/api/v1/loops/{}/": "loop",
+    "/api/v1/emails/{}/": "email",
+    "/api/v1/emails/{}/resend/": "email",
 }
 LIST_ROUTES = [
     "/api/v1/questions/",
@@ -86,6 +90,7 @@ LIST_ROUTES = [
     "/api/v1/scorecards/",
     "/api/v1/attempts/",
     "/api/v1/loops/",
+    "/api/v1/emails/",
 ]
 CREATE_ROUTES = [
     "/api/v1/questions/",

@@ -23,6 +23,8 @@ from grading.models import SpecValidation
 from integrations.models import ApiKey, WebhookDelivery, WebhookEndpoint
 from integrations.services import webhook_endpoint_create
 from integrations.services.api_keys import api_key_create
+from notifications.models import EmailKind, MailSettings, OutgoingEmail
+from notifications.services.outbox import email_record
 from organisations.models import ColleagueInvite, Membership, Role
 from organisations.services.colleague_invites import colleague_invite_create
 from rubrics.models import Scorecard
@@ -82,6 +84,9 @@ ROUTES = {
     "manage/people/<int:pk>/deactivate/": ("POST", ADMIN, ("colleague",)),
     "manage/people/<int:pk>/reactivate/": ("POST", ADMIN, ("colleague",)),
     "manage/people/invites/<int:pk>/revoke/": ("POST", ADMIN, ("colleague_invite",)),
+    "manage/emails/": ("GET", MANAGER, ()),
+    "manage/emails/<int:pk>/resend/": ("POST", MANAGER, ("email",)),
+    "manage/emails/settings/": ("POST", ADMIN, ()),
 }
 WATCHED = [
     Invitation,
@@ -95,6 +100,8 @@ WATCHED = [
     Membership,
     ColleagueInvite,
     User,
+    OutgoingEmail,
+    MailSettings,
 ]
 WATCHED += [Question, QuestionRevision, CodingSpec, SpecValidation]  # the question bank
 
@@ -126,7 +133,19 @@ def objects(case):  # noqa: F811
         "colleague_invite": colleague_invite_create(
             organisation=organisation, name="Nia New", email="nia@example.test", role=Role.ADMIN, created_by=None
         )[0],
+        "email": email_for(own.attempt_question.attempt.invitation),
     }
+
+
+def email_for(invitation):
+    candidate = invitation.candidate
+    return email_record(
+        kind=EmailKind.INVITATION,
+        key=f"matrix:{invitation.pk}",
+        to_email=candidate.email,
+        organisation_id=invitation.organisation_id,
+        invitation=invitation,
+    )
 
 
 def _url(route: str, args: tuple[str, ...], objects) -> str:

@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from common.events import Event, iso
+from common.events import INTERNAL_EVENT_TYPES, Event, iso
 from common.exceptions import ApplicationError
 from integrations.greenhouse.services import callback_record as greenhouse_callback_record
 from integrations.ids import new_webhook_secret
@@ -43,10 +43,10 @@ def event_fan_out(event: Event) -> None:
 
     Runs in the causing transaction, so a rolled-back change leaves nothing and sends nothing: a
     webhook delivery per subscribed endpoint, and for ``attempt.graded`` Greenhouse's completion PATCH.
-    Internal events that are no webhook type (``stage.interviewer_assigned``, ``attempt.grading_failed``:
-    other subscribers', e-mail's) are not webhooks.
+    Internal events (``common.events.INTERNAL_EVENT_TYPES``: e-mail's) are no webhooks; any other type
+    that is no webhook type is refused (a misspelt event fails loudly).
     """
-    if event.type not in WebhookEventType.values:
+    if event.type in INTERNAL_EVENT_TYPES:
         return
     webhook_event_record(organisation_id=event.organisation_id, type=event.type, payload=event.payload)
     if event.type == WebhookEventType.ATTEMPT_GRADED:

@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from assessments.models import Answer, Invitation
 from assessments.services.answers import attempt_submit
 from assessments.services.attempts import attempt_start
-from common.events import event_record
+from common.events import INTERNAL_EVENT_TYPES, event_record
 from common.exceptions import ApplicationError
 from integrations.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint, WebhookEvent
-from integrations.services import webhook_endpoint_create, webhook_event_record
+from integrations.services import event_fan_out, webhook_endpoint_create, webhook_event_record
 from tests.factories import OrganisationFactory
 from tests.integrations.conftest import invite
 
@@ -122,6 +122,18 @@ def test_a_failed_submit_emits_nothing(organisation, question_set, endpoint):
 def test_event_record_refuses_unknown_types(organisation, endpoint):
     with pytest.raises(ApplicationError, match="Unknown webhook event type"):
         event_record(organisation_id=organisation.pk, type="attempt.exploded", payload={})
+
+
+def test_internal_event_types_are_recorded_but_never_become_webhooks(organisation, endpoint, monkeypatch):
+    monkeypatch.setattr("common.events._handlers", [event_fan_out])  # the webhook subscriber alone
+    endpoint.events = ["invitation.created", "attempt.graded"]
+    endpoint.save()
+    for type in INTERNAL_EVENT_TYPES:
+        event_record(organisation_id=organisation.pk, type=type, payload={})  # no error: a declared internal type
+    assert not WebhookEvent.objects.exists() and not WebhookDelivery.objects.exists()
+    endpoint.events = ["stage.interviewer_assigned"]
+    with pytest.raises(ValidationError):
+        endpoint.full_clean()  # and no endpoint may subscribe to one
 
 
 def test_scorecard_and_decision_types_can_be_recorded(organisation, receiver):
