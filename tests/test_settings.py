@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
     "DJANGO_ALLOWED_HOSTS": "loopwright.example.test",
     "DATABASE_URL": "sqlite:////tmp/loopwright-deploy-check.sqlite3",
+    "EMAIL_URL": "smtp+tls://loopwright:secret@smtp.example.test:587",
 }
 
 
@@ -25,6 +26,12 @@ def test_check_deploy_reports_nothing_with_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_email_would_not_leave_the_server():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_URL"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0 and "loopwright.W001" in result.stderr + result.stdout
 
 
 def test_missing_secret_key_is_a_clear_startup_error():
