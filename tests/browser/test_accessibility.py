@@ -88,13 +88,23 @@ def test_candidate_pages_pass_axe(open_page: Any, demo: dict[str, Any]) -> None:
 
 
 STAFF_PAGES = {
-    "hana": ["/", "/manage/loops/", "/manage/invitations/", "pipeline", "report", "calibration", "edit"],
+    "hana": [
+        "/",
+        "/manage/loops/",
+        "/manage/invitations/",
+        "/manage/emails/",
+        "pipeline",
+        "report",
+        "calibration",
+        "edit",
+    ],
     "ira": ["/interviews/", "scorecard"],
     "ada": [
         "/manage/people/",
         "/manage/integrations/api-keys/",
         "/manage/integrations/webhooks/",
         "/manage/integrations/deliveries/",
+        "/manage/emails/",
     ],
 }
 
