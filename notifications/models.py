@@ -23,6 +23,7 @@ class EmailKind(models.TextChoices):
     INTERVIEWER_ASSIGNED = "interviewer_assigned", _("Interviewer: assigned to a stage")
     SCORECARD_DUE = "scorecard_due", _("Interviewer: scorecard due")
     PASSWORD_RESET = "password_reset", _("Colleague: password reset")
+    COLLEAGUE_INVITE = "colleague_invite", _("Colleague: team invitation")
 
 
 CANDIDATE_KINDS = (EmailKind.INVITATION, EmailKind.REMINDER, EmailKind.RECEIPT, EmailKind.TIME_EXTENDED)

@@ -41,6 +41,8 @@ from assessments.services.import_jobs import import_job_create
 from assessments.services.importing import question_set_import
 from integrations.models import ApiKeyScope
 from integrations.services.api_keys import api_key_create
+from notifications.models import EmailKind, OutgoingEmail
+from notifications.services.outbox import email_record
 from organisations.models import Role
 from rubrics.models import Rating, Recommendation, Rubric, Scorecard, ScorecardStatus
 from tests.factories import (
@@ -183,6 +185,10 @@ ROUTES: dict[str, dict[str, Act]] = {
     "api/v1/invitations/<int:pk>/extend/": {
         "POST": Act("POST", manages(200), ("open_invitation",), body=lambda w: {"expires_at": "2099-01-01T00:00:00Z"}),
     },
+    # The e-mail log holds candidates' addresses: managers and keys only.
+    "api/v1/emails/": {"GET": Act("GET", reads(interviewer=ROLE))},
+    "api/v1/emails/<int:pk>/": {"GET": Act("GET", reads(interviewer=ROLE), ("email",))},
+    "api/v1/emails/<int:pk>/resend/": {"POST": Act("POST", manages(200), ("email",))},
     "api/v1/loops/": {"GET": Act("GET", reads(interviewer=ROLE))},
     "api/v1/loops/<int:pk>/": {"GET": Act("GET", reads(interviewer=ROLE), ("loop_a",))},
     "api/v1/attempts/": {"GET": Act("GET", reads(interviewer=ROLE))},
@@ -259,7 +265,18 @@ ROUTES: dict[str, dict[str, Act]] = {
     "take/<str:token>/api/submit/": {"POST": Act("POST", everyone(404), BOGUS)},
     "take/<str:token>/api/events/": {"POST": Act("POST", everyone(404), BOGUS, body=lambda w: {"events": []})},
 }
-WATCHED = [Candidate, Invitation, Attempt, Question, QuestionRevision, QuestionSet, Rubric, Scorecard, Rating]
+WATCHED = [
+    Candidate,
+    Invitation,
+    Attempt,
+    Question,
+    QuestionRevision,
+    QuestionSet,
+    Rubric,
+    Scorecard,
+    Rating,
+    OutgoingEmail,
+]
 
 
 # Routes whose matrix lives elsewhere, and why.
@@ -353,6 +370,13 @@ def world(organisation):
         "token": _Token(taken.token),
         "bogus_token": _Token("not-a-real-link"),
         "open_invitation": open_invitation,
+        "email": email_record(
+            kind=EmailKind.INVITATION,
+            key="matrix",
+            to_email=open_invitation.candidate.email,
+            organisation_id=organisation.pk,
+            invitation=open_invitation,
+        ),
         "rubric": RubricFactory(organisation=organisation),
         "colleague_card": _submitted_card(interview_a, ann, colleague),
         "other_loop_card": _submitted_card(interview_b, bo, colleague),

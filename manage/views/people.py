@@ -12,6 +12,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.exceptions import ApplicationError
 from common.links import site_url
 from manage.views.base import found_or_404
+from notifications.services.colleagues import colleague_invite_email_record
 from organisations.models import Membership, Role
 from organisations.pages import organisation_page, organisation_query
 from organisations.selectors import (
@@ -87,11 +89,13 @@ def people_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     if request.method != "POST" or not form.is_valid():
         return people_page(request, membership, form=form, status=400 if form.errors else 200)
     try:
-        invite, token = colleague_invite_create(
-            organisation=membership.organisation,
-            created_by=cast(User, request.user),  # login_required: never anonymous
-            **form.cleaned_data,
-        )
+        with transaction.atomic():  # the invite and its e-mail, or neither
+            invite, token = colleague_invite_create(
+                organisation=membership.organisation,
+                created_by=cast(User, request.user),  # login_required: never anonymous
+                **form.cleaned_data,
+            )
+            colleague_invite_email_record(invite=invite, token=token)
     except ApplicationError as exc:
         return people_page(request, membership, form=form, error=exc)
     context = _context(request, membership, invite=invite, link=site_url("colleague-join", token))

@@ -24,7 +24,10 @@ from django.utils.http import urlsafe_base64_encode
 from assessments.models import Attempt, Invitation, Stage
 from assessments.selectors.invitations import invitation_link
 from common.links import site_url
+from integrations.sealing import unseal
 from notifications.models import CANDIDATE_KINDS, EmailKind, MailSettings, OutgoingEmail
+from organisations.models import ColleagueInvite
+from organisations.selectors import colleague_invite_state
 from rubrics.selectors.attempt_results import attempt_coding_score, report_url
 
 PLATFORM_NAME = "Loopwright"
@@ -99,6 +102,23 @@ def _password_reset_context(email: OutgoingEmail) -> dict[str, Any]:
     return {"username": user.get_username(), "reset_url": site_url("password_reset_confirm", uid, token)}
 
 
+def _colleague_invite_context(email: OutgoingEmail) -> dict[str, Any]:
+    invite = ColleagueInvite.objects.select_related("created_by").get(pk=email.data["invite_id"])
+    state = colleague_invite_state(invite)
+    if state != "open":  # a withdrawn, used or expired link is not worth a message
+        raise ValueError(f"the invite link is {state}")
+    token = unseal(email.data["token"])
+    if token is None:
+        raise ValueError("the invite link cannot be read back (DJANGO_SECRET_KEY changed): make a new one")
+    inviter = invite.created_by.get_full_name() or invite.created_by.get_username() if invite.created_by else ""
+    return {
+        "join_url": site_url("colleague-join", token),
+        "role": invite.get_role_display().lower(),
+        "inviter": inviter,
+        "expires_at": moment(invite.expires_at),
+    }
+
+
 CONTEXTS: dict[str, Callable[[OutgoingEmail], dict[str, Any]]] = {
     EmailKind.INVITATION: _invitation_context,
     EmailKind.REMINDER: _invitation_context,
@@ -109,6 +129,7 @@ CONTEXTS: dict[str, Callable[[OutgoingEmail], dict[str, Any]]] = {
     EmailKind.INTERVIEWER_ASSIGNED: _stage_context,
     EmailKind.SCORECARD_DUE: _stage_context,
     EmailKind.PASSWORD_RESET: _password_reset_context,
+    EmailKind.COLLEAGUE_INVITE: _colleague_invite_context,
 }
 
 
@@ -117,6 +138,8 @@ def _reply_to(email: OutgoingEmail) -> list[str]:
     creator = email.invitation.created_by if email.invitation is not None else None
     if email.kind in CANDIDATE_KINDS and creator is not None and creator.email:
         return [creator.email]
+    if email.kind == EmailKind.COLLEAGUE_INVITE and email.data.get("reply_to"):
+        return [email.data["reply_to"]]
     if email.organisation_id is None:
         return []
     mail_settings = MailSettings.objects.filter(organisation_id=email.organisation_id).first()
