@@ -17,7 +17,6 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any, Generic, TypeVar
 
 from celery import current_app
@@ -113,7 +112,11 @@ class Outgoing(Generic[Row]):
 
     def enqueue_on_commit(self, pk: int, countdown: float | None = None) -> None:
         # robust: the change that caused the delivery is committed; if Redis is down, the sweep sends it later.
-        transaction.on_commit(partial(self.enqueue, pk, countdown), robust=True)
+        # A function, not a functools.partial: Django logs a robust callback's failure by its __qualname__.
+        def enqueue_committed() -> None:
+            self.enqueue(pk, countdown)
+
+        transaction.on_commit(enqueue_committed, robust=True)
 
     def due_now(self, now: datetime) -> dict[str, Any]:
         """The fields of a delivery due at once whose message is sent on commit (``enqueue_on_commit``)."""

@@ -69,6 +69,9 @@ INVITATION_FIELDS = [
     "state",
     "url",
     "attempt",
+    "email_status",
+    "email_error",
+    "email_id",
 ]
 
 
