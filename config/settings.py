@@ -341,6 +341,8 @@ EMAIL_TASK_TIME_LIMIT = env.int("EMAIL_TASK_TIME_LIMIT", default=40)
 EMAIL_REMINDER_HOURS = env.float("EMAIL_REMINDER_HOURS", default=24.0)
 # An interviewer without a submitted scorecard is reminded this many hours after the attempt was graded (once).
 EMAIL_SCORECARD_DUE_HOURS = env.float("EMAIL_SCORECARD_DUE_HOURS", default=48.0)
+# The hour (UTC, 0-23) from which the day's digest of what needs attention goes to those who asked for it.
+EMAIL_DIGEST_HOUR = env.int("EMAIL_DIGEST_HOUR", default=7)
 
 LOGGING = {
     "version": 1,

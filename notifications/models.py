@@ -24,6 +24,7 @@ class EmailKind(models.TextChoices):
     SCORECARD_DUE = "scorecard_due", _("Interviewer: scorecard due")
     PASSWORD_RESET = "password_reset", _("Colleague: password reset")
     COLLEAGUE_INVITE = "colleague_invite", _("Colleague: team invitation")
+    DIGEST = "digest", _("Manager: daily digest of what needs attention")
 
 
 CANDIDATE_KINDS = (EmailKind.INVITATION, EmailKind.REMINDER, EmailKind.RECEIPT, EmailKind.TIME_EXTENDED)
@@ -85,3 +86,17 @@ class MailSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Mail settings of {self.organisation_id}"
+
+
+class DigestSubscription(models.Model):
+    """A hiring manager or admin who asked for the daily e-mail of what needs attention in one organisation."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="digest_one_per_person")]
+
+    def __str__(self) -> str:
+        return f"digest for {self.user} @ {self.organisation}"

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
+from notifications.services.digests import digests_record
 from notifications.services.outbox import email_deliver, emails_sweep
 from notifications.services.reminders import reminders_record, scorecard_reminders_record
 
@@ -25,5 +26,5 @@ def sweep_emails() -> int:
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90, ignore_result=True)
 def record_reminders() -> int:
-    """The window-closing reminders and the scorecard-due reminders the clock now calls for."""
-    return reminders_record() + scorecard_reminders_record()
+    """The window-closing reminders, the scorecard-due reminders and the daily digests the clock now calls for."""
+    return reminders_record() + scorecard_reminders_record() + digests_record()

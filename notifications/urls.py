@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.emails_view, name="manage-emails"),
     path("<int:pk>/resend/", views.email_resend_view, name="manage-email-resend"),
     path("settings/", views.mail_settings_view, name="manage-email-settings"),
+    path("digest/", views.digest_view, name="manage-email-digest"),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from common.exceptions import ApplicationError, NotFoundError
 from notifications.models import EmailKind, OutgoingEmail
 from notifications.selectors import email_get, email_list, mail_settings_get
+from notifications.services.digests import digest_set
 from notifications.services.mail_settings import mail_settings_update
 from notifications.services.outbox import email_resend
 from organisations.models import Membership
@@ -86,3 +87,16 @@ def mail_settings_view(request: HttpRequest, membership: Membership) -> HttpResp
     else:
         messages.error(request, " ".join(str(error) for error in form.errors.get("reply_to", [])))
     return _back(request)
+
+
+@organisation_page(roles=MANAGER_ROLES)
+@require_POST
+def digest_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Turn the caller's daily digest on (``enabled=1``) or off; back to the home page."""
+    enabled = request.POST.get("enabled") == "1"
+    digest_set(membership=membership, enabled=enabled)
+    if enabled:
+        messages.success(request, _("You will get this list by e-mail each morning when something needs attention."))
+    else:
+        messages.success(request, _("The daily e-mail is off."))
+    return HttpResponseRedirect(reverse("home") + organisation_query(request))

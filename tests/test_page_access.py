@@ -87,6 +87,7 @@ ROUTES = {
     "manage/emails/": ("GET", MANAGER, ()),
     "manage/emails/<int:pk>/resend/": ("POST", MANAGER, ("email",)),
     "manage/emails/settings/": ("POST", ADMIN, ()),
+    "manage/emails/digest/": ("POST", MANAGER, ()),
 }
 WATCHED = [
     Invitation,

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from assessments.selectors.loops import loop_list
 from manage.selectors import pipeline
-from manage.selectors.home import Attention, attention
 from organisations.models import Membership
 from organisations.pages import organisation_query, page_membership
 from organisations.selectors import MEMBER_ROLES, membership_is_manager
+from rubrics.selectors.attention import Attention, attention
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -29,6 +29,7 @@ from notifications.models import CANDIDATE_KINDS, EmailKind, MailSettings, Outgo
 from organisations.models import ColleagueInvite
 from organisations.selectors import colleague_invite_state
 from rubrics.selectors.attempt_results import attempt_coding_score, report_url
+from rubrics.selectors.attention import attention
 
 PLATFORM_NAME = "Loopwright"
 UTC_NAME = "UTC"
@@ -119,6 +120,38 @@ def _colleague_invite_context(email: OutgoingEmail) -> dict[str, Any]:
     }
 
 
+def _digest_context(email: OutgoingEmail) -> dict[str, Any]:
+    """What needs attention now (at sending, not at recording), each row with its absolute link."""
+    found = attention(organisation=email.organisation, now=timezone.now())  # type: ignore[arg-type]
+
+    def report(candidate_id: int, loop_id: int) -> str:
+        return _staff_link(email, f"{site_url('manage-candidate-report', candidate_id)}?loop={loop_id}")
+
+    failed = []
+    for submission in found.failed_gradings:
+        invitation = submission.attempt_question.attempt.invitation
+        url = report(invitation.candidate_id, invitation.stage.loop_id) if invitation.stage else ""
+        failed.append({"candidate": invitation.candidate.name, "submission": submission.pk, "url": url})
+    return {
+        "awaiting": [
+            {
+                "candidate": row.candidate.name,
+                "loop": row.loop.title,
+                "missing": row.missing,
+                "assigned": row.assigned,
+                "url": report(row.candidate.pk, row.loop.pk),
+            }
+            for row in found.awaiting_scorecards
+        ],
+        "failed": failed,
+        "expiring": [
+            {"candidate": invitation.candidate.name, "closes": moment(invitation.expires_at)}
+            for invitation in found.expiring_invitations
+        ],
+        "home_url": _staff_link(email, site_url("home")),
+    }
+
+
 CONTEXTS: dict[str, Callable[[OutgoingEmail], dict[str, Any]]] = {
     EmailKind.INVITATION: _invitation_context,
     EmailKind.REMINDER: _invitation_context,
@@ -130,6 +163,7 @@ CONTEXTS: dict[str, Callable[[OutgoingEmail], dict[str, Any]]] = {
     EmailKind.SCORECARD_DUE: _stage_context,
     EmailKind.PASSWORD_RESET: _password_reset_context,
     EmailKind.COLLEAGUE_INVITE: _colleague_invite_context,
+    EmailKind.DIGEST: _digest_context,
 }
 
 

@@ -1,4 +1,4 @@
-"""What needs a hiring manager's attention, for the home page: fixed queries, newest first, a few rows each.
+"""What needs a hiring manager's attention (the home page, the daily digest e-mail): fixed queries, a few rows each.
 
 - graded attempts still waiting for scorecards: the candidate's attempt in a loop is graded, some
   interviewer assigned to one of the loop's interview stages has not submitted a scorecard for them,
