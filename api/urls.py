@@ -44,6 +44,7 @@ urlpatterns = [
     path("attempts/", attempts.AttemptListApi.as_view(), name="attempt-list"),
     path("attempts/<int:pk>/", attempts.AttemptDetailApi.as_view(), name="attempt-detail"),
     path("attempts/<int:pk>/result/", attempts.AttemptResultApi.as_view(), name="attempt-result"),
+    path("attempts/<int:pk>/extend/", attempts.AttemptExtendApi.as_view(), name="attempt-extend"),
     path("rubrics/", rubrics.RubricListApi.as_view(), name="rubric-list"),
     path("rubrics/<int:pk>/", rubrics.RubricDetailApi.as_view(), name="rubric-detail"),
     path("scorecards/", scorecards.ScorecardListApi.as_view(), name="scorecard-list"),
@@ -59,6 +60,7 @@ urlpatterns = [
 # /take/ (config.urls): the candidate's JSON API, beside the candidate's pages (assessments.urls)
 candidate_attempt_urlpatterns: list[URLPattern] = [
     path("<str:token>/api/state/", candidate_attempt.StateApi.as_view(), name="candidate-api-state"),
+    path("<str:token>/api/clock/", candidate_attempt.ClockApi.as_view(), name="candidate-api-clock"),
     path(
         "<str:token>/api/answers/<int:question_id>/",
         candidate_attempt.AnswerSaveApi.as_view(),

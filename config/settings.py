@@ -301,6 +301,9 @@ GRADING_REQUEUE_AFTER_SECONDS = env.int("GRADING_REQUEUE_AFTER_SECONDS", default
 # A candidate's own submit is accepted this long after the stored deadline (a click in time, a slow
 # network); later it is refused with 403 deadline_passed and the deadline sweep submits the saved work.
 ATTEMPT_SUBMIT_GRACE_SECONDS = env.int("ATTEMPT_SUBMIT_GRACE_SECONDS", default=30)
+# How often the candidate's page asks the server for its deadline (GET api/clock/): an extension shows
+# within this many seconds without a reload (sooner when the candidate types: every save answers it too).
+CANDIDATE_CLOCK_POLL_SECONDS = env.int("CANDIDATE_CLOCK_POLL_SECONDS", default=20)
 SUBMISSION_MAX_SOURCE_BYTES = env.int("SUBMISSION_MAX_SOURCE_BYTES", default=64 * 1024)
 # Any request body over this is refused before it is read: 413 too_large (config.middleware).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_BODY_MAX_BYTES", default=2_621_440)

@@ -4,6 +4,7 @@ integrations.urls), and the public page of a colleague's invite link under /acco
 from django.urls import path
 
 from manage.views import (
+    attempts,
     calibration,
     candidates,
     import_jobs,
@@ -23,6 +24,7 @@ urlpatterns = [
     path("invitations/<int:pk>/revoke/", invitations.invitation_revoke_view, name="manage-invitation-revoke"),
     path("candidates/<int:pk>/report/", candidates.candidate_report_view, name="manage-candidate-report"),
     path("candidates/<int:pk>/decide/", candidates.candidate_decide_view, name="manage-candidate-decide"),
+    path("attempts/<int:pk>/extend/", attempts.attempt_extend_view, name="manage-attempt-extend"),
     path("loops/", pipeline.loop_list_view, name="manage-loops"),
     path("loops/<int:pk>/pipeline/", pipeline.loop_pipeline_view, name="manage-loop-pipeline"),
     path("loops/<int:pk>/calibration/", calibration.loop_calibration_view, name="manage-loop-calibration"),

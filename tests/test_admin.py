@@ -12,6 +12,7 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries, Settings
 
 from assessments.models import (
+    Accommodation,
     Answer,
     Attempt,
     AttemptQuestion,
@@ -53,6 +54,7 @@ VIEW_ONLY = {
     "assessments.CodeSubmission",
     "assessments.IntegrityEvent",
     "assessments.ImportJob",
+    "assessments.Accommodation",
     "grading.GradingResult",
     "grading.SpecValidation",
     "grading.TestResult",
@@ -138,6 +140,9 @@ def graph(admin_user: User) -> Graph:
         submission=submission, verdict=Verdict.ACCEPTED, score=1.0, test_revision="r1:abc"
     )
     TestResult.objects.create(result=result, test_case=test_case, verdict=Verdict.ACCEPTED, actual=[0, 1])
+    Accommodation.objects.create(
+        organisation=org, invitation=invitation, kind="invitation", minutes=15, reason="Agreed", granted_by=admin_user
+    )
     scorecard = Scorecard.objects.create(
         organisation=org,
         candidate=candidate,

@@ -77,6 +77,7 @@ DETAIL_ROUTES = {
     "/api/v1/scorecards/{}/amend/": "scorecard",
     "/api/v1/attempts/{}/": "attempt",
     "/api/v1/attempts/{}/result/": "attempt",
+    "/api/v1/attempts/{}/extend/": "attempt",
     "/api/v1/loops/{}/": "loop",
     "/api/v1/emails/{}/": "email",
     "/api/v1/emails/{}/resend/": "email",

@@ -1,12 +1,13 @@
 """common.events: the one event writer the domain records through, and who hears it."""
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from django.db import transaction
 
 from common import events
-from integrations.models import WebhookEvent
+from integrations.models import WebhookEvent, WebhookEventType
 from integrations.services import event_fan_out, webhook_endpoint_create
 
 
@@ -60,3 +61,9 @@ def test_iso_is_utc_with_a_z():
     assert events.iso(moment) == "2025-05-01T10:31:07Z"
     assert events.iso(datetime(2025, 5, 1, tzinfo=UTC)) == "2025-05-01T00:00:00Z"
     assert events.iso(None) is None
+
+
+def test_every_webhook_event_type_is_in_the_catalogue_of_docs_webhooks_md():
+    catalogue = (Path(__file__).resolve().parents[1] / "docs" / "webhooks.md").read_text()
+    rows = {line.split("|")[1].strip().strip("`") for line in catalogue.splitlines() if line.startswith("| `")}
+    assert set(WebhookEventType.values) <= rows

@@ -10,6 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from assessments.models import (
+    Accommodation,
+    Attempt,
     CodingSpec,
     Decision,
     ImportJob,
@@ -43,6 +45,7 @@ ROUTES = {
     "manage/invitations/<int:pk>/revoke/": ("POST", MANAGER, ("invitation",)),
     "manage/candidates/<int:pk>/report/": ("GET", MANAGER, ("candidate",)),
     "manage/candidates/<int:pk>/decide/": ("POST", MANAGER, ("candidate",)),
+    "manage/attempts/<int:pk>/extend/": ("POST", MANAGER, ("attempt",)),
     "manage/loops/": ("GET", MANAGER, ()),
     "manage/loops/new/": ("GET", MANAGER, ()),
     "manage/loops/<int:pk>/pipeline/": ("GET", MANAGER, ("loop",)),
@@ -91,6 +94,8 @@ ROUTES = {
 }
 WATCHED = [
     Invitation,
+    Attempt,
+    Accommodation,
     Decision,
     Stage,
     StageInterviewer,
@@ -121,6 +126,7 @@ def objects(case):  # noqa: F811
     return {
         "candidate": case["candidate"],
         "invitation": own.attempt_question.attempt.invitation,
+        "attempt": own.attempt_question.attempt,
         "loop": case["loop"],
         "stage": case["stages"][1],
         "import_job": ImportJob.objects.create(organisation=organisation, source="# Set\n\n1. Why?\n"),

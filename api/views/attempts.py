@@ -15,9 +15,13 @@ from rest_framework.response import Response
 
 from api.base import OrganisationApi, validated
 from api.conditional import conditional_response, conditional_schema
+from api.idempotency import idempotent
 from api.pagination import ListQuerySerializer, filtered, paginate
+from api.schema import error_response
 from assessments.models import AttemptStatus
 from assessments.selectors.attempts import attempt_get, attempt_list
+from assessments.services.accommodations import MAX_EXTRA_MINUTES
+from assessments.services.attempts import attempt_extend
 from organisations.permissions import IsOrganisationManager
 from rubrics.selectors.attempt_results import attempt_result
 
@@ -194,3 +198,36 @@ class AttemptResultApi(OrganisationApi):
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         attempt = attempt_get(organisation=self.organisation, pk=pk)
         return conditional_response(request, AttemptResultSerializer(attempt_result(attempt=attempt)).data)
+
+
+class AttemptExtendInputSerializer(serializers.Serializer):
+    minutes = serializers.IntegerField(min_value=1, max_value=MAX_EXTRA_MINUTES, help_text="Minutes to add.")
+    reason = serializers.CharField(max_length=2000, help_text="Why (an accommodation, an outage…): kept on record.")
+
+
+class AttemptExtendApi(OrganisationApi):
+    """Extra time for an attempt under way: its deadline moves later, even past the invitation's window.
+
+    Recorded with who and why; the candidate's open page shows the new deadline within
+    ``CANDIDATE_CLOCK_POLL_SECONDS``; webhooks get ``attempt.updated`` (``change: deadline_extended``).
+    """
+
+    permission_classes = [IsOrganisationManager]
+
+    @idempotent
+    @extend_schema(
+        request=AttemptExtendInputSerializer,
+        responses={200: AttemptOutputSerializer, 409: error_response(409)},  # submitted, or past its deadline
+        examples=[
+            OpenApiExample(
+                "Thirty more minutes",
+                request_only=True,
+                value={"minutes": 30, "reason": "Agreed accommodation: 1.5 × time"},
+            )
+        ],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        attempt = attempt_get(organisation=self.organisation, pk=pk)  # another organisation's: 404 whatever the body
+        data = validated(AttemptExtendInputSerializer, request.data)
+        extended = attempt_extend(attempt=attempt, minutes=data["minutes"], reason=data["reason"], by=request.user)
+        return Response(AttemptOutputSerializer(extended).data)

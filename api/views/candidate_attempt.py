@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from api.base import validated
 from api.throttling import AttemptPreviewThrottle
 from assessments.models import Attempt
-from assessments.selectors.attempts import attempt_get_by_token, attempt_state
+from assessments.selectors.attempts import attempt_clock, attempt_get_by_token, attempt_state
 from assessments.selectors.submissions import attempt_submission_get, submission_view
 from assessments.services.answers import (
     MAX_EVENTS_PER_CALL,
@@ -42,6 +42,14 @@ class StateApi(CandidateApi):
         return Response(attempt_state(self.attempt))
 
 
+@extend_schema(exclude=True)
+class ClockApi(CandidateApi):
+    """The page polls this small read (every ``CANDIDATE_CLOCK_POLL_SECONDS``) to follow a moved deadline."""
+
+    def get(self, request: Request, token: str) -> Response:
+        return Response(attempt_clock(self.attempt))
+
+
 class AnswerSaveInputSerializer(serializers.Serializer):
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
     version = serializers.IntegerField(min_value=0)
@@ -52,7 +60,8 @@ class AnswerSaveApi(CandidateApi):
     def put(self, request: Request, token: str, question_id: int) -> Response:
         data = validated(AnswerSaveInputSerializer, request.data)
         answer = answer_save(attempt=self.attempt, attempt_question_id=question_id, **data)
-        return Response({"version": answer.version, "saved_at": answer.updated_at.isoformat()})
+        saved = {"version": answer.version, "saved_at": answer.updated_at.isoformat()}
+        return Response(saved | {"deadline": self.attempt.deadline.isoformat()})  # read with this request
 
 
 class PreviewInputSerializer(serializers.Serializer):

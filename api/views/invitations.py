@@ -5,6 +5,7 @@ on every route here, reads included.
 """
 
 from datetime import datetime
+from typing import Any
 
 from django.http.response import HttpResponseBase
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
@@ -28,6 +29,7 @@ from assessments.selectors.invitations import (
 )
 from assessments.selectors.loops import stage_get
 from assessments.selectors.question_sets import question_set_get
+from assessments.services.accommodations import MAX_EXTRA_MINUTES, MAX_EXTRA_PERCENT, ExtraTime
 from assessments.services.invitations import (
     LinkState,
     invitation_create,
@@ -48,6 +50,9 @@ class InvitationOutputSerializer(serializers.Serializer):
     opens_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField()
+    extra_time_minutes = serializers.IntegerField(
+        source="extra_minutes", help_text="Extra time given with the invitation (an accommodation), in minutes."
+    )
     updated_at = serializers.DateTimeField(help_text="Moves whenever anything shown here changes (docs/api.md).")
     state = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -99,6 +104,29 @@ class InvitationCreateInputSerializer(serializers.Serializer):
     opens_at = serializers.DateTimeField(required=False, allow_null=True)
     expires_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
+    extra_time_minutes = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_EXTRA_MINUTES, help_text="Extra time (an accommodation)."
+    )
+    extra_time_percent = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_EXTRA_PERCENT,
+        help_text="Extra time as a percentage of `duration_minutes` (rounded up to a minute). Not with "
+        "`extra_time_minutes` (400 `extra_time_invalid`).",
+    )
+    extra_time_reason = serializers.CharField(
+        required=False,
+        max_length=2000,
+        help_text="Why the extra time is given: required with it (else 400 `reason_required`), kept as its record.",
+    )
+
+
+def extra_time(data: dict[str, Any]) -> ExtraTime | None:
+    """The accommodation asked for in a validated invitation body, if any (``invitation_create`` checks it)."""
+    minutes, percent = data.get("extra_time_minutes"), data.get("extra_time_percent")
+    if minutes is None and percent is None:
+        return None
+    return ExtraTime(reason=data.get("extra_time_reason", ""), minutes=minutes, percent=percent)
 
 
 INVITE_REQUEST_EXAMPLE = OpenApiExample(
@@ -118,6 +146,7 @@ INVITE_RESPONSE_EXAMPLE = OpenApiExample(
         "opens_at": "2026-11-25T14:00:00Z",
         "expires_at": "2026-12-02T17:00:00Z",
         "duration_minutes": 90,
+        "extra_time_minutes": 0,
         "updated_at": "2026-11-25T14:00:00.412Z",
         "state": "open",
         "url": "https://loopwright.example.com/take/0rX6o2bV…/",
@@ -164,6 +193,7 @@ class InvitationListApi(OrganisationApi):
             expires_at=data["expires_at"],
             duration_minutes=data["duration_minutes"],
             created_by=request.user,
+            extra_time=extra_time(data),
         )
         return Response(InvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
 

@@ -1,5 +1,5 @@
 """Django admin for the assessments app, one module per models module."""
 
-from assessments.admin import attempts, candidates, import_jobs, question_sets, questions
+from assessments.admin import accommodations, attempts, candidates, import_jobs, question_sets, questions
 
-__all__ = ["attempts", "candidates", "import_jobs", "question_sets", "questions"]
+__all__ = ["accommodations", "attempts", "candidates", "import_jobs", "question_sets", "questions"]

@@ -1,3 +1,4 @@
+from assessments.models.accommodations import Accommodation, AccommodationKind
 from assessments.models.attempts import (
     INTEGRITY_EVENT_NUMBERS,
     Answer,
@@ -39,6 +40,8 @@ from assessments.models.questions import (
 
 __all__ = [
     "INTEGRITY_EVENT_NUMBERS",
+    "Accommodation",
+    "AccommodationKind",
     "Answer",
     "Attempt",
     "AttemptQuestion",

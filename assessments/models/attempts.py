@@ -24,6 +24,9 @@ class Invitation(BaseModel):
     opens_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     duration_minutes = models.PositiveIntegerField()
+    extra_minutes = models.PositiveIntegerField(
+        default=0, help_text="Extra time (an accommodation) on top of the duration; the window still bounds it."
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
 

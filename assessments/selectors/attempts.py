@@ -33,6 +33,19 @@ def attempt_get_by_token(*, token: str) -> Attempt:
     return attempt
 
 
+def attempt_clock(attempt: Attempt) -> dict[str, Any]:
+    """The attempt's status and time as the candidate's page shows them; it polls this (``api/clock/``)
+    to follow an extension of the deadline without a reload."""
+    return {
+        "status": attempt.status,
+        "started_at": attempt.started_at.isoformat(),
+        "deadline": attempt.deadline.isoformat(),
+        "server_now": timezone.now().isoformat(),
+        "submitted_at": attempt.submitted_at.isoformat() if attempt.submitted_at else None,
+        "finalised_by_deadline": attempt.finalised_by_deadline,
+    }
+
+
 def attempt_state(attempt: Attempt) -> dict[str, Any]:
     """The candidate's page's state: the attempt's clock, its questions with their answers, its final submissions."""
     questions = (
@@ -41,14 +54,7 @@ def attempt_state(attempt: Attempt) -> dict[str, Any]:
         .order_by("position")
     )
     return {
-        "attempt": {
-            "status": attempt.status,
-            "started_at": attempt.started_at.isoformat(),
-            "deadline": attempt.deadline.isoformat(),
-            "server_now": timezone.now().isoformat(),
-            "submitted_at": attempt.submitted_at.isoformat() if attempt.submitted_at else None,
-            "finalised_by_deadline": attempt.finalised_by_deadline,
-        },
+        "attempt": attempt_clock(attempt),
         "questions": [_question(question) for question in questions],
         "final_submissions": [
             submission_view(s)

@@ -141,12 +141,11 @@ class SubmitResult:
 def attempt_submit(*, attempt: Attempt, by_deadline: bool = False, now: datetime | None = None) -> SubmitResult:
     """Freeze the answers and queue each coding answer for grading on the hidden tests. Once only."""
     now = now or timezone.now()
-    in_time = {} if by_deadline else {"deadline__gt": now - timedelta(seconds=settings.ATTEMPT_SUBMIT_GRACE_SECONDS)}
-    frozen = Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS, **in_time).update(
-        status=AttemptStatus.SUBMITTED, submitted_at=now, finalised_by_deadline=by_deadline, updated_at=now
-    )
+    frozen = Attempt.objects.filter(
+        pk=attempt.pk, status=AttemptStatus.IN_PROGRESS, **_in_time(by_deadline, now)
+    ).update(status=AttemptStatus.SUBMITTED, submitted_at=now, finalised_by_deadline=by_deadline, updated_at=now)
     if not frozen:
-        _submit_refused(attempt_id=attempt.pk)
+        _submit_refused(attempt_id=attempt.pk, by_deadline=by_deadline)
     invitation_touch(invitation_id=attempt.invitation_id, now=now)
     attempt_event_record(attempt_id=attempt.pk, type="attempt.submitted")
     coding = AttemptQuestion.objects.filter(attempt=attempt, revision__question__kind=QuestionKind.CODING)
@@ -160,9 +159,20 @@ def attempt_submit(*, attempt: Attempt, by_deadline: bool = False, now: datetime
     return SubmitResult(attempt=attempt, submissions=submissions)
 
 
-def _submit_refused(*, attempt_id: int) -> NoReturn:
+def _in_time(by_deadline: bool, now: datetime) -> dict[str, datetime]:
+    """The candidate: before the deadline and its grace. The sweep: at or after the deadline, read afresh in the
+    update itself, so an extension committed since the sweep listed the attempt keeps it open."""
+    if by_deadline:
+        return {"deadline__lte": now}
+    return {"deadline__gt": now - timedelta(seconds=settings.ATTEMPT_SUBMIT_GRACE_SECONDS)}
+
+
+def _submit_refused(*, attempt_id: int, by_deadline: bool) -> NoReturn:
     """Twice is a conflict; after the deadline and its grace the sweep submits the saved work, not the candidate."""
-    if Attempt.objects.filter(pk=attempt_id, status=AttemptStatus.IN_PROGRESS).exists():
+    in_progress = Attempt.objects.filter(pk=attempt_id, status=AttemptStatus.IN_PROGRESS).exists()
+    if in_progress and by_deadline:
+        raise ConflictError("The deadline was extended meanwhile; the attempt stays open.", code="deadline_moved")
+    if in_progress:
         raise PermissionDeniedError(
             "Time is up: the deadline has passed. Your saved work is submitted for you.", code="deadline_passed"
         )
@@ -178,7 +188,7 @@ def attempts_finalise_expired(*, now: datetime | None = None) -> list[int]:
         try:
             attempt_submit(attempt=attempt, by_deadline=True, now=now)
         except ConflictError:
-            continue  # submitted meanwhile by the candidate
+            continue  # submitted meanwhile by the candidate, or given more time
         finalised.append(attempt.pk)
     return finalised
 

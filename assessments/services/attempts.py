@@ -2,6 +2,7 @@
 submission is."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -20,15 +21,19 @@ from assessments.models import (
     SubmissionPurpose,
     SubmissionStatus,
 )
-from assessments.services.events import attempt_event_record
+from assessments.services.accommodations import MAX_EXTRA_MINUTES, accommodation_record_extension, reason_check
+from assessments.services.events import AttemptChange, attempt_event_record
 from assessments.services.invitations import LinkState, invitation_link_state, invitation_touch
 from assessments.services.questions import revisions_lock
-from common.exceptions import PermissionDeniedError
+from common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 
 
 @transaction.atomic
 def attempt_start(*, invitation: Invitation, now: datetime | None = None) -> Attempt:
-    """Start (or resume) the attempt. The deadline is fixed once: min(started + duration, expires)."""
+    """Start (or resume) the attempt. The deadline is fixed at start: min(started + duration + extra, expires).
+
+    Only an extension (``attempt_extend``) moves it afterwards.
+    """
     now = now or timezone.now()
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     existing = Attempt.objects.filter(invitation=invitation).first()
@@ -37,7 +42,8 @@ def attempt_start(*, invitation: Invitation, now: datetime | None = None) -> Att
     state = invitation_link_state(invitation, now)
     if state != LinkState.OPEN:
         raise PermissionDeniedError(f"This link cannot be started: it is {state.replace('_', ' ')}.", code=state)
-    deadline = min(now + timedelta(minutes=invitation.duration_minutes), invitation.expires_at)
+    minutes = invitation.duration_minutes + invitation.extra_minutes
+    deadline = min(now + timedelta(minutes=minutes), invitation.expires_at)
     attempt = Attempt.objects.create(
         organisation=invitation.organisation, invitation=invitation, started_at=now, deadline=deadline
     )
@@ -69,6 +75,52 @@ def attempt_is_writable(attempt: Attempt, now: datetime | None = None) -> None:
     if (now or timezone.now()) >= attempt.deadline:
         raise PermissionDeniedError(
             "Time is up: the deadline has passed. Your saved work is kept.", code="deadline_passed"
+        )
+
+
+@transaction.atomic
+def attempt_extend(*, attempt: Attempt, minutes: int, reason: str, by: Any, now: datetime | None = None) -> Attempt:
+    """Give a started attempt more time: its deadline moves ``minutes`` later, recorded with who and why.
+
+    Only while it is in progress and before its deadline (409 ``attempt_closed``, ``deadline_passed``):
+    after the deadline the server is submitting the saved work. The grant is given in full, past the
+    window's end if need be, and the window then ends at the new deadline (``services.accommodations``).
+    Locks the attempt, then its invitation, as submitting does. The candidate's page reads the new
+    deadline from ``api/clock/``; webhooks get ``attempt.updated``.
+    """
+    if not 1 <= minutes <= MAX_EXTRA_MINUTES:
+        raise ApplicationError(f"Extend by 1 to {MAX_EXTRA_MINUTES} minutes.", code="invalid")
+    reason = reason_check(reason)
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().select_related("invitation").get(pk=attempt.pk)
+    _extendable_check(attempt, now)
+    deadline_before = attempt.deadline
+    attempt.deadline = deadline_before + timedelta(minutes=minutes)
+    attempt.save(update_fields=["deadline", "updated_at"])
+    invitation = Invitation.objects.select_for_update().get(pk=attempt.invitation_id)
+    window_end_before = invitation.expires_at
+    invitation.expires_at = max(invitation.expires_at, attempt.deadline)
+    invitation.save(update_fields=["expires_at", "updated_at"])  # its attempt's deadline is shown with it
+    attempt.invitation = invitation
+    accommodation_record_extension(
+        attempt=attempt,
+        minutes=minutes,
+        reason=reason,
+        deadline_before=deadline_before,
+        window_end_before=window_end_before,
+        by=by,
+    )
+    attempt_event_record(attempt_id=attempt.pk, type="attempt.updated", change=AttemptChange.DEADLINE_EXTENDED)
+    return attempt
+
+
+def _extendable_check(attempt: Attempt, now: datetime) -> None:
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        raise ConflictError("This attempt has been submitted; its time can no longer change.", code="attempt_closed")
+    if now >= attempt.deadline:
+        raise ConflictError(
+            "The deadline has passed: the saved work is being submitted, so the time cannot be extended.",
+            code="deadline_passed",
         )
 
 

@@ -1,9 +1,10 @@
-"""The events assessments emits (invitation.created, attempt.*) and their payloads, through the one writer.
+"""The events about invitations and attempts (grading records attempt.updated here too), through the one writer.
 
 The payloads are sent to receivers as they are (docs/webhooks.md): ids, times and API URLs, never the
 candidate link (a credential), answers, code, tests or scores.
 """
 
+from enum import StrEnum
 from typing import Any
 
 from assessments.models import Attempt, Invitation
@@ -15,10 +16,22 @@ def invitation_event_record(*, invitation: Invitation, type: str) -> None:
     event_record(organisation_id=invitation.organisation_id, type=type, payload=invitation_data(invitation))
 
 
-def attempt_event_record(*, attempt_id: int, type: str) -> None:
-    """Read the attempt afresh, so the payload carries the status the caller has just written."""
+class AttemptChange(StrEnum):
+    """What changed, in ``attempt.updated``'s ``change``: the attempt's time, or its result."""
+
+    DEADLINE_EXTENDED = "deadline_extended"
+    SCORE_OVERRIDDEN = "score_overridden"
+    REGRADED = "regraded"
+
+
+def attempt_event_record(*, attempt_id: int, type: str, change: AttemptChange | None = None) -> None:
+    """Read the attempt afresh, so the payload carries the status the caller has just written.
+
+    ``attempt.updated`` says what ``change``d; its other fields are every attempt event's.
+    """
     attempt = Attempt.objects.select_related("invitation__candidate").get(pk=attempt_id)
-    event_record(organisation_id=attempt.organisation_id, type=type, payload=attempt_data(attempt))
+    payload = attempt_data(attempt) | ({"change": str(change)} if change else {})
+    event_record(organisation_id=attempt.organisation_id, type=type, payload=payload)
 
 
 def invitation_data(invitation: Invitation) -> dict[str, Any]:

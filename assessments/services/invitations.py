@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from assessments.models import Candidate, CodingSpec, Invitation, QuestionKind, QuestionSet, SectionItem, Stage
+from assessments.services.accommodations import ExtraTime, accommodation_record_invitation
 from assessments.services.events import invitation_event_record
 from common.exceptions import ApplicationError, ConflictError
 from organisations.models import Organisation
@@ -109,8 +110,13 @@ def invitation_create(
     opens_at: datetime | None = None,
     stage: Stage | None = None,
     created_by: User | AnonymousUser | None = None,
+    extra_time: ExtraTime | None = None,
 ) -> Invitation:
-    """Invite a candidate to a question set. Every coding question in it must be published."""
+    """Invite a candidate to a question set. Every coding question in it must be published.
+
+    ``extra_time`` (an accommodation) lengthens the candidate's duration and is recorded with its reason
+    and ``created_by`` (``services.accommodations``).
+    """
     if candidate.organisation_id != organisation.pk or question_set.organisation_id != organisation.pk:
         raise ApplicationError("Candidate and question set must belong to your organisation.", code="not_found")
     if stage is not None and stage.loop.organisation_id != organisation.pk:
@@ -133,6 +139,7 @@ def invitation_create(
         opens_at=opens_at or timezone.now(),
         expires_at=expires_at,
         duration_minutes=duration_minutes,
+        extra_minutes=extra_time.for_duration(duration_minutes) if extra_time else 0,
         created_by=created_by if isinstance(created_by, User) else None,
     )
     # The related objects were just read and checked above, and the token is 256 random bits (the
@@ -141,6 +148,10 @@ def invitation_create(
         exclude=["organisation", "candidate", "question_set", "stage", "created_by"], validate_unique=False
     )
     invitation.save()
+    if extra_time is not None:
+        accommodation_record_invitation(
+            invitation=invitation, extra=extra_time, minutes=invitation.extra_minutes, by=created_by
+        )
     invitation_event_record(invitation=invitation, type="invitation.created")
     return invitation
 

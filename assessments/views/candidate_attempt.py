@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -62,7 +63,8 @@ def _landing_context(invitation: Invitation, token: str) -> dict:
         "question_set": invitation.question_set,
         "counts": dict(kinds),
         "total_questions": sum(kinds.values()),
-        "duration_minutes": invitation.duration_minutes,
+        "duration_minutes": invitation.duration_minutes + invitation.extra_minutes,
+        "extra_minutes": invitation.extra_minutes,
         "expires_at": invitation.expires_at,
         "already_started": False,
     }
@@ -89,5 +91,10 @@ def attempt_page(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("candidate-landing", token=token)
     attempt = attempt_get_by_token(token=token)
     api_base = str(reverse("candidate-api-state", args=[token])).removesuffix("state/")
-    context = {"token": token, "state": attempt_state(attempt), "api_base": api_base}
+    context = {
+        "token": token,
+        "state": attempt_state(attempt),
+        "api_base": api_base,
+        "clock_poll_ms": settings.CANDIDATE_CLOCK_POLL_SECONDS * 1000,
+    }
     return render(request, "candidate/attempt.html", context)

@@ -14,6 +14,7 @@ class WebhookEventType(models.TextChoices):
     ATTEMPT_STARTED = "attempt.started", "Attempt started"
     ATTEMPT_SUBMITTED = "attempt.submitted", "Attempt submitted"
     ATTEMPT_GRADED = "attempt.graded", "Attempt graded"
+    ATTEMPT_UPDATED = "attempt.updated", "Attempt updated (deadline extended, score overridden, re-graded)"
     SCORECARD_SUBMITTED = "scorecard.submitted", "Scorecard submitted"
     CANDIDATE_DECIDED = "candidate.decided", "Candidate decided"
 

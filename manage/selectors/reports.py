@@ -75,7 +75,7 @@ def _attempts(*, candidate: Candidate, loop: Loop) -> list[Attempt]:
             organisation_id=candidate.organisation_id, invitation__candidate=candidate, invitation__stage__loop=loop
         )
         .select_related("invitation__stage", "invitation__question_set")
-        .prefetch_related(Prefetch("questions", questions), "integrity_events")
+        .prefetch_related(Prefetch("questions", questions), "integrity_events", "accommodations")
         .order_by("invitation__stage__position", "started_at")
     )
 
@@ -93,6 +93,7 @@ def _attempt(attempt: Attempt) -> dict[str, Any]:
         "stage": attempt.invitation.stage,
         "questions": questions,
         "score": _coding_score(questions),
+        "accommodations": list(attempt.accommodations.all()),
         "integrity": {
             "paste_count": len(pastes),
             "paste_chars": round(sum(event.number for event in pastes)),

@@ -16,6 +16,7 @@ from assessments.services.decisions import decision_record
 from common.exceptions import ApplicationError
 from manage.charts import coding_scores_chart, criterion_ratings_chart
 from manage.selectors.reports import candidate_report
+from manage.views.attempts import extend_form
 from manage.views.base import found_or_404
 from organisations.models import Membership
 from organisations.pages import organisation_page, organisation_params, organisation_query
@@ -50,6 +51,8 @@ def _render_report(
     status: int = 200,
 ) -> HttpResponse:
     report = candidate_report(membership=membership, candidate=candidate, loop=loop)
+    for attempt in report["attempts"]:
+        attempt["extend_form"] = extend_form(attempt["attempt"].pk)
     questions = [question for attempt in report["attempts"] for question in attempt["questions"]]
     context = {
         **report,
@@ -58,6 +61,7 @@ def _render_report(
         "ratings_chart": criterion_ratings_chart(report["criterion_ratings"]) if report["criterion_ratings"] else None,
         "form": form,
         "decide_url": reverse("manage-candidate-decide", args=[candidate.pk]) + organisation_query(request),
+        "org_query": organisation_query(request),
     }
     return render(request, "manage/report.html", context, status=status)
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from assessments.models import QuestionSet
 from assessments.selectors.invitations import invitation_get, invitation_link, invitation_list_latest
 from assessments.selectors.question_sets import question_set_choices
+from assessments.services.accommodations import MAX_EXTRA_MINUTES, MAX_EXTRA_PERCENT, ExtraTime
 from assessments.services.candidates import candidate_create
 from assessments.services.invitations import invitation_create, invitation_link_state, invitation_revoke
 from common.exceptions import ApplicationError
@@ -31,12 +32,26 @@ class InviteForm(forms.Form):
     question_set = forms.ModelChoiceField(queryset=QuestionSet.objects.none(), label="Question set")
     duration_minutes = forms.IntegerField(min_value=5, max_value=24 * 60, initial=90, label="Duration (minutes)")
     days_open = forms.IntegerField(min_value=1, max_value=60, initial=7, label="Link open for (days)")
+    extra_minutes = forms.IntegerField(
+        min_value=1, max_value=MAX_EXTRA_MINUTES, required=False, label="Extra time, minutes (an accommodation)"
+    )
+    extra_percent = forms.IntegerField(
+        min_value=1, max_value=MAX_EXTRA_PERCENT, required=False, label="or extra time, % of the duration"
+    )
+    extra_reason = forms.CharField(max_length=2000, required=False, label="Why the extra time (kept on record)")
 
     def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["question_set"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = question_set_choices(organisation=organisation)
+
+    def extra_time(self) -> ExtraTime | None:
+        """The accommodation asked for, if any; ``invitation_create`` checks it (one of the two, with a reason)."""
+        minutes, percent = self.cleaned_data.get("extra_minutes"), self.cleaned_data.get("extra_percent")
+        if minutes is None and percent is None:
+            return None
+        return ExtraTime(reason=self.cleaned_data.get("extra_reason", ""), minutes=minutes, percent=percent)
 
 
 @organisation_page(roles=MANAGER_ROLES)
@@ -45,7 +60,7 @@ def invitations(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = InviteForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            link = _invite(request, membership, form.cleaned_data)
+            link = _invite(request, membership, form.cleaned_data, form.extra_time())
         except ApplicationError as exc:
             form.add_error(None, f"{exc.message} {exc.details or ''}".strip())
         else:
@@ -68,7 +83,7 @@ def invitations(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 @transaction.atomic
-def _invite(request: HttpRequest, membership: Membership, data: dict) -> str:
+def _invite(request: HttpRequest, membership: Membership, data: dict, extra_time: ExtraTime | None) -> str:
     candidate = candidate_create(organisation=membership.organisation, name=data["name"], email=data["email"])
     invitation = invitation_create(
         organisation=membership.organisation,
@@ -77,6 +92,7 @@ def _invite(request: HttpRequest, membership: Membership, data: dict) -> str:
         duration_minutes=data["duration_minutes"],
         expires_at=timezone.now() + timedelta(days=data["days_open"]),
         created_by=request.user,
+        extra_time=extra_time,
     )
     return invitation_link(invitation)
 

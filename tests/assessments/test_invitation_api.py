@@ -65,6 +65,7 @@ INVITATION_FIELDS = [
     "opens_at",
     "expires_at",
     "duration_minutes",
+    "extra_time_minutes",
     "updated_at",
     "state",
     "url",

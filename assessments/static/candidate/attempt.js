@@ -29,8 +29,10 @@ const countdown = createCountdown({
     // Last seconds: save whatever is typed right away, the server refuses writes after the deadline.
     if (left < 4000 && left > 0) autosave.flushAll();
   },
-  onExpire: () => closeAttempt("timeup"),
+  onExpire: () => expireUnlessExtended(),
 });
+const clockPollMs = Number(main.dataset.clockPollMs) || 20000;
+let clockTimer = null;
 
 const autosave = createAutosave({
   api,
@@ -38,6 +40,7 @@ const autosave = createAutosave({
   onStatus: setSaveStatus,
   onProblem: showProblem,
   onClosed: closeFromError,
+  onSaved: (saved) => applyDeadline(saved.deadline),
 });
 
 const integrity = createIntegrity({ api, serverNow: () => countdown.now() });
@@ -312,6 +315,42 @@ function wireNavigation() {
   window.addEventListener("hashchange", () => show(idFromHash(), { focus: true }));
 }
 
+// ------------------------------------------------------------------ the server's clock
+
+// Extra time granted while the page is open: the server moved the deadline. Count to the new one and say so.
+function applyDeadline(deadline) {
+  if (closed || !deadline || Date.parse(deadline) <= countdown.deadline()) return;
+  if (!countdown.setDeadline(deadline)) return;
+  const notice = $("time-notice");
+  notice.textContent = `You have been given extra time: the assessment now ends at ${$("countdown-deadline").textContent}.`;
+  notice.hidden = false;
+}
+
+function applyClock(clock) {
+  countdown.sync(clock.server_now);
+  applyDeadline(clock.deadline);
+  if (clock.status !== "in_progress") closeAttempt(clock.finalised_by_deadline ? "timeup" : "submitted");
+}
+
+// Ask the server for the deadline now and then (and when the tab is shown again), not only at load.
+async function pollClock() {
+  clearTimeout(clockTimer);
+  if (closed) return;
+  const res = await api.get("clock/");
+  if (res.ok) applyClock(res.data);
+  if (!closed) clockTimer = setTimeout(pollClock, clockPollMs);
+}
+
+// At the deadline shown, ask the server once more: extra time given a moment ago keeps the page open.
+async function expireUnlessExtended() {
+  const res = await api.get("clock/");
+  if (res.ok && res.data.status === "in_progress" && Date.parse(res.data.deadline) > countdown.deadline()) {
+    applyClock(res.data);
+    return;
+  }
+  closeAttempt("timeup");
+}
+
 // ------------------------------------------------------------------ submit and closing
 
 function wireSubmit() {
@@ -372,6 +411,7 @@ function setReadOnly() {
 function closeAttempt(reason, serverMessage) {
   if (closed) return;
   closed = true;
+  clearTimeout(clockTimer);
   autosave.stop();
   integrity.stop();
   setReadOnly();
@@ -442,6 +482,7 @@ function saveOnExit() {
 function wireLifecycle() {
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") saveOnExit();
+    else pollClock();
   });
   window.addEventListener("pagehide", saveOnExit);
   window.addEventListener("online", () => autosave.retryOffline());
@@ -473,6 +514,7 @@ function init() {
   for (const q of state.questions) if (inputs.get(q.id).getValue() !== q.answer.body) onInput(q); // typed early
   integrity.start();
   countdown.start();
+  clockTimer = setTimeout(pollClock, clockPollMs);
 }
 
 init();

@@ -5,7 +5,7 @@
 const MAX_WAIT_MS = 5000; // while someone types without pause, still save at least this often
 const KEEPALIVE_MAX_CHARS = 60000; // browsers cap keepalive bodies at 64 KiB in total
 
-export function createAutosave({ api, getDelay, onStatus, onProblem, onClosed }) {
+export function createAutosave({ api, getDelay, onStatus, onProblem, onClosed, onSaved }) {
   const entries = new Map();
   let closed = false;
 
@@ -74,6 +74,7 @@ export function createAutosave({ api, getDelay, onStatus, onProblem, onClosed })
     if (res.ok) {
       e.version = res.data.version;
       e.saved = body;
+      if (onSaved) onSaved(res.data); // it carries the deadline: a typing candidate sees extra time at once
       e.retryDelay = 0;
       if (e.problem) onProblem(e.id, null);
       e.problem = null;

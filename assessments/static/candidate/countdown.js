@@ -1,6 +1,7 @@
 // The countdown only displays the server's deadline; the server decides. The offset between the
 // server's clock and this computer's is measured from `server_now`, so a wrong local clock does
-// not change the time shown.
+// not change the time shown. The deadline can move later (extra time granted during the attempt):
+// the page polls the server's clock and calls setDeadline.
 import { formatLocal } from "./localtime.js";
 
 const ANNOUNCE_AT_MINUTES = [60, 30, 15, 10, 5, 2, 1];
@@ -15,19 +16,26 @@ function format(ms) {
 }
 
 export function createCountdown({ el, deadlineEl, announcer, deadline, serverNow, onTick, onExpire }) {
-  const deadlineMs = Date.parse(deadline);
+  let deadlineMs = Date.parse(deadline);
   let offsetMs = Date.parse(serverNow) - Date.now();
   let timer = null;
   let lastMinute = null;
   let expired = false;
+  let stopped = false;
+  let started = false;
 
   const now = () => Date.now() + offsetMs; // the server's "now", as best we know it
   const remaining = () => deadlineMs - now();
 
-  deadlineEl.textContent = formatLocal(new Date(deadlineMs));
-  deadlineEl.title = "The server's deadline, in your time zone";
+  function showDeadline() {
+    deadlineEl.textContent = formatLocal(new Date(deadlineMs));
+    deadlineEl.dateTime = new Date(deadlineMs).toISOString();
+    deadlineEl.title = "The server's deadline, in your time zone";
+  }
+  showDeadline();
 
   function tick() {
+    started = true;
     clearTimeout(timer);
     const left = remaining();
     el.textContent = format(left);
@@ -59,13 +67,25 @@ export function createCountdown({ el, deadlineEl, announcer, deadline, serverNow
     start: tick,
     now,
     remaining,
+    deadline: () => deadlineMs,
     sync(serverNowIso) {
       offsetMs = Date.parse(serverNowIso) - Date.now();
+    },
+    // The server moved the deadline (extra time): show it and count to it. True when it changed.
+    setDeadline(deadlineIso) {
+      const ms = Date.parse(deadlineIso);
+      if (stopped || !Number.isFinite(ms) || ms === deadlineMs) return false;
+      deadlineMs = ms;
+      showDeadline();
+      if (remaining() > 0) expired = false;
+      if (started) tick();
+      return true;
     },
     stop(text) {
       clearTimeout(timer);
       timer = null;
       expired = true;
+      stopped = true;
       if (text) el.textContent = text;
       el.dataset.state = "ended";
     },
