@@ -9,11 +9,13 @@ from api.views import (
     candidate_attempt,
     candidates,
     emails,
+    grading_requests,
     invitations,
     loops,
     question_sets,
     questions,
     rubrics,
+    score_overrides,
     scorecards,
 )
 from common.exceptions import error_body
@@ -45,6 +47,10 @@ urlpatterns = [
     path("attempts/<int:pk>/", attempts.AttemptDetailApi.as_view(), name="attempt-detail"),
     path("attempts/<int:pk>/result/", attempts.AttemptResultApi.as_view(), name="attempt-result"),
     path("attempts/<int:pk>/extend/", attempts.AttemptExtendApi.as_view(), name="attempt-extend"),
+    path(
+        "attempts/<int:pk>/score-overrides/", score_overrides.ScoreOverrideApi.as_view(), name="attempt-score-override"
+    ),
+    path("attempts/<int:pk>/regrade/", grading_requests.RegradeApi.as_view(), name="attempt-regrade"),
     path("rubrics/", rubrics.RubricListApi.as_view(), name="rubric-list"),
     path("rubrics/<int:pk>/", rubrics.RubricDetailApi.as_view(), name="rubric-detail"),
     path("scorecards/", scorecards.ScorecardListApi.as_view(), name="scorecard-list"),

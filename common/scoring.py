@@ -24,6 +24,17 @@ def coding_score(questions: Iterable[tuple[float, float]]) -> float | None:
     return round(100 * sum(points * score for points, score in scored) / total, CODING_SCORE_DECIMALS)
 
 
+def question_score(graded: float | None, override: float | None) -> float | None:
+    """A coding question's score, 0..1: a reviewer's override where there is one, else the graded score.
+
+    None while the question is not graded (or is being graded again): an override counts only beside
+    a graded score, as the graded score alone would.
+    """
+    if graded is None:
+        return None
+    return graded if override is None else override
+
+
 def criterion_weighted_mean(ratings: Iterable[tuple[float, float]]) -> float | None:
     """The mean rating (1–4) of (criterion weight, rating) pairs, weighted by criterion; None without any."""
     pairs = list(ratings)

@@ -104,3 +104,74 @@ class SpecValidation(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.spec}: {self.status}"
+
+
+class ScoreOverride(BaseModel):
+    """A reviewer's score for a coding question in one attempt, with why. The graded score stays as graded.
+
+    Never edited: each change is a new row and the newest counts; one with no ``score`` withdraws the
+    override (the graded score counts again). ``graded_score`` is the grading's score when it was made.
+    """
+
+    attempt_question = models.ForeignKey(
+        "assessments.AttemptQuestion", on_delete=models.CASCADE, related_name="score_overrides"
+    )
+    score = models.FloatField(null=True, blank=True, help_text="0..1 like a graded score; empty: override withdrawn.")
+    graded_score = models.FloatField(null=True, blank=True, help_text="The graded score when the override was made.")
+    reason = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_by_label = models.CharField(max_length=200, help_text="Who, as named at the time (an API key too).")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=0, score__lte=1),
+                name="scoreoverride_score_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "override withdrawn" if self.score is None else f"override {self.score:.2f}"
+
+
+class GradingRequestKind(models.TextChoices):
+    REGRADE = "regrade", "Re-grade on request"
+    REQUEUE = "requeue", "Requeue after a failed grading"
+
+
+class GradingRequest(BaseModel):
+    """Someone sent a final submission round again: who, when, why, and what the new grading found.
+
+    A re-grade asks for the image the last grading used (``pinned_image_digest``); the grading that
+    answers it (``result``) says whether that image still existed (``image_pinned``) and, if not, why.
+    """
+
+    submission = models.ForeignKey(
+        "assessments.CodeSubmission", on_delete=models.CASCADE, related_name="grading_requests"
+    )
+    kind = models.CharField(max_length=8, choices=GradingRequestKind.choices)
+    reason = models.TextField(blank=True, default="")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    requested_by_label = models.CharField(max_length=200)
+    previous_result = models.ForeignKey(
+        GradingResult, on_delete=models.SET_NULL, null=True, blank=True, related_name="superseded_by_requests"
+    )
+    pinned_image_digest = models.CharField(max_length=100, blank=True, default="")
+    result = models.OneToOneField(
+        GradingResult, on_delete=models.SET_NULL, null=True, blank=True, related_name="answers_request"
+    )
+    image_pinned = models.BooleanField(null=True, blank=True, help_text="Graded on the pinned image; empty: none.")
+    note = models.TextField(blank=True, default="")
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission"], condition=models.Q(completed_at__isnull=True), name="gradingrequest_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of submission {self.submission_id}"

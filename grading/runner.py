@@ -9,9 +9,10 @@ from assessments.models import CodingSpec, TestCase
 from sandbox.types import Job, Limits, RunResult, Runtime, SandboxConfig, TestInput
 
 
-def sandbox_config() -> SandboxConfig:
+def sandbox_config(image: str | None = None) -> SandboxConfig:
+    """The configured sandbox; ``image`` (a recorded digest, for a pinned re-grade) instead of the configured one."""
     return SandboxConfig(
-        image=settings.SANDBOX_IMAGE,
+        image=image or settings.SANDBOX_IMAGE,
         runtime=Runtime(settings.SANDBOX_RUNTIME),
         base_url=settings.DOCKER_HOST or None,
         pool_size=settings.SANDBOX_POOL_SIZE,
@@ -27,8 +28,13 @@ def run_job(job: Job) -> RunResult:
     return sandbox.run(job, config=sandbox_config())
 
 
-def run_tests(spec: CodingSpec, source: str, tests: Sequence[TestCase]) -> RunResult:
-    """Run ``source`` on the inputs of ``tests``. Expected values stay here: the job has none."""
+def image_available(image: str) -> bool:
+    """Whether this grading host's engine still holds ``image`` (``EngineUnavailable`` if it does not answer)."""
+    return sandbox.image_present(image, config=sandbox_config(image))
+
+
+def run_tests(spec: CodingSpec, source: str, tests: Sequence[TestCase], image: str | None = None) -> RunResult:
+    """Run ``source`` on the inputs of ``tests`` (in ``image``, if given). Expected values stay here."""
     job = Job(
         source=source,
         entry_point=spec.function_name,
@@ -36,4 +42,4 @@ def run_tests(spec: CodingSpec, source: str, tests: Sequence[TestCase]) -> RunRe
         limits=spec_limits(spec),
         language=spec.language,
     )
-    return sandbox.run(job, config=sandbox_config())
+    return sandbox.run(job, config=sandbox_config(image))

@@ -4,7 +4,7 @@
 ``sandbox.errors`` for the exceptions. DESIGN.md ("Grading: the security model") is the contract.
 """
 
-from sandbox.api import run, sweep_leftovers, validate_job
+from sandbox.api import image_present, run, sweep_leftovers, validate_job
 from sandbox.errors import ContainerFailed, EngineUnavailable, HarnessError, ImageMissing, JobRejected, SandboxError
 from sandbox.pool import drain_pools
 from sandbox.types import (
@@ -38,6 +38,7 @@ __all__ = [
     "TestOutcome",
     "TestStatus",
     "drain_pools",
+    "image_present",
     "run",
     "sweep_leftovers",
     "validate_job",

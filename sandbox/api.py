@@ -71,6 +71,18 @@ def image_digest(client: docker.DockerClient, image: str) -> str:
         raise EngineUnavailable(f"the Docker engine failed to answer: {exc}") from exc
 
 
+def image_present(image: str, *, config: SandboxConfig | None = None) -> bool:
+    """Whether the engine holds ``image`` (a name or an image id such as a recorded digest).
+
+    ``EngineUnavailable`` when the engine does not answer: absence is only said when it does.
+    """
+    try:
+        image_digest(get_client(config or SandboxConfig()), image)
+    except ImageMissing:
+        return False
+    return True
+
+
 def _request(job: Job, nonce: str) -> bytes:
     tests = [{"id": test.id, "args": test.args} for test in job.tests]
     body: dict[str, Any] = {"nonce": nonce, "source": job.source, "entry_point": job.entry_point, "tests": tests}

@@ -36,7 +36,15 @@ from assessments.models import (
     StageKind,
 )
 from assessments.models import TestCase as SpecTestCase
-from grading.models import GradingResult, SpecValidation, TestResult, ValidationStatus, Verdict
+from grading.models import (
+    GradingRequest,
+    GradingResult,
+    ScoreOverride,
+    SpecValidation,
+    TestResult,
+    ValidationStatus,
+    Verdict,
+)
 from organisations.models import ColleagueInvite, Membership, Organisation, Role
 from rubrics.models import Criterion, Level, Rating, Rubric, Scorecard, ScorecardAmendment, ScorecardStatus
 
@@ -58,6 +66,8 @@ VIEW_ONLY = {
     "grading.GradingResult",
     "grading.SpecValidation",
     "grading.TestResult",
+    "grading.ScoreOverride",
+    "grading.GradingRequest",
     "rubrics.ScorecardAmendment",
     "organisations.ColleagueInvite",  # made on /manage/people/, where its link is shown once
 }
@@ -140,6 +150,8 @@ def graph(admin_user: User) -> Graph:
         submission=submission, verdict=Verdict.ACCEPTED, score=1.0, test_revision="r1:abc"
     )
     TestResult.objects.create(result=result, test_case=test_case, verdict=Verdict.ACCEPTED, actual=[0, 1])
+    ScoreOverride.objects.create(attempt_question=attempt_question, score=0.5, graded_score=1.0, reason="Anything")
+    GradingRequest.objects.create(submission=submission, kind="regrade", reason="A checker fix", previous_result=result)
     Accommodation.objects.create(
         organisation=org, invitation=invitation, kind="invitation", minutes=15, reason="Agreed", granted_by=admin_user
     )
@@ -395,3 +407,24 @@ def test_an_admin_edit_add_or_delete_of_one_test_unpublishes_its_spec(admin_clie
     admin_client.post(admin_url(SpecTestCase, "delete", test_case.pk), {"post": "yes"})
     assert not SpecTestCase.objects.filter(pk=test_case.pk).exists()
     assert CodingSpec.objects.get(pk=spec.pk).published_at is None
+
+
+def test_operators_requeue_failed_gradings_of_any_organisation_from_the_admin(
+    admin_client: Client, admin_user: User, graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("grading.services.submissions.submission_enqueue", lambda pk, **_: None)
+    graded = CodeSubmission.objects.get()
+    failed = CodeSubmission.objects.create(
+        attempt_question=graded.attempt_question, purpose="samples", source="x", status="failed", delivery_count=5
+    )
+    response = admin_client.post(
+        admin_url(CodeSubmission, "changelist"),
+        {"action": "requeue_failed", "_selected_action": [graded.pk, failed.pk]},
+        follow=True,
+    )
+    assert "1 grading requeued; 1 skipped (not failed)." in response.content.decode()
+    failed.refresh_from_db()
+    assert (failed.status, failed.requeued_deliveries) == ("queued", 5)
+    request = GradingRequest.objects.get(submission=failed)
+    assert (request.kind, request.requested_by) == ("requeue", admin_user)
+    assert CodeSubmission.objects.get(pk=graded.pk).status == "graded"

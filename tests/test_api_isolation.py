@@ -78,6 +78,8 @@ DETAIL_ROUTES = {
     "/api/v1/attempts/{}/": "attempt",
     "/api/v1/attempts/{}/result/": "attempt",
     "/api/v1/attempts/{}/extend/": "attempt",
+    "/api/v1/attempts/{}/score-overrides/": "attempt",
+    "/api/v1/attempts/{}/regrade/": "attempt",
     "/api/v1/loops/{}/": "loop",
     "/api/v1/emails/{}/": "email",
     "/api/v1/emails/{}/resend/": "email",

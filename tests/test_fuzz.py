@@ -49,8 +49,8 @@ FIELDS = ["body", "version", "source", "events", "kind", "question_id", "data", 
 FORM_FIELDS = [
     "loop", "title", "name", "reason", "outcome", "url", "events", "kind", "description", "scope", "email",
     "duration_minutes", "days_open", "question_set", "nonce", "role", "interviewer", "user", "questions",
-    "recommendation", "notes", "key_takeaways", "is_active", "status", "next", "minutes", "extra_minutes",
-    "extra_percent", "extra_reason",
+    "recommendation", "notes", "key_takeaways", "is_active", "status", "next", "minutes", "question_id", "score",
+    "withdraw", "extra_minutes", "extra_percent", "extra_reason",
 ]  # fmt: skip
 FORM_VALUES = ["", "\x00", "a\x00b", "-1", "0", "99999999999999999999999", "1e999", "NaN", "☃🙂\u202e", "x" * 3000]
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from assessments.models import (
     Accommodation,
     Attempt,
+    CodeSubmission,
     CodingSpec,
     Decision,
     ImportJob,
@@ -21,7 +22,7 @@ from assessments.models import (
     Stage,
     StageInterviewer,
 )
-from grading.models import SpecValidation
+from grading.models import GradingRequest, ScoreOverride, SpecValidation
 from integrations.models import ApiKey, WebhookDelivery, WebhookEndpoint
 from integrations.services import webhook_endpoint_create
 from integrations.services.api_keys import api_key_create
@@ -46,6 +47,10 @@ ROUTES = {
     "manage/candidates/<int:pk>/report/": ("GET", MANAGER, ("candidate",)),
     "manage/candidates/<int:pk>/decide/": ("POST", MANAGER, ("candidate",)),
     "manage/attempts/<int:pk>/extend/": ("POST", MANAGER, ("attempt",)),
+    "manage/attempts/<int:pk>/override/": ("POST", MANAGER, ("attempt",)),
+    "manage/attempts/<int:pk>/regrade/": ("POST", MANAGER, ("attempt",)),
+    "manage/gradings/failed/": ("GET", MANAGER, ()),
+    "manage/gradings/<int:pk>/requeue/": ("POST", MANAGER, ("own",)),
     "manage/loops/": ("GET", MANAGER, ()),
     "manage/loops/new/": ("GET", MANAGER, ()),
     "manage/loops/<int:pk>/pipeline/": ("GET", MANAGER, ("loop",)),
@@ -96,6 +101,9 @@ WATCHED = [
     Invitation,
     Attempt,
     Accommodation,
+    CodeSubmission,
+    ScoreOverride,
+    GradingRequest,
     Decision,
     Stage,
     StageInterviewer,

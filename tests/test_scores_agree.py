@@ -21,6 +21,7 @@ from common import scoring
 from grading.models import GradingResult
 from grading.runner import spec_limits
 from grading.services.grade import GradeOutcome, submission_grade
+from grading.services.overrides import score_override_record
 from integrations.models import ApiKeyScope, GreenhouseInterview
 from integrations.services.api_keys import api_key_create
 from manage.selectors.reports import candidate_report
@@ -54,7 +55,7 @@ SET_MD = """# Screen
 SLOW = "# slow: times out on every other test"
 
 
-def fake_container(spec, source, tests):
+def fake_container(spec, source, tests, image=None):
     """The reference solution's answers; code marked SLOW times out on every other test."""
     outcomes = [_outcome(test, timed_out=SLOW in source and index % 2 == 1) for index, test in enumerate(tests)]
     return RunResult(
@@ -162,3 +163,36 @@ def test_report_api_result_and_greenhouse_agree_on_a_graded_attempt(
     page = client.get(f"/manage/candidates/{candidate.pk}/report/?loop={loop.pk}").content.decode()
     assert f'data-testid="attempt-score">{expected:.2f} / 100<' in page
     assert f'data-testid="overall-score">{report["aggregate"]["overall"]:.2f} / 4<' in page
+
+
+def test_with_a_reviewers_override_they_agree_and_each_says_it_is_one(
+    client, manager_client, organisation, loop, monkeypatch
+):
+    candidate = CandidateFactory(organisation=organisation)
+    attempt = _graded_attempt(organisation, loop, candidate, monkeypatch)
+    interview = GreenhouseInterview.objects.create(
+        organisation=organisation, invitation=attempt.invitation, callback_url="https://gh.example/cb"
+    )
+    manager = MembershipFactory(organisation=organisation, role=Role.HIRING_MANAGER)
+    graded = manager_client.get(f"/api/v1/attempts/{attempt.pk}/result/").json()["score"]
+    half = AttemptQuestion.objects.get(attempt=attempt, points=3.0)
+    score_override_record(
+        attempt=attempt, question_id=half.revision.question_id, score=0.9, reason="x", by=manager.user
+    )
+    expected = scoring.coding_score([(1.0, 1.0), (3.0, 0.9)])
+    assert expected != graded
+
+    report = candidate_report(membership=manager, candidate=candidate, loop=loop)
+    result = manager_client.get(f"/api/v1/attempts/{attempt.pk}/result/").json()
+    key = api_key_create(organisation=organisation, name="Greenhouse", scope=ApiKeyScope.READ)[1]
+    status = client.get(
+        "/greenhouse/test_status", {"partner_interview_id": interview.public_id}, HTTP_AUTHORIZATION=basic(key)
+    ).json()
+    (reported,) = report["attempts"]
+    assert reported["score"] == result["score"] == status["partner_score"] == expected
+    assert reported["graded_score"] == result["graded_score"] == status["metadata"]["Graded score"] == graded
+    assert reported["overridden"] and result["overridden"]
+    assert status["metadata"]["Score overridden by a reviewer"] == "Yes"
+    client.force_login(manager.user)
+    page = client.get(f"/manage/candidates/{candidate.pk}/report/?loop={loop.pk}").content.decode()
+    assert f'data-testid="attempt-score">{expected:.2f} / 100<' in page and "attempt-score-overridden" in page

@@ -40,10 +40,24 @@ class AttemptOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+class ScoreOverrideSerializer(serializers.Serializer):
+    score = serializers.FloatField(help_text="The reviewer's score, 0..1: the one that counts.")
+    graded_score = serializers.FloatField(allow_null=True, help_text="The graded score when it was overridden.")
+    reason = serializers.CharField()
+    by = serializers.CharField(help_text="Who overrode it (a person's name, or an API key).")
+    at = serializers.DateTimeField()
+
+
 class CodingResultSerializer(serializers.Serializer):
     submission_status = serializers.CharField(allow_null=True, help_text="queued, running, graded or failed.")
     verdict = serializers.CharField(allow_null=True, help_text="The submission's overall verdict once graded.")
-    score = serializers.FloatField(allow_null=True, help_text="Weighted share of hidden tests passed, 0..1.")
+    score = serializers.FloatField(
+        allow_null=True, help_text="0..1: a reviewer's override if there is one, else the graded score."
+    )
+    graded_score = serializers.FloatField(
+        allow_null=True, help_text="Weighted share of hidden tests passed, 0..1, as graded (overridden or not)."
+    )
+    override = ScoreOverrideSerializer(allow_null=True, help_text="The reviewer's override in force, if any.")
     tests_total = serializers.IntegerField()
     tests_passed = serializers.IntegerField()
     verdicts = serializers.DictField(child=serializers.IntegerField(), help_text="Tests per verdict.")
@@ -86,7 +100,11 @@ class AttemptResultSerializer(serializers.Serializer):
     candidate_id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=AttemptStatus.choices)
     complete = serializers.BooleanField(help_text="Graded: every final submission has a result.")
-    score = serializers.FloatField(allow_null=True, help_text="Coding score 0–100, weighted by points.")
+    score = serializers.FloatField(
+        allow_null=True, help_text="Coding score 0–100, weighted by points, with reviewers' overrides."
+    )
+    graded_score = serializers.FloatField(allow_null=True, help_text="The same score as graded, without overrides.")
+    overridden = serializers.BooleanField(help_text="A reviewer's override counts in `score`.")
     verdicts = serializers.DictField(child=serializers.IntegerField(), help_text="Hidden tests per verdict.")
     questions = QuestionResultSerializer(many=True)
     rubric = RubricAggregateSerializer(allow_null=True, help_text="Null when the attempt belongs to no loop.")
@@ -102,6 +120,8 @@ RESULT_EXAMPLE = OpenApiExample(
         "status": "graded",
         "complete": True,
         "score": 87.5,
+        "graded_score": 87.5,
+        "overridden": False,
         "verdicts": {"accepted": 35, "wrong_answer": 2},
         "questions": [
             {
@@ -117,6 +137,8 @@ RESULT_EXAMPLE = OpenApiExample(
                     "submission_status": "graded",
                     "verdict": "wrong_answer",
                     "score": 0.9,
+                    "graded_score": 0.9,
+                    "override": None,
                     "tests_total": 20,
                     "tests_passed": 18,
                     "verdicts": {"accepted": 18, "wrong_answer": 2},

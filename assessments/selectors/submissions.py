@@ -1,8 +1,18 @@
-"""Code submissions as the candidate may see them: sample runs in full, hidden tests as the set's policy allows."""
+"""Code submissions: as the candidate may see them (sample runs in full, hidden tests as the set's policy allows),
+and the organisation's final submissions for its reviewers (one to re-grade, the failed gradings to requeue)."""
 
 from typing import Any
 
-from assessments.models import Attempt, CodeSubmission, HiddenFeedback, QuestionSet, SubmissionPurpose
+from django.db.models import QuerySet
+
+from assessments.models import (
+    Attempt,
+    CodeSubmission,
+    HiddenFeedback,
+    QuestionSet,
+    SubmissionPurpose,
+    SubmissionStatus,
+)
 from common.exceptions import NotFoundError
 from organisations.models import Organisation
 
@@ -13,6 +23,33 @@ def attempt_submission_get(*, attempt: Attempt, pk: int) -> CodeSubmission:
     if submission is None:
         raise NotFoundError(f"No submission {pk} in this assessment.")
     return submission
+
+
+def attempt_final_submission_get(*, attempt: Attempt, question_id: int) -> CodeSubmission:
+    """The attempt's final submission for one question (``question_id``: the question, as the result names it)."""
+    submission = (
+        CodeSubmission.objects.select_related("attempt_question__attempt")
+        .filter(attempt_question__attempt=attempt, attempt_question__revision__question_id=question_id)
+        .filter(purpose=SubmissionPurpose.FINAL)
+        .first()
+    )
+    if submission is None:
+        raise NotFoundError(f"Attempt {attempt.pk} has no final submission for question {question_id}.")
+    return submission
+
+
+def failed_gradings_list(*, organisation: Organisation) -> QuerySet[CodeSubmission]:
+    """The organisation's final submissions whose grading failed (the platform's fault, retries spent), newest first."""
+    return (
+        CodeSubmission.objects.filter(
+            attempt_question__attempt__organisation=organisation,
+            purpose=SubmissionPurpose.FINAL,
+            status=SubmissionStatus.FAILED,
+        )
+        .select_related("attempt_question__revision__question", "attempt_question__attempt__invitation__candidate")
+        .select_related("attempt_question__attempt__invitation__stage__loop")
+        .order_by("-updated_at", "-pk")
+    )
 
 
 def submission_view(submission: CodeSubmission) -> dict[str, Any]:

@@ -155,6 +155,17 @@ def attempt_mark_graded(*, attempt_id: int) -> bool:
     return True
 
 
+def attempt_regraded(*, attempt_id: int) -> bool:
+    """A final submission of an attempt already graded has a new result (a re-grade): ``attempt.updated``.
+
+    Nothing for an attempt still waiting for its other submissions: ``attempt.graded`` will say it.
+    """
+    if not Attempt.objects.filter(pk=attempt_id, status=AttemptStatus.GRADED).exists():
+        return False
+    attempt_event_record(attempt_id=attempt_id, type="attempt.updated", change=AttemptChange.REGRADED)
+    return True
+
+
 def attempts_repair_graded(*, limit: int = 500) -> list[int]:
     """Mark graded every submitted attempt whose final submissions are all graded (the grading sweep's repair).
 

@@ -23,12 +23,18 @@ from assessments.models import (
     TestCase,
     Visibility,
 )
-from assessments.services.attempts import attempt_mark_graded
+from assessments.services.attempts import attempt_mark_graded, attempt_regraded
 from assessments.services.coding import spec_test_revision
 from assessments.services.events import attempt_event_record
 from grading.checkers import CheckerError
 from grading.models import GradingResult, TestResult, Verdict
 from grading.runner import run_job, run_tests
+from grading.services.grading_requests import (
+    GradingImage,
+    grading_image,
+    grading_request_complete,
+    grading_request_pending,
+)
 from grading.services.submissions import submission_claim, submission_release
 from grading.verdicts import (
     COMPILE_VERDICTS,
@@ -65,7 +71,8 @@ def submission_grade(*, submission_id: int) -> GradeOutcome:
     tests = list(tests_for(spec, submission.purpose))
     started = time.monotonic()
     try:
-        run = run_tests(spec, submission.source, tests)
+        image = grading_image(grading_request_pending(submission_id=submission.pk))
+        run = run_tests(spec, submission.source, tests, image.image)
         verdicts = _verdicts(spec, tests, run)
     except (EngineUnavailable, ImageMissing) as exc:
         submission_release(submission=submission, error=f"waiting for the sandbox: {exc}", counts=False)
@@ -73,7 +80,7 @@ def submission_grade(*, submission_id: int) -> GradeOutcome:
     except (SandboxError, CheckerError, SoftTimeLimitExceeded) as exc:
         return _platform_failure(submission, exc)
     duration_ms = int((time.monotonic() - started) * 1000)
-    recorded = _record(submission, spec, tests, run, verdicts, duration_ms)
+    recorded = _record(submission, spec, tests, run, verdicts, duration_ms, image)
     return GradeOutcome.GRADED if recorded else GradeOutcome.NOT_CLAIMED
 
 
@@ -105,13 +112,15 @@ def _platform_failure(submission: CodeSubmission, exc: BaseException) -> GradeOu
     error = f"{type(exc).__name__}: {exc}"
     if submission_release(submission=submission, error=error):
         return GradeOutcome.RETRY
-    GradingResult.objects.create(
+    result = GradingResult.objects.create(
         submission=submission,
         verdict=Verdict.INTERNAL_ERROR,
         score=0.0,
         compile_message=error[:EXCERPT],
         test_revision=spec_test_revision(submission.attempt_question.revision.coding_spec),
     )
+    failed = GradingImage(note=f"The grading failed: {error}"[:EXCERPT])
+    grading_request_complete(submission_id=submission.pk, result=result, image=failed)
     if submission.purpose == SubmissionPurpose.FINAL:
         # Internal (not a webhook type): the invitation's creator is told by e-mail (docs/email.md).
         attempt_event_record(attempt_id=submission.attempt_question.attempt_id, type="attempt.grading_failed")
@@ -126,8 +135,14 @@ def _record(
     run: RunResult,
     verdicts: list[TestVerdict],
     duration_ms: int,
+    image: GradingImage,
 ) -> bool:
-    """Store the result, once: only the claim that is still current may finish the submission."""
+    """Store the result, once: only the claim that is still current may finish the submission.
+
+    The grading answers the submission's open request (a re-grade, a requeue), if any; a final
+    submission's result marks its attempt graded, or, for an attempt graded already (a re-grade),
+    records ``attempt.updated``.
+    """
     finished = CodeSubmission.objects.filter(
         pk=submission.pk, status=SubmissionStatus.RUNNING, delivery_count=submission.delivery_count
     ).update(status=SubmissionStatus.GRADED, lease_expires_at=None, last_error="", updated_at=timezone.now())
@@ -145,8 +160,11 @@ def _record(
         limits=run.limits.as_dict(),
         duration_ms=duration_ms,
     )
+    grading_request_complete(submission_id=submission.pk, result=result, image=image)
     if submission.purpose == SubmissionPurpose.FINAL:
-        attempt_mark_graded(attempt_id=submission.attempt_question.attempt_id)
+        attempt_id = submission.attempt_question.attempt_id
+        if not attempt_mark_graded(attempt_id=attempt_id):
+            attempt_regraded(attempt_id=attempt_id)
     outcomes = {outcome.test_id: outcome for outcome in run.outcomes}
     TestResult.objects.bulk_create(
         [

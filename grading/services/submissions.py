@@ -1,17 +1,22 @@
-"""A code submission's life in grading: claimed under a lease, released, requeued, swept. One state at a time.
+"""A code submission's life in grading: claimed under a lease, released, requeued, re-graded, swept; one state at once.
 
 It is created queued by ``assessments.services.submissions``, whose ``submission_enqueue`` sends every
 grading task message.
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from assessments.models import CodeSubmission, SubmissionStatus
+from assessments.models import CodeSubmission, SubmissionPurpose, SubmissionStatus
 from assessments.services.submissions import submission_enqueue
+from common.exceptions import ApplicationError, ConflictError
+from grading.models import GradingRequest, GradingRequestKind
+from grading.services.grading_requests import grading_request_open
 
 
 def submission_claim(*, submission_id: int) -> CodeSubmission | None:
@@ -57,21 +62,55 @@ def submission_release(*, submission: CodeSubmission, error: str, counts: bool =
     return not (exhausted and released)
 
 
-def submission_requeue(*, submission: CodeSubmission) -> bool:
-    """Send a failed submission round again (for operators, once the platform is fixed).
+@transaction.atomic
+def submission_requeue(*, submission: CodeSubmission, by: Any = None, reason: str = "") -> bool:
+    """Send a failed submission round again (operators and managers, once the platform is fixed).
+
+    False when it is not failed (any more). Recorded as a grading request (who, when, why).
+    """
+    if not _reopen(submission, SubmissionStatus.FAILED):
+        return False
+    grading_request_open(submission=submission, kind=GradingRequestKind.REQUEUE, reason=reason, by=by)
+    return True
+
+
+@transaction.atomic
+def submission_regrade(*, submission: CodeSubmission, reason: str, by: Any) -> GradingRequest:
+    """Grade a final submission again on demand, through the normal pipeline: queued, claimed under a lease.
+
+    Only a graded (or failed) one: while it is queued or running it is refused (409 ``grading_in_progress``),
+    so it is never graded twice at once. Pinned to the image digest its last grading recorded, where it
+    still exists (``services.grading_requests``). Until the new grading is recorded the question does not
+    count towards the attempt's score, as for any submission being graded.
+    """
+    if submission.purpose != SubmissionPurpose.FINAL:
+        raise ApplicationError(
+            "Only a final submission is re-graded; sample runs are the candidate's.", code="not_final"
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("Say why the submission is re-graded.", code="reason_required")
+    if not _reopen(submission, SubmissionStatus.GRADED, SubmissionStatus.FAILED):
+        raise ConflictError("This submission is being graded now; wait for its result.", code="grading_in_progress")
+    return grading_request_open(submission=submission, kind=GradingRequestKind.REGRADE, reason=reason, by=by)
+
+
+def _reopen(submission: CodeSubmission, *statuses: str) -> bool:
+    """Queue the submission again if it is in one of ``statuses``: the guarded update is the whole protocol.
 
     ``delivery_count`` keeps counting (it identifies claims; a reset could let a long-dead worker's
     claim match a new one); the retry budget restarts from here instead.
     """
-    updated = CodeSubmission.objects.filter(pk=submission.pk, status=SubmissionStatus.FAILED).update(
+    reopened = CodeSubmission.objects.filter(pk=submission.pk, status__in=statuses).update(
         status=SubmissionStatus.QUEUED,
+        lease_expires_at=None,
         requeued_deliveries=F("delivery_count"),
         last_error="",
         updated_at=timezone.now(),
     )
-    if updated:
+    if reopened:
         submission_enqueue(submission.pk, purpose=submission.purpose)
-    return bool(updated)
+    return bool(reopened)
 
 
 def submissions_sweep() -> list[int]:

@@ -22,7 +22,7 @@ from integrations.sealing import seal, unseal
 from integrations.services import http
 from integrations.services.outgoing import DeliverOutcome, Outgoing, OutgoingFields
 from organisations.models import Organisation
-from rubrics.selectors.attempt_results import attempt_coding_score
+from rubrics.selectors.attempt_results import CodingScores, attempt_coding_scores
 
 DEFAULT_DURATION_MINUTES = 90
 DEFAULT_WINDOW = timedelta(days=7)
@@ -145,17 +145,27 @@ def test_status(*, interview: GreenhouseInterview) -> dict[str, Any]:
     invitation = interview.invitation
     attempt: Attempt | None = getattr(invitation, "attempt", None)
     complete = attempt is not None and attempt.status == AttemptStatus.GRADED
+    scores = attempt_coding_scores(attempt_id=attempt.pk) if complete and attempt else None
     return {
         "partner_status": STATUS_COMPLETE if complete else STATUS_PENDING,
         "partner_profile_url": report_url(interview) if complete else None,
-        "partner_score": attempt_coding_score(attempt_id=attempt.pk) if complete and attempt else None,
+        "partner_score": scores.score if scores else None,
         # Shown by Greenhouse as label: value rows, so the keys are labels and the values primitives.
         "metadata": {
             "Status": _progress_label(invitation, attempt),
             "Invitation expires": _display_time(invitation.expires_at),
             "Started": _display_time(attempt.started_at if attempt else None),
             "Submitted": _display_time(attempt.submitted_at if attempt else None),
+            **(_score_rows(scores) if scores else {}),
         },
+    }
+
+
+def _score_rows(scores: CodingScores) -> dict[str, Any]:
+    """Once complete: whether a reviewer's override is in the score, and the graded score beside it."""
+    return {
+        "Score overridden by a reviewer": "Yes" if scores.overridden else "No",
+        "Graded score": scores.graded_score,
     }
 
 

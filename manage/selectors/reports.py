@@ -25,7 +25,8 @@ from assessments.models import (
 from common import scoring
 from common.exceptions import NotFoundError
 from common.markdown import render_markdown
-from grading.models import GradingResult, TestResult
+from grading.models import GradingRequest, GradingResult, ScoreOverride, TestResult
+from grading.selectors.overrides import score_override_current
 from grading.similarity import similar_pairs
 from organisations.models import Membership
 from rubrics.models import Recommendation, Scorecard, ScorecardStatus
@@ -62,12 +63,14 @@ def _attempts(*, candidate: Candidate, loop: Loop) -> list[Attempt]:
     results = GradingResult.objects.order_by("-created_at", "-pk").prefetch_related(
         Prefetch("test_results", TestResult.objects.select_related("test_case").order_by("test_case__position"))
     )
+    requests = GradingRequest.objects.select_related("result", "previous_result").order_by("-created_at", "-pk")
     finals = CodeSubmission.objects.filter(purpose=SubmissionPurpose.FINAL).prefetch_related(
-        Prefetch("results", results)
+        Prefetch("results", results), Prefetch("grading_requests", requests)
     )
+    overrides = ScoreOverride.objects.order_by("-created_at", "-pk")
     questions = (
         AttemptQuestion.objects.select_related("revision__question", "revision__coding_spec", "answer")
-        .prefetch_related(Prefetch("submissions", finals))
+        .prefetch_related(Prefetch("submissions", finals), Prefetch("score_overrides", overrides))
         .order_by("position")
     )
     return list(
@@ -93,6 +96,8 @@ def _attempt(attempt: Attempt) -> dict[str, Any]:
         "stage": attempt.invitation.stage,
         "questions": questions,
         "score": _coding_score(questions),
+        "graded_score": _coding_score(questions, overrides=False),
+        "overridden": any(q["coding"]["graded"] and q["coding"]["override"] for q in questions if q["coding"]),
         "accommodations": list(attempt.accommodations.all()),
         "integrity": {
             "paste_count": len(pastes),
@@ -121,27 +126,40 @@ def _question(question: AttemptQuestion, seconds: float) -> dict[str, Any]:
 def _coding(question: AttemptQuestion, spec: Any) -> dict[str, Any]:
     final = next(iter(question.submissions.all()), None)  # at most one final per question (a constraint)
     result = next(iter(final.results.all()), None) if final else None
+    overrides = list(question.score_overrides.all())
     return {
         "submission": final,
         "source": final.source if final else "",
         "starter_code": spec.starter_code if spec else "",
         "result": result,
         "score": result.score if result else None,
+        "graded": bool(result and final and final.status == SubmissionStatus.GRADED),
+        "override": score_override_current(overrides),
+        "overrides": overrides,
+        "grading_requests": list(final.grading_requests.all()) if final else [],
         "tests": list(result.test_results.all()) if result else [],
         "distribution": None,
         "similar": [],
     }
 
 
-def _coding_score(questions: list[dict[str, Any]]) -> float | None:
-    """The attempt's coding score as the API and Greenhouse give it: graded final submissions only.
+def _coding_score(questions: list[dict[str, Any]], *, overrides: bool = True) -> float | None:
+    """The attempt's coding score as the API and Greenhouse give it: graded final submissions only, with
+    reviewers' overrides (or, ``overrides=False``, as graded).
 
     A final submission being graded again still shows its previous result below, but, as there,
     does not count until it is graded.
     """
     coding = [q["coding"] | {"points": q["attempt_question"].points} for q in questions if q["coding"]]
-    graded = [c for c in coding if c["result"] and c["submission"].status == SubmissionStatus.GRADED]
-    return scoring.coding_score((c["points"], c["score"]) for c in graded)
+    graded = [c for c in coding if c["graded"]]
+    return scoring.coding_score((c["points"], _score(c, overrides=overrides)) for c in graded)
+
+
+def _score(coding: dict[str, Any], *, overrides: bool) -> float:
+    override = coding["override"].score if overrides and coding["override"] else None
+    score = scoring.question_score(coding["score"], override)
+    assert score is not None  # only graded questions are scored
+    return score
 
 
 def _add_distributions(coding: list[dict[str, Any]], *, candidate: Candidate, loop: Loop) -> None:

@@ -7,6 +7,7 @@ Scorecards count only once submitted (a manager's view: drafts are nobody's resu
 """
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
@@ -24,12 +25,14 @@ from assessments.models import (
 )
 from common import scoring
 from common.links import site_url
-from grading.models import GradingResult, TestResult
+from grading.models import GradingResult, ScoreOverride, TestResult
+from grading.selectors.overrides import score_override_current, score_overrides_by_question
 from rubrics.models import Rating, Recommendation, Scorecard, ScorecardStatus
 
 Row = dict[str, Any]
 QUESTION_FIELDS = (
     "pk",
+    "attempt_id",
     "position",
     "section_title",
     "points",
@@ -43,7 +46,7 @@ QUESTION_FIELDS = (
 
 def attempt_result(*, attempt: Attempt) -> dict[str, Any]:
     """``attempt`` with its invitation and stage (``assessments.selectors.attempts.attempt_get``)."""
-    questions = _questions(attempt.pk)
+    questions = _questions([attempt.pk])
     verdicts = _verdict_counts(attempt.pk)
     ratings = _submitted_ratings(attempt)
     rows = [_question_row(q, verdicts, ratings) for q in questions]
@@ -56,6 +59,8 @@ def attempt_result(*, attempt: Attempt) -> dict[str, Any]:
         "status": attempt.status,
         "complete": attempt.status == AttemptStatus.GRADED,
         "score": _coding_score(questions),
+        "graded_score": _coding_score(questions, overrides=False),
+        "overridden": _overridden(questions),
         "verdicts": dict(sorted(summary.items())),
         "questions": rows,
         "rubric": _rubric(attempt, ratings),
@@ -63,9 +68,44 @@ def attempt_result(*, attempt: Attempt) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class CodingScores:
+    score: float | None  # with reviewers' overrides: the one that counts
+    graded_score: float | None  # as graded
+    overridden: bool
+
+
 def attempt_coding_score(*, attempt_id: int) -> float | None:
-    """The attempt's coding score, 0–100 (``scoring.coding_score``); None until a final submission is graded."""
-    return _coding_score(_questions(attempt_id))
+    """The attempt's coding score, 0–100, with reviewers' overrides; None until a final submission is graded."""
+    return attempt_coding_scores(attempt_id=attempt_id).score
+
+
+def attempt_coding_scores(*, attempt_id: int) -> CodingScores:
+    """The attempt's coding score, 0–100 (``scoring.coding_score``), with and without reviewers' overrides.
+
+    None until a final submission is graded.
+    """
+    return attempts_coding_scores(attempt_ids=[attempt_id])[attempt_id]
+
+
+def attempts_coding_scores(*, attempt_ids: list[int]) -> dict[int, CodingScores]:
+    """``attempt_coding_scores`` of many attempts (an export), in the same five queries as one."""
+    by_attempt: defaultdict[int, list[Row]] = defaultdict(list)
+    for question in _questions(attempt_ids):
+        by_attempt[question["attempt_id"]].append(question)
+    return {attempt_id: _scores(by_attempt[attempt_id]) for attempt_id in attempt_ids}
+
+
+def _scores(questions: list[Row]) -> CodingScores:
+    return CodingScores(
+        score=_coding_score(questions),
+        graded_score=_coding_score(questions, overrides=False),
+        overridden=_overridden(questions),
+    )
+
+
+def _overridden(questions: list[Row]) -> bool:
+    return any(q["override"] is not None for q in questions if q["result"])
 
 
 def report_url(attempt: Attempt) -> str:
@@ -77,40 +117,52 @@ def report_url(attempt: Attempt) -> str:
 # --- coding and written answers ------------------------------------------------------------------
 
 
-def _coding_score(questions: list[Row]) -> float | None:
-    return scoring.coding_score((q["points"], q["result"]["score"]) for q in questions if q["result"])
+def _coding_score(questions: list[Row], *, overrides: bool = True) -> float | None:
+    """The attempt's coding score from its graded questions: with reviewers' overrides, or as graded."""
+    return scoring.coding_score((q["points"], _score(q, overrides=overrides)) for q in questions if q["result"])
 
 
-def _graded_final(submission: str, attempt_id: int) -> dict[str, object]:
-    """Lookups, through the relation path ``submission``, for the attempt's graded final submissions."""
+def _score(question: Row, *, overrides: bool = True) -> float:
+    override = question["override"].score if overrides and question["override"] else None
+    score = scoring.question_score(question["result"]["score"], override)
+    assert score is not None  # only graded questions are scored
+    return score
+
+
+def _graded_final(submission: str, attempt_ids: list[int]) -> dict[str, object]:
+    """Lookups, through the relation path ``submission``, for the attempts' graded final submissions."""
     return {
-        f"{submission}__attempt_question__attempt_id": attempt_id,
+        f"{submission}__attempt_question__attempt_id__in": attempt_ids,
         f"{submission}__purpose": SubmissionPurpose.FINAL,
         f"{submission}__status": SubmissionStatus.GRADED,
     }
 
 
-def _questions(attempt_id: int) -> list[Row]:
+def _questions(attempt_ids: list[int]) -> list[Row]:
     """One row per question with its final submission and, once graded, that submission's latest result."""
     questions = list(
-        AttemptQuestion.objects.filter(attempt_id=attempt_id)
+        AttemptQuestion.objects.filter(attempt_id__in=attempt_ids)
         .annotate(answer_length=Length(Trim("answer__body")))
         .annotate(answered=ExpressionWrapper(Q(answer_length__gt=0), output_field=BooleanField()))
-        .order_by("position")
+        .order_by("attempt_id", "position")
         .values(*QUESTION_FIELDS)
     )
-    finals = CodeSubmission.objects.filter(attempt_question__attempt_id=attempt_id, purpose=SubmissionPurpose.FINAL)
+    finals = CodeSubmission.objects.filter(
+        attempt_question__attempt_id__in=attempt_ids, purpose=SubmissionPurpose.FINAL
+    )
     final_by_question = {
         row["attempt_question_id"]: row for row in finals.values("pk", "attempt_question_id", "status")
     }
     latest: dict[int, Row] = {}
-    results = GradingResult.objects.filter(**_graded_final("submission", attempt_id)).order_by("-created_at", "-pk")
+    results = GradingResult.objects.filter(**_graded_final("submission", attempt_ids)).order_by("-created_at", "-pk")
     for row in results.values("pk", "submission_id", "verdict", "score"):  # newest first
         latest.setdefault(row["submission_id"], dict(row))
+    overrides = score_overrides_by_question(attempt_question_ids=[question["pk"] for question in questions])
     for question in questions:
         final = final_by_question.get(question["pk"])
         question["final"] = final
         question["result"] = latest.get(final["pk"]) if final else None
+        question["override"] = score_override_current(overrides.get(question["pk"], []))
     return questions
 
 
@@ -118,7 +170,7 @@ def _verdict_counts(attempt_id: int) -> dict[int, dict[str, int]]:
     """Tests per verdict for every result of the attempt's graded final submissions, by result."""
     counts: defaultdict[int, dict[str, int]] = defaultdict(dict)
     rows = (
-        TestResult.objects.filter(**_graded_final("result__submission", attempt_id))
+        TestResult.objects.filter(**_graded_final("result__submission", [attempt_id]))
         .order_by()
         .values("result_id", "verdict")
         .annotate(n=Count("pk"))
@@ -147,15 +199,27 @@ def _question_row(question: Row, verdicts: dict[int, dict[str, int]], ratings: l
 
 
 def _coding(question: Row, verdicts: dict[int, dict[str, int]]) -> dict[str, Any]:
-    final, result = question["final"], question["result"]
+    final, result, override = question["final"], question["result"], question["override"]
     counts = verdicts.get(result["pk"], {}) if result else {}
     return {
         "submission_status": final["status"] if final else None,
         "verdict": result["verdict"] if result else None,
-        "score": result["score"] if result else None,
+        "score": _score(question) if result else None,
+        "graded_score": result["score"] if result else None,
+        "override": _override(override) if override else None,
         "tests_total": sum(counts.values()),
         "tests_passed": counts.get("accepted", 0),
         "verdicts": dict(sorted(counts.items())),
+    }
+
+
+def _override(override: ScoreOverride) -> dict[str, Any]:
+    return {
+        "score": override.score,
+        "graded_score": override.graded_score,
+        "reason": override.reason,
+        "by": override.created_by_label,
+        "at": override.created_at,
     }
 
 

@@ -64,12 +64,15 @@ def test_another_organisation_s_row_is_the_same_404_as_a_missing_one(manager_cli
 def test_result_scores_each_question_and_sums_verdicts(manager_client, attempt, case):  # noqa: F811
     body = manager_client.get(f"/api/v1/attempts/{attempt.pk}/result/").json()
     assert (body["status"], body["complete"], body["score"]) == ("graded", True, 50.0)
+    assert (body["graded_score"], body["overridden"]) == (50.0, False)
     coding, written = body["questions"]
     assert coding["kind"] == "coding" and coding["answered"] is False
     assert coding["coding"] == {
         "submission_status": "graded",
         "verdict": "wrong_answer",
         "score": 0.5,
+        "graded_score": 0.5,
+        "override": None,
         "tests_total": 2,
         "tests_passed": 1,
         "verdicts": {"accepted": 1, "wrong_answer": 1},

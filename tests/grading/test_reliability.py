@@ -256,7 +256,7 @@ def test_a_platform_failure_after_the_lease_was_taken_over_records_nothing(
     submission = submission_create(attempt_question=cosine_question, source=source, purpose="final")
     takeover: list[CodeSubmission] = []
 
-    def run_outlasting_the_lease(spec, source, tests):
+    def run_outlasting_the_lease(spec, source, tests, image=None):
         CodeSubmission.objects.filter(pk=submission.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
         claim = submission_claim(submission_id=submission.pk)  # the sweep's delivery, on another worker
         assert claim is not None

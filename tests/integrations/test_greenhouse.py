@@ -409,6 +409,7 @@ def test_end_to_end_against_a_fake_greenhouse(
     assert status["partner_score"] == 100.0
     assert status["partner_profile_url"].endswith(f"/manage/candidates/{interview.invitation.candidate_id}/report/")
     assert status["metadata"]["Status"] == "Graded" and status["metadata"]["Submitted"].endswith(" UTC")
+    assert status["metadata"]["Score overridden by a reviewer"] == "No" and status["metadata"]["Graded score"] == 100.0
 
 
 def test_the_callback_credential_is_sealed_and_unreadable_under_another_secret_key(
