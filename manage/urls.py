@@ -33,6 +33,7 @@ urlpatterns = [
     path("gradings/<int:pk>/requeue/", gradings.requeue_view, name="manage-grading-requeue"),
     path("loops/", pipeline.loop_list_view, name="manage-loops"),
     path("loops/<int:pk>/pipeline/", pipeline.loop_pipeline_view, name="manage-loop-pipeline"),
+    path("loops/<int:pk>/pipeline.csv", pipeline.loop_pipeline_csv_view, name="manage-loop-pipeline-csv"),
     path("loops/<int:pk>/calibration/", calibration.loop_calibration_view, name="manage-loop-calibration"),
     path("loops/new/", loops.loop_new_view, name="manage-loop-new"),
     path("loops/<int:pk>/edit/", loops.loop_edit_view, name="manage-loop-edit"),

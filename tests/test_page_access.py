@@ -54,6 +54,7 @@ ROUTES = {
     "manage/loops/": ("GET", MANAGER, ()),
     "manage/loops/new/": ("GET", MANAGER, ()),
     "manage/loops/<int:pk>/pipeline/": ("GET", MANAGER, ("loop",)),
+    "manage/loops/<int:pk>/pipeline.csv": ("GET", MANAGER, ("loop",)),
     "manage/loops/<int:pk>/calibration/": ("GET", MANAGER, ("loop",)),
     "manage/loops/<int:pk>/edit/": ("GET", MANAGER, ("loop",)),
     "manage/loops/<int:pk>/clone/": ("GET", MANAGER, ("loop",)),

@@ -1,11 +1,13 @@
-"""Extra time in a real browser: a manager extends an attempt while the candidate's page is open.
+"""Extra time in a real browser: a manager extends an attempt while the candidate's page is open, and the report prints.
 
-The candidate's timer follows the server's new deadline without a reload (the page polls ``api/clock/``).
+The candidate's timer follows the server's new deadline without a reload (the page polls ``api/clock/``);
+the report printed hides the navigation, the forms and the buttons and starts each part on its own page.
 No sandbox: the assessment has written questions only.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -87,3 +89,20 @@ def test_the_candidates_timer_shows_extra_time_without_a_reload(open_page: Any, 
     deadline_after = candidate.get_by_test_id("countdown-deadline").inner_text()
     assert deadline_after != deadline_before and deadline_after in notice.inner_text()
     expect(candidate.get_by_test_id("countdown")).to_have_attribute("data-state", "running")
+
+
+def test_the_report_prints_without_navigation_forms_or_buttons(open_page: Any, case: dict[str, Any]) -> None:
+    page = open_page()
+    log_in(page, "mia", case["report"])
+    expect(page.get_by_test_id("staff-nav")).to_be_visible()
+    expect(page.get_by_role("button", name="Record decision")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.get_by_role("heading", name="Alan Turing")).to_be_visible()
+    expect(page.get_by_test_id("staff-nav")).to_be_hidden()
+    expect(page.get_by_test_id("decision-form")).to_be_hidden()
+    expect(page.get_by_test_id("extend-time")).to_be_hidden()
+    for button in page.get_by_role("button").all():
+        expect(button).to_be_hidden()
+    pdf = page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages >= 3, pages  # the summary, then the attempt and the scorecards each from a new page
