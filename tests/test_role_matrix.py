@@ -24,6 +24,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assessments.models import (
+    Accommodation,
     Attempt,
     Candidate,
     CodingSpec,
@@ -39,6 +40,7 @@ from assessments.models import (
 from assessments.services.attempts import attempt_start
 from assessments.services.import_jobs import import_job_create
 from assessments.services.importing import question_set_import
+from grading.models import GradingRequest, ScoreOverride
 from integrations.models import ApiKeyScope
 from integrations.services.api_keys import api_key_create
 from notifications.models import EmailKind, OutgoingEmail
@@ -194,6 +196,27 @@ ROUTES: dict[str, dict[str, Act]] = {
     "api/v1/attempts/": {"GET": Act("GET", reads(interviewer=ROLE))},
     "api/v1/attempts/<int:pk>/": {"GET": Act("GET", reads(interviewer=ROLE), ("attempt",))},
     "api/v1/attempts/<int:pk>/result/": {"GET": Act("GET", reads(interviewer=ROLE), ("attempt",))},
+    # Extra time, a reviewer's score and a re-grade: managers and write keys. The world's attempt is under way,
+    # so the review actions reach their domain refusal (not graded yet; no final submission) once let in.
+    "api/v1/attempts/<int:pk>/extend/": {
+        "POST": Act("POST", manages(200), ("attempt",), body=lambda w: {"minutes": 15, "reason": "Accommodation"}),
+    },
+    "api/v1/attempts/<int:pk>/score-overrides/": {
+        "POST": Act(
+            "POST",
+            row(ROLE, (409, "not_graded"), (409, "not_graded"), SCOPE, (409, "not_graded"), NO_CREDENTIALS),
+            ("attempt",),
+            body=lambda w: {"question_id": w["coding_question"].pk, "score": 0.5, "reason": "x"},
+        ),
+    },
+    "api/v1/attempts/<int:pk>/regrade/": {
+        "POST": Act(
+            "POST",
+            row(ROLE, (404, "not_found"), (404, "not_found"), SCOPE, (404, "not_found"), NO_CREDENTIALS),
+            ("attempt",),
+            body=lambda w: {"question_id": w["coding_question"].pk, "reason": "x"},
+        ),
+    },
     "api/v1/rubrics/": {
         "GET": Act("GET", reads()),
         "POST": Act("POST", manages(201), body=_rubric_body),
@@ -250,6 +273,10 @@ ROUTES: dict[str, dict[str, Act]] = {
         "GET": Act("GET", everyone(200), TOKEN),
         "GET bogus": Act("GET", everyone(404), BOGUS),
     },
+    "take/<str:token>/api/clock/": {
+        "GET": Act("GET", everyone(200), TOKEN),
+        "GET bogus": Act("GET", everyone(404), BOGUS),
+    },
     "take/<str:token>/api/answers/<int:question_id>/": {
         "PUT": Act("PUT", everyone(404), (*BOGUS, "attempt_question"), body=lambda w: {"body": "x", "version": 0}),
     },
@@ -269,6 +296,9 @@ WATCHED = [
     Candidate,
     Invitation,
     Attempt,
+    Accommodation,
+    ScoreOverride,
+    GradingRequest,
     Question,
     QuestionRevision,
     QuestionSet,
