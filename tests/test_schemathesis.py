@@ -23,6 +23,7 @@ from assessments.services.importing import question_set_import
 from assessments.services.invitations import invitation_create
 from integrations.models import ApiKeyScope
 from integrations.services.api_keys import api_key_create
+from notifications.models import OutgoingEmail
 from organisations.models import Role
 from rubrics.models import ScorecardStatus
 from tests.factories import (
@@ -84,6 +85,7 @@ def _objects(organisation) -> dict[str, int]:
         "attempts": invitation.attempt.pk,
         "scorecards": scorecard.pk,
         "loops": stage.loop_id,
+        "emails": OutgoingEmail.objects.filter(invitation=open_invitation).get().pk,  # its invitation e-mail
     }
 
 
