@@ -40,6 +40,15 @@ def attempt_submitted(event: Event) -> None:
     _to_candidate(EmailKind.RECEIPT, invitation, f"receipt:{invitation.pk}")
 
 
+def attempt_updated(event: Event) -> None:
+    """More time for an attempt under way: the candidate hears of their new deadline, once per new deadline."""
+    if event.payload.get("change") != "deadline_extended":
+        return  # a re-grade or an override is the hiring team's business, not the candidate's
+    invitation = _invitation(event.payload["invitation_id"])
+    key = f"time_extended:{event.payload['attempt_id']}:{event.payload['deadline']}"
+    _to_candidate(EmailKind.TIME_EXTENDED, invitation, key)
+
+
 def _to_creator(kind: str, invitation: Invitation, key: str) -> None:
     """To the person who made the invitation; an invitation made by an API key or Greenhouse has none."""
     creator = invitation.created_by
@@ -86,6 +95,7 @@ def interviewer_assigned(event: Event) -> None:
 HANDLERS: dict[str, Callable[[Event], None]] = {
     "invitation.created": invitation_created,
     "attempt.submitted": attempt_submitted,
+    "attempt.updated": attempt_updated,
     "attempt.graded": attempt_graded,
     "attempt.grading_failed": grading_failed,
     "stage.interviewer_assigned": interviewer_assigned,

@@ -13,12 +13,13 @@ from django.utils import timezone
 from assessments.models import Attempt, Invitation
 from assessments.selectors.invitations import invitation_link
 from assessments.services.answers import attempt_submit
-from assessments.services.attempts import attempt_mark_graded, attempt_start
+from assessments.services.attempts import attempt_extend, attempt_mark_graded, attempt_start
 from assessments.services.events import invitation_event_record
 from assessments.services.invitations import invitation_create
 from assessments.services.loops import stage_interviewer_assign
 from common.events import event_record
 from notifications.models import EmailKind, MailSettings, OutgoingEmail
+from notifications.services.compose import moment
 from notifications.services.reminders import reminders_record, scorecard_reminders_record
 from organisations.models import Role
 from tests.factories import CandidateFactory, MembershipFactory, StageFactory
@@ -211,3 +212,25 @@ def test_an_interviewer_hears_of_the_assignment_and_of_a_scorecard_due(
     scorecard = f"{SITE}/interviews/{interview.pk}/{invitation.candidate_id}/?org={organisation.slug}"
     assert scorecard in due.part("text/plain")
     assert invitation.token not in due.part("text/plain") + due.part("text/html")
+
+
+def test_more_time_reaches_the_candidate_with_the_new_deadline_once_per_extension(
+    smtp, queued, organisation, question_set, manager
+):
+    invitation = invite(organisation, question_set, manager, name="Ada", email="ada@example.test")
+    attempt = attempt_start(invitation=invitation)
+    attempt_extend(attempt=attempt, minutes=15, reason="Accommodation", by=manager)
+    assert OutgoingEmail.objects.filter(kind=EmailKind.TIME_EXTENDED).count() == 1
+    send_due()
+    attempt.refresh_from_db()
+    received = only([r for r in smtp.to("ada@example.test") if "time" in r.message["Subject"].lower()])
+    assert_well_formed(
+        received, organisation=organisation, to="ada@example.test", subject_has="", reply_to=manager.email
+    )
+    text = received.part("text/plain")
+    assert moment(attempt.deadline) in text and invitation_link(invitation) in text
+    assert "Accommodation" not in text  # the reason stays with the hiring team
+    attempt_extend(attempt=Attempt.objects.get(pk=attempt.pk), minutes=10, reason="Again", by=manager)
+    assert (
+        OutgoingEmail.objects.filter(kind=EmailKind.TIME_EXTENDED).count() == 2
+    )  # a second extension: a second notice
