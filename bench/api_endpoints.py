@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import Resolver404, resolve
 
-from assessments.models import Answer, Attempt, AttemptStatus, Candidate, Invitation, QuestionSet
+from assessments.models import Answer, Attempt, AttemptStatus, Candidate, Invitation, Stage, StageKind
 from bench.api_wrk import Load
 from grading.models import TestResult
 from organisations.models import Organisation
@@ -39,7 +40,7 @@ class Seeded:
     """Ids of the seeded data, one file per kind, for the wrk scripts."""
 
     folder: Path
-    question_set_id: int
+    stage_id: int  # the loop's assessment stage the POSTs invite to
 
     def file(self, name: str) -> str:
         return str(self.folder / f"{name}.txt")
@@ -51,7 +52,10 @@ class Seeded:
 def seeded_ids_write(folder: Path, organisation: Organisation) -> Seeded:
     attempts = Attempt.objects.filter(organisation=organisation)
     finished = attempts.exclude(status=AttemptStatus.IN_PROGRESS)
-    seeded_invitations = Invitation.objects.filter(organisation=organisation, stage__isnull=False)  # not the POSTed
+    # Not the POSTed (they open when made): the seed's opened at least a day before it made them.
+    seeded_invitations = Invitation.objects.filter(
+        organisation=organisation, opens_at__lt=F("created_at") - timedelta(hours=12)
+    )
     lists = {
         "attempts": attempts.values_list("pk", flat=True),
         "finished_attempts": finished.values_list("pk", flat=True),
@@ -61,9 +65,9 @@ def seeded_ids_write(folder: Path, organisation: Organisation) -> Seeded:
     }
     for name, values in lists.items():
         (folder / f"{name}.txt").write_text("\n".join(str(value) for value in values.order_by()) + "\n")
-    question_set = QuestionSet.objects.filter(organisation=organisation).order_by("pk").first()
-    assert question_set is not None
-    return Seeded(folder, question_set.pk)
+    stage = Stage.objects.filter(loop__organisation=organisation, kind=StageKind.ASSESSMENT).order_by("pk").first()
+    assert stage is not None
+    return Seeded(folder, stage.pk)
 
 
 def data_summary(organisation: Organisation) -> str:
@@ -121,7 +125,7 @@ def load_for(
 ) -> Load:
     args: tuple[str, ...]
     if endpoint.method == "POST":
-        script, args = "post_invitation.lua", (endpoint.path, endpoint.ids_file, str(seeded.question_set_id), _nonce())
+        script, args = "post_invitation.lua", (endpoint.path, endpoint.ids_file, str(seeded.stage_id), _nonce())
     else:
         script, args = "get.lua", (endpoint.path, endpoint.ids_file or _single_line(seeded))
     return Load(
@@ -148,7 +152,7 @@ def _nonce() -> str:
 def sample_request(endpoint: Endpoint, seeded: Seeded) -> tuple[str, str, bytes | None]:
     """One concrete request (method, path, JSON body) for the preflight and the in-process check."""
     if endpoint.method == "POST":
-        body = {"candidate_id": int(seeded.first_id("candidates")), "question_set_id": seeded.question_set_id}
+        body = {"candidate_id": int(seeded.first_id("candidates")), "stage_id": seeded.stage_id}
         return "POST", endpoint.path, json.dumps({**body, **INVITATION_BODY}).encode()
     ids = Path(endpoint.ids_file).read_text().split() if endpoint.ids_file else ["-"]
     return "GET", endpoint.path.replace("{id}", ids[len(ids) // 2]), None

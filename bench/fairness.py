@@ -57,12 +57,13 @@ def database_create() -> None:
 class Seeded:
     question_set_id: int
     organisation_id: int
+    stage_id: int  # the loop's assessment stage on the question set
 
 
 def seed() -> Seeded:
     from django.utils import timezone
 
-    from assessments.models import CodingSpec, QuestionSet, SectionItem
+    from assessments.models import CodingSpec, Loop, QuestionSet, SectionItem, Stage
     from assessments.services.coding import coding_spec_from_seed
     from assessments.services.importing import question_set_import
     from organisations.models import Organisation
@@ -77,13 +78,17 @@ def seed() -> Seeded:
     spec = coding_spec_from_seed(question=item.question, seed_name="cosine_similarity")
     CodingSpec.objects.filter(pk=spec.pk).update(published_at=timezone.now(), wall_seconds=5.0)
     QuestionSet.objects.filter(pk=report.question_set.pk).update(hidden_feedback="count")
-    return Seeded(question_set_id=report.question_set.pk, organisation_id=organisation.pk)
+    loop = Loop.objects.create(organisation=organisation, title="Fairness bench", role="Engineer")
+    stage = Stage.objects.create(
+        loop=loop, position=1, kind="assessment", title="Screen", question_set=report.question_set, duration_minutes=60
+    )
+    return Seeded(question_set_id=report.question_set.pk, organisation_id=organisation.pk, stage_id=stage.pk)
 
 
 def attempt_question(seeded: Seeded):  # -> AttemptQuestion
     from django.utils import timezone
 
-    from assessments.models import Candidate, QuestionSet
+    from assessments.models import Candidate, QuestionSet, Stage
     from assessments.services.attempts import attempt_start
     from assessments.services.invitations import invitation_create
 
@@ -95,7 +100,7 @@ def attempt_question(seeded: Seeded):  # -> AttemptQuestion
     invitation = invitation_create(
         organisation=question_set.organisation,
         candidate=candidate,
-        question_set=question_set,
+        stage=Stage.objects.select_related("loop", "question_set").get(pk=seeded.stage_id),
         duration_minutes=60,
         expires_at=timezone.now() + timedelta(days=1),
     )

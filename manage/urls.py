@@ -17,6 +17,7 @@ from manage.views import (
     pipeline,
     question_validations,
     questions,
+    reports,
     similarity,
     stages,
 )
@@ -24,8 +25,11 @@ from manage.views import (
 urlpatterns = [
     path("invitations/", invitations.invitations, name="manage-invitations"),
     path("invitations/<int:pk>/revoke/", invitations.invitation_revoke_view, name="manage-invitation-revoke"),
-    path("candidates/<int:pk>/report/", candidates.candidate_report_view, name="manage-candidate-report"),
-    path("candidates/<int:pk>/decide/", candidates.candidate_decide_view, name="manage-candidate-decide"),
+    path("candidates/", candidates.candidate_list_view, name="manage-candidates"),
+    path("candidates/<int:pk>/", candidates.candidate_view, name="manage-candidate"),
+    path("candidates/<int:pk>/report/", reports.candidate_report_view, name="manage-candidate-report"),
+    path("candidates/<int:pk>/decide/", reports.candidate_decide_view, name="manage-candidate-decide"),
+    path("attempts/<int:pk>/", reports.attempt_report_view, name="manage-attempt"),
     path("attempts/<int:pk>/extend/", attempts.attempt_extend_view, name="manage-attempt-extend"),
     path("attempts/<int:pk>/override/", overrides.score_override_view, name="manage-attempt-override"),
     path("attempts/<int:pk>/regrade/", gradings.regrade_view, name="manage-attempt-regrade"),

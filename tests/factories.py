@@ -176,3 +176,17 @@ def in_loop(candidate: Candidate, stage: Stage) -> Candidate:
     """Put the candidate in the stage's loop (an invitation to the stage); returns the candidate."""
     InvitationFactory(candidate=candidate, stage=stage)
     return candidate
+
+
+def assessment_stage(question_set, *, loop=None, duration_minutes: int = 60, title: str = "Screen") -> Stage:
+    """A loop's timed assessment stage on ``question_set`` (in a new loop of its organisation unless ``loop``)."""
+    loop = loop or LoopFactory(organisation=question_set.organisation)
+    position = (loop.stages.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    return Stage.objects.create(
+        loop=loop,
+        position=position,
+        kind=StageKind.ASSESSMENT,
+        title=title,
+        question_set=question_set,
+        duration_minutes=duration_minutes,
+    )

@@ -14,7 +14,7 @@ from assessments.services.attempts import attempt_start
 from assessments.services.candidates import candidate_update
 from assessments.services.importing import question_set_import
 from assessments.services.invitations import invitation_create, invitation_extend
-from tests.factories import CandidateFactory
+from tests.factories import CandidateFactory, assessment_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def invitation(organisation):
     return invitation_create(
         organisation=organisation,
         candidate=CandidateFactory(organisation=organisation),
-        question_set=question_set,
+        stage=assessment_stage(question_set),
         duration_minutes=30,
         expires_at=timezone.now() + timedelta(days=2),
     )

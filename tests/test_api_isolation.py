@@ -21,6 +21,7 @@ from tests.factories import (
     RubricFactory,
     ScorecardFactory,
     StageFactory,
+    assessment_stage,
 )
 from tests.routes import routes_under
 
@@ -35,10 +36,11 @@ def owned(organisation, manager_client):
     manager_client.post("/api/v1/question-sets/import/", {"markdown": SEED_MD, "slug": "owned"}, format="json")
     question_set = QuestionSet.objects.get(organisation=organisation, slug="owned")
     candidate = CandidateFactory(organisation=organisation, external_id="ext-1")
+    stage = assessment_stage(question_set)
     invitation = invitation_create(
         organisation=organisation,
         candidate=candidate,
-        question_set=question_set,
+        stage=stage,
         duration_minutes=30,
         expires_at=timezone.now() + timedelta(days=1),
     )
@@ -50,6 +52,7 @@ def owned(organisation, manager_client):
         "candidate": candidate,
         "rubric": RubricFactory(organisation=organisation),
         "question_set": question_set,
+        "stage": stage,
         "loop": StageFactory(loop__organisation=organisation).loop,
         "import_job": ImportJob.objects.create(organisation=organisation, source=SEED_MD),
         "scorecard": ScorecardFactory(
@@ -163,19 +166,34 @@ def test_outsider_cannot_attach_our_rubric_to_their_question(owned, outsider_cli
     assert Rubric.objects.filter(pk=owned["rubric"].pk).exists()
 
 
-def test_outsider_cannot_invite_our_candidate_to_their_set(owned, outsider_client, other_organisation):
-    their_set = outsider_client.post(
-        "/api/v1/question-sets/import/", {"markdown": SEED_MD, "slug": "theirs"}, format="json"
-    ).json()["question_set"]
-    payload = {
-        "candidate_id": owned["candidate"].pk,
-        "question_set_id": their_set["id"],
-        "expires_at": "2099-01-01T00:00:00Z",
-        "duration_minutes": 30,
-    }
+@pytest.fixture
+def their_stage(outsider_client, other_organisation):
+    outsider_client.post("/api/v1/question-sets/import/", {"markdown": SEED_MD, "slug": "theirs"}, format="json")
+    return assessment_stage(QuestionSet.objects.get(organisation=other_organisation, slug="theirs"))
+
+
+def test_outsider_cannot_invite_our_candidate_to_their_stage(owned, outsider_client, their_stage):
+    payload = {"candidate_id": owned["candidate"].pk, "stage_id": their_stage.pk, "expires_at": "2099-01-01T00:00:00Z"}
     response = outsider_client.post("/api/v1/invitations/", payload, format="json")
     assert response.status_code == 404
     assert owned["candidate"].invitations.count() == 1
+
+
+def test_outsider_cannot_invite_into_our_stage(owned, outsider_client, other_organisation):
+    theirs = CandidateFactory(organisation=other_organisation)
+    single = {"candidate_id": theirs.pk, "stage_id": owned["stage"].pk, "expires_at": "2099-01-01T00:00:00Z"}
+    assert outsider_client.post("/api/v1/invitations/", single, format="json").status_code == 404
+    assert owned["stage"].invitations.count() == 1
+
+
+def test_inviting_our_candidates_email_elsewhere_never_reuses_our_candidate(owned, outsider_client, their_stage):
+    """Reuse by e-mail is within the organisation: the outsider gets a candidate of their own."""
+    ours = owned["candidate"]
+    person = {"name": "Same Person", "email": ours.email.upper(), "external_id": ours.external_id}
+    single = {"candidate": person, "stage_id": their_stage.pk, "expires_at": "2099-01-01T00:00:00Z"}
+    created = outsider_client.post("/api/v1/invitations/", single, format="json")
+    assert created.status_code == 201 and created.json()["candidate_id"] != ours.pk
+    assert ours.invitations.count() == 1
 
 
 def test_outsider_cannot_find_our_candidate_by_external_id(owned, outsider_client):

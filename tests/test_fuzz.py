@@ -17,7 +17,7 @@ from assessments.services.invitations import invitation_create
 from organisations.models import Role
 from tests.assessments.test_attempts import question_set  # noqa: F401 - a set with every kind of question
 from tests.assessments.test_report import case  # noqa: F401 - the report's fixture, for the page objects
-from tests.factories import CandidateFactory, MembershipFactory
+from tests.factories import CandidateFactory, MembershipFactory, assessment_stage
 from tests.routes import routes_under
 from tests.test_page_access import ROUTES as PAGE_ROUTES
 from tests.test_page_access import _url, objects  # noqa: F401 - the page matrix's objects
@@ -110,7 +110,7 @@ def attempt_links(organisation, question_set, client, settings):  # noqa: F811
         invitation = invitation_create(
             organisation=organisation,
             candidate=CandidateFactory(organisation=organisation),
-            question_set=question_set,
+            stage=assessment_stage(question_set),
             duration_minutes=60,
             expires_at=timezone.now() + timedelta(days=1),
         )

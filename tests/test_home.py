@@ -57,7 +57,6 @@ def _invite(loop, name, expires_in=timedelta(days=3)):
     return invitation_create(
         organisation=loop.organisation,
         candidate=CandidateFactory(organisation=loop.organisation, name=name),
-        question_set=stage.question_set,
         duration_minutes=30,
         expires_at=timezone.now() + expires_in,
         stage=stage,
@@ -104,12 +103,12 @@ def test_the_nav_bar_shows_what_each_role_opens(organisation):
         url = "/interviews/" if role == Role.INTERVIEWER else "/manage/invitations/"
         page = _signed_in(organisation, role).get(url).content.decode()
         bar = page[page.index('data-testid="staff-nav"') : page.index("</nav>")]
-        labels = ("Home", "Loops", "Invitations", "My interviews", "People", "Integrations")
+        labels = ("Home", "Loops", "Candidates", "Invitations", "My interviews", "People", "Integrations")
         return [label for label in labels if label in bar]
 
     assert nav(Role.INTERVIEWER) == ["Home", "My interviews"]
-    assert nav(Role.HIRING_MANAGER) == ["Home", "Loops", "Invitations", "My interviews"]
-    assert nav(Role.ADMIN) == ["Home", "Loops", "Invitations", "My interviews", "People", "Integrations"]
+    assert nav(Role.HIRING_MANAGER) == ["Home", "Loops", "Candidates", "Invitations", "My interviews"]
+    assert nav(Role.ADMIN) == ["Home", "Loops", "Candidates", "Invitations", "My interviews", "People", "Integrations"]
 
 
 def test_the_current_page_is_marked_in_the_nav(organisation):

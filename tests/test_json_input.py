@@ -12,7 +12,7 @@ from assessments.services.attempts import attempt_start
 from assessments.services.invitations import invitation_create
 from integrations.models import ApiKeyScope
 from integrations.services.api_keys import api_key_create
-from tests.factories import CandidateFactory, QuestionFactory
+from tests.factories import CandidateFactory, QuestionFactory, assessment_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def routes(organisation, client, manager_client):
     invitation = invitation_create(
         organisation=organisation,
         candidate=candidate,
-        question_set=question_set,
+        stage=assessment_stage(question_set),
         duration_minutes=60,
         expires_at=timezone.now() + timedelta(days=1),
     )

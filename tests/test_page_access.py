@@ -44,6 +44,8 @@ MANAGER, ADMIN = "manager", "admin"
 ROUTES = {
     "manage/invitations/": ("GET", MANAGER, ()),
     "manage/invitations/<int:pk>/revoke/": ("POST", MANAGER, ("invitation",)),
+    "manage/candidates/": ("GET", MANAGER, ()),
+    "manage/candidates/<int:pk>/": ("GET", MANAGER, ("candidate",)),
     "manage/candidates/<int:pk>/report/": ("GET", MANAGER, ("candidate",)),
     "manage/candidates/<int:pk>/decide/": ("POST", MANAGER, ("candidate",)),
     "manage/attempts/<int:pk>/extend/": ("POST", MANAGER, ("attempt",)),
@@ -75,6 +77,7 @@ ROUTES = {
     "manage/questions/<int:pk>/validate/": ("POST", MANAGER, ("question",)),
     "manage/questions/<int:pk>/validation/": ("GET", MANAGER, ("question",)),
     "manage/questions/<int:pk>/publish/": ("POST", MANAGER, ("question",)),
+    "manage/attempts/<int:pk>/": ("GET", MANAGER, ("attempt",)),
     "manage/integrations/": ("GET", ADMIN, ()),
     "manage/integrations/api-keys/": ("GET", ADMIN, ()),
     "manage/integrations/api-keys/<int:pk>/revoke/": ("POST", ADMIN, ("api_key",)),

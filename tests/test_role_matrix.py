@@ -123,7 +123,7 @@ def _question_body(world):
 def _invite_body(world):
     return {
         "candidate_id": world["spare"].pk,
-        "question_set_id": world["question_set"].pk,
+        "stage_id": world["assessment_a"].pk,
         "expires_at": "2099-01-01T00:00:00Z",
         "duration_minutes": 30,
     }
@@ -388,6 +388,7 @@ def world(organisation):
         "question_set": question_set,
         "coding_question": coding_question,
         "loop_a": loop_a,
+        "assessment_a": assessment_a,
         "import_job": import_job_create(organisation=organisation, source=SET_MD, enqueue=False),
         "interview_a": interview_a,
         "interview_b": interview_b,

@@ -34,6 +34,7 @@ from tests.factories import (
     RubricFactory,
     ScorecardFactory,
     StageFactory,
+    assessment_stage,
 )
 
 SET_MD = "# Screen\n\n## Basics\n\n1. What is a token?\n2. What is a corpus?\n"
@@ -52,7 +53,6 @@ def _objects(organisation) -> dict[str, int]:
     invitation = invitation_create(
         organisation=organisation,
         candidate=candidate,
-        question_set=question_set,
         stage=stage,
         duration_minutes=30,
         expires_at=timezone.now() + timedelta(days=2),
@@ -61,7 +61,7 @@ def _objects(organisation) -> dict[str, int]:
     open_invitation = invitation_create(
         organisation=organisation,
         candidate=CandidateFactory(organisation=organisation),
-        question_set=question_set,
+        stage=assessment_stage(question_set),
         duration_minutes=30,
         expires_at=timezone.now() + timedelta(days=2),
     )

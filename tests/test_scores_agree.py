@@ -99,7 +99,6 @@ def _graded_attempt(organisation, loop, candidate, monkeypatch):
     invitation = invitation_create(
         organisation=organisation,
         candidate=candidate,
-        question_set=assessment.question_set,
         stage=assessment,
         duration_minutes=60,
         expires_at=timezone.now() + timedelta(days=1),

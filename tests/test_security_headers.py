@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assessments.models import QuestionSet, Section, SectionItem
 from assessments.services.invitations import invitation_create
-from tests.factories import CandidateFactory, QuestionFactory
+from tests.factories import CandidateFactory, QuestionFactory, assessment_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_a_candidates_page_has_the_policy_and_is_not_stored(client, organisation
     invitation = invitation_create(
         organisation=organisation,
         candidate=CandidateFactory(organisation=organisation),
-        question_set=question_set,
+        stage=assessment_stage(question_set),
         duration_minutes=60,
         expires_at=timezone.now() + timedelta(days=2),
     )

@@ -1,12 +1,16 @@
 """Invitations: /api/v1/invitations/ (organisation-scoped; admins, hiring managers and API keys only).
 
 An invitation carries the candidate's link, their only credential: an interviewer gets 403 ``role_forbidden``
-on every route here, reads included.
+on every route here, reads included. An invitation is made for a loop's assessment stage (``stage_id``, from
+``GET /api/v1/loops/``): without one the request is a 400 (docs/api.md). The candidate is an existing one
+(``candidate_id``) or a person (``candidate``: the organisation's candidate with that external id or e-mail
+is reused, else created).
 """
 
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.http.response import HttpResponseBase
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -18,7 +22,7 @@ from api.conditional import conditional_response, conditional_schema
 from api.idempotency import idempotent
 from api.pagination import ListQuerySerializer, filtered, paginate
 from api.schema import error_response
-from assessments.models import Invitation
+from assessments.models import Candidate, Invitation, Stage
 from assessments.selectors.candidates import candidate_get
 from assessments.selectors.invitations import (
     invitation_get,
@@ -28,8 +32,8 @@ from assessments.selectors.invitations import (
     invitation_state_q,
 )
 from assessments.selectors.loops import stage_get
-from assessments.selectors.question_sets import question_set_get
 from assessments.services.accommodations import MAX_EXTRA_MINUTES, MAX_EXTRA_PERCENT, ExtraTime
+from assessments.services.candidates import candidate_find_or_create
 from assessments.services.invitations import (
     LinkState,
     invitation_create,
@@ -37,8 +41,10 @@ from assessments.services.invitations import (
     invitation_link_state,
     invitation_revoke,
 )
+from common.exceptions import ApplicationError
 from integrations.models import OutgoingStatus
 from notifications.selectors import invitation_email, with_invitation_email
+from organisations.models import Organisation
 from organisations.permissions import IsOrganisationManager
 
 
@@ -97,13 +103,34 @@ class InvitationOutputSerializer(serializers.Serializer):
         }
 
 
-class InvitationCreateInputSerializer(serializers.Serializer):
-    candidate_id = serializers.IntegerField()
-    question_set_id = serializers.IntegerField()
-    stage_id = serializers.IntegerField(required=False, allow_null=True)
+STAGE_ID_HELP = "The loop's assessment stage (`GET /api/v1/loops/`: a stage of kind `assessment`). Required."
+STAGE_REQUIRED = (
+    "stage_id is required: every invitation belongs to a loop's assessment stage. "
+    "GET /api/v1/loops/ lists each loop's stages; take an assessment stage's id."
+)
+
+
+class InvitationStageInputSerializer(serializers.Serializer):
+    """The stage and the window: what a single and a bulk invitation share."""
+
+    stage_id = serializers.IntegerField(help_text=STAGE_ID_HELP, error_messages={"required": STAGE_REQUIRED})
+    question_set_id = serializers.IntegerField(
+        required=False, help_text="Optional; when given it must be the stage's question set (else 400)."
+    )
     opens_at = serializers.DateTimeField(required=False, allow_null=True)
     expires_at = serializers.DateTimeField()
-    duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
+    duration_minutes = serializers.IntegerField(
+        min_value=1, max_value=24 * 60, required=False, help_text="Defaults to the stage's duration."
+    )
+
+
+class CandidatePersonInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(max_length=254)
+    external_id = serializers.CharField(max_length=128, required=False, default="", allow_blank=True)
+
+
+class InvitationCreateInputSerializer(InvitationStageInputSerializer):
     extra_time_minutes = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_EXTRA_MINUTES, help_text="Extra time (an accommodation)."
     )
@@ -111,7 +138,7 @@ class InvitationCreateInputSerializer(serializers.Serializer):
         required=False,
         min_value=1,
         max_value=MAX_EXTRA_PERCENT,
-        help_text="Extra time as a percentage of `duration_minutes` (rounded up to a minute). Not with "
+        help_text="Extra time as a percentage of the duration (rounded up to a minute). Not with "
         "`extra_time_minutes` (400 `extra_time_invalid`).",
     )
     extra_time_reason = serializers.CharField(
@@ -119,6 +146,35 @@ class InvitationCreateInputSerializer(serializers.Serializer):
         max_length=2000,
         help_text="Why the extra time is given: required with it (else 400 `reason_required`), kept as its record.",
     )
+    candidate_id = serializers.IntegerField(
+        required=False, help_text="An existing candidate. Exactly one of `candidate_id` and `candidate` (else 400)."
+    )
+    candidate = CandidatePersonInputSerializer(
+        required=False,
+        help_text="A person instead of `candidate_id`: the organisation's candidate with this external id, else "
+        "with this e-mail (any case), is reused; otherwise one is created.",
+    )
+
+
+def invitation_stage(organisation: Organisation, data: dict) -> Stage:
+    """The stage ``stage_id`` names (404 if it is not the organisation's); ``question_set_id``, if sent, must agree."""
+    stage = stage_get(organisation=organisation, pk=data["stage_id"])
+    question_set_id = data.get("question_set_id")
+    if question_set_id is not None and question_set_id != stage.question_set_id:
+        raise ApplicationError(
+            f"question_set_id {question_set_id} is not stage {stage.pk}'s question set ({stage.question_set_id}); "
+            "send the stage's, or leave question_set_id out.",
+            code="question_set_mismatch",
+        )
+    return stage
+
+
+def _candidate(organisation: Organisation, data: dict) -> Candidate:
+    if ("candidate_id" in data) == ("candidate" in data):
+        raise ApplicationError("Give exactly one of candidate_id and candidate.", code="candidate_required")
+    if "candidate_id" in data:
+        return candidate_get(organisation=organisation, pk=data["candidate_id"])
+    return candidate_find_or_create(organisation=organisation, **data["candidate"])[0]
 
 
 def extra_time(data: dict[str, Any]) -> ExtraTime | None:
@@ -130,9 +186,19 @@ def extra_time(data: dict[str, Any]) -> ExtraTime | None:
 
 
 INVITE_REQUEST_EXAMPLE = OpenApiExample(
-    "Invite to a question set for 90 minutes within a week",
+    "Invite to a loop's assessment stage within a week (its question set and duration)",
     request_only=True,
-    value={"candidate_id": 77, "question_set_id": 3, "expires_at": "2026-12-02T17:00:00Z", "duration_minutes": 90},
+    value={"candidate_id": 77, "stage_id": 12, "expires_at": "2026-12-02T17:00:00Z"},
+)
+INVITE_PERSON_EXAMPLE = OpenApiExample(
+    "Invite a person by e-mail (an existing candidate with it is reused) for 90 minutes",
+    request_only=True,
+    value={
+        "candidate": {"name": "Ada Lovelace", "email": "ada@example.com", "external_id": "gh-9921"},
+        "stage_id": 12,
+        "expires_at": "2026-12-02T17:00:00Z",
+        "duration_minutes": 90,
+    },
 )
 INVITE_RESPONSE_EXAMPLE = OpenApiExample(
     "The new invitation with the candidate's link",
@@ -142,7 +208,7 @@ INVITE_RESPONSE_EXAMPLE = OpenApiExample(
         "id": 501,
         "candidate_id": 77,
         "question_set_id": 3,
-        "stage_id": None,
+        "stage_id": 12,
         "opens_at": "2026-11-25T14:00:00Z",
         "expires_at": "2026-12-02T17:00:00Z",
         "duration_minutes": 90,
@@ -178,20 +244,21 @@ class InvitationListApi(OrganisationApi):
     @idempotent
     @extend_schema(
         request=InvitationCreateInputSerializer,
-        responses={201: InvitationOutputSerializer, 409: error_response(409)},  # unpublished coding questions
-        examples=[INVITE_REQUEST_EXAMPLE, INVITE_RESPONSE_EXAMPLE],
+        # 409: unpublished coding questions, an archived loop, an external id clash
+        responses={201: InvitationOutputSerializer, 409: error_response(409)},
+        examples=[INVITE_REQUEST_EXAMPLE, INVITE_PERSON_EXAMPLE, INVITE_RESPONSE_EXAMPLE],
     )
+    @transaction.atomic
     def post(self, request: Request) -> Response:
         data = validated(InvitationCreateInputSerializer, request.data)
-        stage_id = data.get("stage_id")
+        stage = invitation_stage(self.organisation, data)
         invitation = invitation_create(
             organisation=self.organisation,
-            candidate=candidate_get(organisation=self.organisation, pk=data["candidate_id"]),
-            question_set=question_set_get(organisation=self.organisation, pk=data["question_set_id"]),
-            stage=stage_get(organisation=self.organisation, pk=stage_id) if stage_id else None,
+            candidate=_candidate(self.organisation, data),
+            stage=stage,
             opens_at=data.get("opens_at"),
             expires_at=data["expires_at"],
-            duration_minutes=data["duration_minutes"],
+            duration_minutes=data.get("duration_minutes"),
             created_by=request.user,
             extra_time=extra_time(data),
         )

@@ -1,3 +1,6 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -10,14 +13,52 @@ from assessments.models import (
     Decision,
     IntegrityEvent,
     Invitation,
+    StageKind,
 )
 
 # Once the candidate has started, the attempt was built from these; changing them would misdescribe it.
 INVITATION_STARTED_FIELDS = ("organisation", "candidate", "question_set", "stage", "duration_minutes")
 
 
+class InvitationAdminForm(forms.ModelForm):
+    """Here too every invitation belongs to a loop's assessment stage of its organisation, on the stage's set."""
+
+    class Meta:
+        model = Invitation
+        fields = (
+            "organisation",
+            "candidate",
+            "question_set",
+            "stage",
+            "opens_at",
+            "expires_at",
+            "duration_minutes",
+            "revoked_at",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "question_set" in self.fields:
+            self.fields["question_set"].required = False
+            self.fields["question_set"].help_text = "Set from the stage."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "stage" not in self.fields:  # started: the stage is read-only, as it was
+            return data
+        stage, organisation = data.get("stage"), data.get("organisation")
+        if stage is None or stage.kind != StageKind.ASSESSMENT:
+            raise forms.ValidationError({"stage": "Choose a loop's timed assessment stage."})
+        if organisation is not None and stage.loop.organisation_id != organisation.pk:
+            raise forms.ValidationError({"stage": "The stage must be of the invitation's organisation."})
+        data["question_set"] = stage.question_set  # the stage's, whatever was chosen
+        self.instance.question_set = stage.question_set
+        return data
+
+
 @admin.register(Invitation)
 class InvitationAdmin(RecordsAuthorMixin, admin.ModelAdmin):
+    form = InvitationAdminForm
     list_display = (
         "candidate",
         "question_set",

@@ -18,7 +18,7 @@ from organisations.models import Organisation
 
 
 def attempt_list(*, organisation: Organisation) -> QuerySet[Attempt]:
-    return Attempt.objects.filter(organisation=organisation).select_related("invitation__stage")
+    return Attempt.objects.filter(organisation=organisation).select_related("invitation__stage", "organisation")
 
 
 def attempt_get(*, organisation: Organisation, pk: int) -> Attempt:

@@ -3,13 +3,17 @@
 A candidate is in a loop when invited to one of its stages, or, without a stage, to a question set
 one of its stages uses; a withdrawn invitation nobody started does not count. This is the one
 definition: the interviewer's queue, the candidate API, the scorecard page and ``scorecard_start``
-all ask here. Interviewers see only the candidates of the loops where they are assigned to a stage;
-managers (and API keys) see every candidate of the organisation.
+all ask here, and the pipeline and the report too. Interviewers see only the candidates of the loops
+where they are assigned to a stage; managers (and API keys) see every candidate of the organisation.
+Inviting a person reuses the organisation's candidate with their external id or e-mail
+(``candidate_matches``).
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 
 from assessments.models import Candidate, Invitation, Stage
 from common.lookups import one_or_not_found
@@ -95,3 +99,57 @@ def loop_invitations(
 def invitation_loop_ids(*, stage_loop_id: int | None, question_set_id: int, set_loops: SetLoops) -> set[int]:
     """The loops (of those ``set_loops`` was read for) an invitation puts its candidate in."""
     return {stage_loop_id} if stage_loop_id is not None else set_loops.get(question_set_id, set())
+
+
+@dataclass(frozen=True)
+class CandidateMatch:
+    """Who an invitation to ``email`` (and ``external_id``) is for: an existing candidate, a new one, or a clash."""
+
+    candidate: Candidate | None  # None: a new candidate
+    conflict: str = ""  # why this person cannot be invited as given ("" when they can)
+
+
+Person = tuple[str, str]  # (e-mail, external id or "")
+
+
+def candidate_match(*, organisation: Organisation, email: str, external_id: str = "") -> CandidateMatch:
+    """The candidate to reuse for this person (``candidate_matches``)."""
+    return candidate_matches(organisation=organisation, people=[(email, external_id)])[0]
+
+
+def candidate_matches(*, organisation: Organisation, people: Sequence[Person]) -> list[CandidateMatch]:
+    """For each person, the candidate to reuse: the ATS's external id first, then the e-mail (any case; the
+    oldest of several). Two queries however many people.
+
+    A clash (the external id is one candidate's, the e-mail another's; or the e-mail's candidate has a
+    different external id) is named rather than guessed: a new duplicate or a merge would both be wrong.
+    """
+    emails = {email.strip().lower() for email, _ in people if email.strip()}
+    external_ids = {external_id for _, external_id in people if external_id}
+    candidates = candidate_list(organisation=organisation)
+    by_email: dict[str, Candidate] = {}
+    for candidate in candidates.annotate(email_lower=Lower("email")).filter(email_lower__in=emails):
+        by_email.setdefault(candidate.email_lower, candidate)  # oldest first
+    by_id = {candidate.external_id: candidate for candidate in candidates.filter(external_id__in=external_ids)}
+    return [
+        _match(by_email.get(email.strip().lower()), by_id.get(external_id), external_id)
+        for email, external_id in people
+    ]
+
+
+def _match(by_email: Candidate | None, by_id: Candidate | None, external_id: str) -> CandidateMatch:
+    if by_id is not None:
+        clash = by_email is not None and by_email.pk != by_id.pk
+        return CandidateMatch(by_id, _clash(by_email, external_id) if clash else "")
+    if external_id and by_email is not None and by_email.external_id:
+        return CandidateMatch(by_email, _clash(by_email, external_id))
+    return CandidateMatch(by_email)
+
+
+def _clash(candidate: Candidate | None, external_id: str) -> str:
+    assert candidate is not None
+    other = f"external id {candidate.external_id!r}" if candidate.external_id else "no external id"
+    return (
+        f"The e-mail {candidate.email} belongs to candidate {candidate.pk} ({candidate.name}, {other}), "
+        f"not to the candidate with external id {external_id!r}."
+    )

@@ -29,8 +29,9 @@ def invitation_state_q(state: str, now: datetime | None = None) -> Q:
 
 
 def invitation_list_latest(*, organisation: Organisation, limit: int) -> list[Invitation]:
-    """The newest ``limit`` invitations with their candidate and question set, for the invitations page."""
-    return list(invitation_list(organisation=organisation).select_related("candidate", "question_set")[:limit])
+    """The newest ``limit`` invitations with their candidate, question set and stage, for the invitations page."""
+    related = ("candidate", "question_set", "stage__loop")
+    return list(invitation_list(organisation=organisation).select_related(*related)[:limit])
 
 
 def invitation_get(*, organisation: Organisation, pk: int) -> Invitation:

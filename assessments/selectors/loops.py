@@ -19,7 +19,27 @@ def loop_get(*, organisation: Organisation, pk: int) -> Loop:
 
 
 def stage_get(*, organisation: Organisation, pk: int) -> Stage:
-    return one_or_not_found(Stage.objects.filter(loop__organisation=organisation).select_related("loop"), pk, "stage")
+    stages = Stage.objects.filter(loop__organisation=organisation).select_related("loop", "question_set")
+    return one_or_not_found(stages, pk, "stage")
+
+
+def assessment_stage_list(*, organisation: Organisation, archived: bool = False) -> QuerySet[Stage]:
+    """The timed assessment stages candidates may be invited to (of loops not archived, unless ``archived``),
+    by loop and position."""
+    stages = Stage.objects.filter(
+        loop__organisation=organisation, kind=StageKind.ASSESSMENT, question_set__isnull=False
+    )
+    if not archived:
+        stages = stages.filter(loop__is_archived=False)
+    return stages.select_related("loop", "question_set").order_by("loop__title", "loop_id", "position")
+
+
+def stages_using_question_set(*, organisation: Organisation, question_set_id: int) -> list[Stage]:
+    """The organisation's assessment stages on this question set (archived loops' too), with their loops."""
+    stages = Stage.objects.filter(
+        loop__organisation=organisation, kind=StageKind.ASSESSMENT, question_set_id=question_set_id
+    )
+    return list(stages.select_related("loop", "question_set").order_by("pk"))
 
 
 def interview_stage_get(*, organisation: Organisation, pk: int) -> Stage:

@@ -7,6 +7,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 
 from assessments.models import Candidate
+from assessments.selectors.candidates import candidate_match
 from common.exceptions import ConflictError
 from organisations.models import Organisation
 
@@ -27,6 +28,27 @@ def _save(candidate: Candidate, update_fields: list[str] | None = None) -> Candi
 
 def candidate_create(*, organisation: Organisation, name: str, email: str, external_id: str = "") -> Candidate:
     return _save(Candidate(organisation=organisation, name=name, email=email, external_id=external_id))
+
+
+@transaction.atomic
+def candidate_find_or_create(
+    *, organisation: Organisation, name: str, email: str, external_id: str = ""
+) -> tuple[Candidate, bool]:
+    """The organisation's candidate for this person (``selectors.candidates.candidate_match``), else a new one.
+
+    Returns the candidate and whether it was created. A reused candidate keeps their name and e-mail;
+    one without an external id takes the one given. A clash is a 409 ``candidate_conflict``. The
+    organisation's row is locked first, so two invitations of a new person at once make one candidate.
+    """
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    match = candidate_match(organisation=organisation, email=email, external_id=external_id)
+    if match.conflict:
+        raise ConflictError(match.conflict, code="candidate_conflict")
+    if match.candidate is None:
+        return candidate_create(organisation=organisation, name=name, email=email, external_id=external_id), True
+    if external_id and not match.candidate.external_id:
+        candidate_update(candidate=match.candidate, external_id=external_id)
+    return match.candidate, False
 
 
 def candidate_update(*, candidate: Candidate, **changes: Any) -> Candidate:

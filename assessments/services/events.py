@@ -1,7 +1,8 @@
 """The events about invitations and attempts (grading records attempt.updated here too), through the one writer.
 
-The payloads are sent to receivers as they are (docs/webhooks.md): ids, times and API URLs, never the
-candidate link (a credential), answers, code, tests or scores.
+The payloads are sent to receivers as they are (docs/webhooks.md): ids, times, API URLs and the staff
+page about an attempt (for people, signed in), never the candidate link (a credential), answers, code,
+tests or scores.
 """
 
 from enum import StrEnum
@@ -9,7 +10,7 @@ from typing import Any
 
 from assessments.models import Attempt, Invitation
 from common.events import event_record, iso
-from common.links import site_url
+from common.links import attempt_page_url, site_url
 
 
 def invitation_event_record(*, invitation: Invitation, type: str) -> None:
@@ -29,7 +30,7 @@ def attempt_event_record(*, attempt_id: int, type: str, change: AttemptChange | 
 
     ``attempt.updated`` says what ``change``d; its other fields are every attempt event's.
     """
-    attempt = Attempt.objects.select_related("invitation__candidate").get(pk=attempt_id)
+    attempt = Attempt.objects.select_related("invitation__candidate", "organisation").get(pk=attempt_id)
     payload = attempt_data(attempt) | ({"change": str(change)} if change else {})
     event_record(organisation_id=attempt.organisation_id, type=type, payload=payload)
 
@@ -67,4 +68,5 @@ def attempt_data(attempt: Attempt) -> dict[str, Any]:
         "invitation_url": site_url("invitation-detail", invitation.pk),
         "attempt_url": site_url("attempt-detail", attempt.pk),
         "result_url": site_url("attempt-result", attempt.pk),
+        "report_url": attempt_page_url(attempt_id=attempt.pk, organisation_slug=attempt.organisation.slug),
     }

@@ -1,4 +1,9 @@
-"""Invitations: a candidate's link to a question set, its window and its state (open, started, expired...)."""
+"""Invitations: a candidate's link to a loop's timed assessment stage, its window and its state (open, started...).
+
+Every invitation is made for an assessment stage: its question set is the stage's, so the attempt belongs
+to the loop (its pipeline, its report, the ``report_url`` the API and Greenhouse hand out). Only rows made
+before this rule may lack a stage (a data migration attached those it could; docs/api.md).
+"""
 
 from datetime import datetime, timedelta
 
@@ -9,7 +14,16 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from assessments.models import Candidate, CodingSpec, Invitation, QuestionKind, QuestionSet, SectionItem, Stage
+from assessments.models import (
+    Candidate,
+    CodingSpec,
+    Invitation,
+    QuestionKind,
+    QuestionSet,
+    SectionItem,
+    Stage,
+    StageKind,
+)
 from assessments.services.accommodations import ExtraTime, accommodation_record_invitation
 from assessments.services.events import invitation_event_record
 from common.exceptions import ApplicationError, ConflictError
@@ -99,53 +113,97 @@ def _check_email(candidate: Candidate) -> None:
         ) from exc
 
 
-@transaction.atomic
-def invitation_create(
-    *,
-    organisation: Organisation,
-    candidate: Candidate,
-    question_set: QuestionSet,
-    duration_minutes: int,
-    expires_at: datetime,
-    opens_at: datetime | None = None,
-    stage: Stage | None = None,
-    created_by: User | AnonymousUser | None = None,
-    extra_time: ExtraTime | None = None,
-) -> Invitation:
-    """Invite a candidate to a question set. Every coding question in it must be published.
-
-    ``extra_time`` (an accommodation) lengthens the candidate's duration and is recorded with its reason
-    and ``created_by`` (``services.accommodations``).
-    """
-    if candidate.organisation_id != organisation.pk or question_set.organisation_id != organisation.pk:
-        raise ApplicationError("Candidate and question set must belong to your organisation.", code="not_found")
-    if stage is not None and stage.loop.organisation_id != organisation.pk:
+def invitation_stage_check(*, organisation: Organisation, stage: Stage) -> QuestionSet:
+    """The stage's question set, when candidates may be invited to the stage: a timed assessment of a live loop."""
+    if stage.loop.organisation_id != organisation.pk:
         raise ApplicationError("The stage must belong to your organisation.", code="not_found")
-    if expires_at <= (opens_at or timezone.now()):
-        raise ApplicationError("The invitation must expire after it opens.", code="invalid_window")
-    _check_email(candidate)
-    unpublished = _unpublished_coding_titles(question_set)
+    if stage.kind != StageKind.ASSESSMENT or stage.question_set is None:
+        raise ApplicationError(
+            f"Stage {stage.pk} ({stage.title}) is not a timed assessment; invite candidates to an assessment stage.",
+            code="not_an_assessment_stage",
+        )
+    if stage.loop.is_archived:
+        raise ConflictError(
+            f"The loop {stage.loop.title!r} is archived; it takes no new invitations.", code="loop_archived"
+        )
+    unpublished = _unpublished_coding_titles(stage.question_set)
     if unpublished:
         raise ConflictError(
             "Some coding questions are not published: their reference solutions have not passed in the sandbox.",
             code="unpublished_questions",
             details={"questions": unpublished},
         )
+    return stage.question_set
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    organisation: Organisation,
+    candidate: Candidate,
+    stage: Stage,
+    expires_at: datetime,
+    duration_minutes: int | None = None,
+    opens_at: datetime | None = None,
+    created_by: User | AnonymousUser | None = None,
+    extra_time: ExtraTime | None = None,
+) -> Invitation:
+    """Invite a candidate to a loop's assessment stage: its question set, for ``duration_minutes`` (else the stage's).
+
+    Every coding question in the set must be published. ``extra_time`` (an accommodation) lengthens the
+    candidate's duration and is recorded with its reason and ``created_by`` (``services.accommodations``).
+    """
+    invitation_stage_check(organisation=organisation, stage=stage)
+    return invitation_insert(
+        organisation=organisation,
+        candidate=candidate,
+        stage=stage,
+        expires_at=expires_at,
+        duration_minutes=duration_minutes,
+        opens_at=opens_at,
+        created_by=created_by,
+        extra_time=extra_time,
+    )
+
+
+def invitation_insert(
+    *,
+    organisation: Organisation,
+    candidate: Candidate,
+    stage: Stage,
+    expires_at: datetime,
+    duration_minutes: int | None = None,
+    opens_at: datetime | None = None,
+    created_by: User | AnonymousUser | None = None,
+    extra_time: ExtraTime | None = None,
+) -> Invitation:
+    """``invitation_create`` for a stage that has passed ``invitation_stage_check`` (a bulk invite checks it once)."""
+    if candidate.organisation_id != organisation.pk:
+        raise ApplicationError("The candidate must belong to your organisation.", code="not_found")
+    if expires_at <= (opens_at or timezone.now()):
+        raise ApplicationError("The invitation must expire after it opens.", code="invalid_window")
+    duration = duration_minutes or stage.duration_minutes or 0  # a stage checked has one
+    if duration < 1:
+        raise ApplicationError("The duration must be at least a minute.", code="invalid_duration")
+    _check_email(candidate)
     invitation = Invitation(
         organisation=organisation,
         candidate=candidate,
-        question_set=question_set,
+        question_set=stage.question_set,
         stage=stage,
         opens_at=opens_at or timezone.now(),
         expires_at=expires_at,
-        duration_minutes=duration_minutes,
-        extra_minutes=extra_time.for_duration(duration_minutes) if extra_time else 0,
+        duration_minutes=duration,
+        extra_minutes=extra_time.for_duration(duration) if extra_time else 0,
         created_by=created_by if isinstance(created_by, User) else None,
     )
-    # The related objects were just read and checked above, and the token is 256 random bits (the
-    # database's unique index stays the guard): skip the five existence and uniqueness queries.
+    # The related objects were just read and checked above, the token is 256 random bits, and the two
+    # check constraints (window, duration) were checked just above (the database's unique index and
+    # constraints stay the guard): skip the seven existence, uniqueness and constraint queries.
     invitation.full_clean(
-        exclude=["organisation", "candidate", "question_set", "stage", "created_by"], validate_unique=False
+        exclude=["organisation", "candidate", "question_set", "stage", "created_by"],
+        validate_unique=False,
+        validate_constraints=False,
     )
     invitation.save()
     if extra_time is not None:

@@ -1,4 +1,7 @@
-"""send_test, test_status and the callback outbox for invitations Greenhouse asked for.
+"""list_tests, send_test, test_status and the callback outbox for invitations Greenhouse asked for.
+
+A test is a loop's timed assessment stage: ``partner_test_id`` ``stage-<id>``. Ids handed out before
+(a question set's bare number) keep working where one assessment stage uses that set (docs/greenhouse.md).
 
 The callback is recorded on the :class:`~integrations.models.GreenhouseInterview` row in the
 transaction that marks the attempt graded (never lost), then sent by a Celery task on the
@@ -13,10 +16,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments.models import Attempt, AttemptStatus, Candidate, Invitation, QuestionSet
-from assessments.services.candidates import candidate_create
+from assessments.models import Attempt, AttemptStatus, Invitation, Stage
+from assessments.selectors.loops import assessment_stage_list, stages_using_question_set
+from assessments.services.candidates import candidate_find_or_create
 from assessments.services.invitations import LinkState, invitation_create, invitation_link_state
-from common.links import site_url
+from common.links import attempt_page_url
 from integrations.models import GreenhouseCallbackStatus, GreenhouseInterview
 from integrations.sealing import seal, unseal
 from integrations.services import http
@@ -24,8 +28,8 @@ from integrations.services.outgoing import DeliverOutcome, Outgoing, OutgoingFie
 from organisations.models import Organisation
 from rubrics.selectors.attempt_results import CodingScores, attempt_coding_scores
 
-DEFAULT_DURATION_MINUTES = 90
 DEFAULT_WINDOW = timedelta(days=7)
+STAGE_TEST_PREFIX = "stage-"
 # Greenhouse defines one partner_status word, "complete" (lower case): it stops polling and shows the
 # results. Any other value means "not yet"; ours is "pending" (docs/greenhouse.md, "Verified against").
 STATUS_COMPLETE = "complete"
@@ -47,6 +51,38 @@ class GreenhouseError(Exception):
 
 def _name(candidate: dict[str, Any]) -> str:
     return " ".join(str(candidate.get(k) or "").strip() for k in ("first_name", "last_name")).strip()
+
+
+def partner_tests(*, organisation: Organisation) -> list[dict[str, str]]:
+    """list_tests: every assessment stage of the organisation's loops that are not archived."""
+    return [
+        {
+            "partner_test_id": f"{STAGE_TEST_PREFIX}{stage.pk}",
+            "partner_test_name": f"{stage.loop.title} — {stage.title} ({stage.question_set})",
+        }
+        for stage in assessment_stage_list(organisation=organisation)
+    ]
+
+
+def partner_test_stage(*, organisation: Organisation, partner_test_id: str) -> Stage:
+    """The stage a ``partner_test_id`` names: ``stage-<id>``, or an old bare question set id used by one stage."""
+    if partner_test_id.startswith(STAGE_TEST_PREFIX) and partner_test_id[len(STAGE_TEST_PREFIX) :].isdigit():
+        pk = int(partner_test_id[len(STAGE_TEST_PREFIX) :])
+        # An archived loop's stage is found, so send_test says why it is refused (400), not "unknown".
+        stage = assessment_stage_list(organisation=organisation, archived=True).filter(pk=pk).first()
+        if stage is None:
+            raise GreenhouseError(404, "Unknown partner_test_id.")
+        return stage
+    if not partner_test_id.isdigit():
+        raise GreenhouseError(404, "Unknown partner_test_id.")
+    stages = stages_using_question_set(organisation=organisation, question_set_id=int(partner_test_id))
+    if len(stages) != 1:
+        raise GreenhouseError(
+            404,
+            f"Unknown partner_test_id: {partner_test_id} names a question set that {len(stages)} loop stages use; "
+            "choose the test again from the list (one per loop stage).",
+        )
+    return stages[0]
 
 
 def send_test(
@@ -91,21 +127,12 @@ def _send_test_once(
     existing = GreenhouseInterview.objects.filter(organisation=organisation, callback_url=callback_url).first()
     if existing is not None:
         return existing
-    if not partner_test_id.isdigit():
-        raise GreenhouseError(404, "Unknown partner_test_id.")
-    question_set = QuestionSet.objects.filter(organisation=organisation, pk=int(partner_test_id)).first()
-    if question_set is None:
-        raise GreenhouseError(404, "Unknown partner_test_id.")
+    stage = partner_test_stage(organisation=organisation, partner_test_id=partner_test_id)
     email = str(candidate.get("email") or "").strip().lower()
-    person = Candidate.objects.filter(organisation=organisation, email__iexact=email).order_by("pk").first()
-    if person is None:
-        person = candidate_create(organisation=organisation, name=(_name(candidate) or email)[:200], email=email)
+    name = (_name(candidate) or email)[:200]
+    person, _ = candidate_find_or_create(organisation=organisation, name=name, email=email)
     invitation = invitation_create(
-        organisation=organisation,
-        candidate=person,
-        question_set=question_set,
-        duration_minutes=DEFAULT_DURATION_MINUTES,
-        expires_at=timezone.now() + DEFAULT_WINDOW,
+        organisation=organisation, candidate=person, stage=stage, expires_at=timezone.now() + DEFAULT_WINDOW
     )
     return GreenhouseInterview.objects.create(
         organisation=organisation,
@@ -117,7 +144,7 @@ def _send_test_once(
 
 def interview_get(*, organisation: Organisation, partner_interview_id: str) -> GreenhouseInterview:
     interview = (
-        GreenhouseInterview.objects.select_related("invitation__candidate", "invitation__attempt")
+        GreenhouseInterview.objects.select_related("invitation__candidate", "invitation__attempt__organisation")
         .filter(organisation=organisation, public_id=partner_interview_id)
         .first()
     )
@@ -126,8 +153,9 @@ def interview_get(*, organisation: Organisation, partner_interview_id: str) -> G
     return interview
 
 
-def report_url(interview: GreenhouseInterview) -> str:
-    return site_url("manage-candidate-report", interview.invitation.candidate_id)
+def report_url(attempt: Attempt) -> str:
+    """``partner_profile_url``: the staff page about the attempt, as the API's ``report_url``."""
+    return attempt_page_url(attempt_id=attempt.pk, organisation_slug=attempt.organisation.slug)
 
 
 def _display_time(moment: datetime | None) -> str | None:
@@ -148,7 +176,7 @@ def test_status(*, interview: GreenhouseInterview) -> dict[str, Any]:
     scores = attempt_coding_scores(attempt_id=attempt.pk) if complete and attempt else None
     return {
         "partner_status": STATUS_COMPLETE if complete else STATUS_PENDING,
-        "partner_profile_url": report_url(interview) if complete else None,
+        "partner_profile_url": report_url(attempt) if complete and attempt else None,
         "partner_score": scores.score if scores else None,
         # Shown by Greenhouse as label: value rows, so the keys are labels and the values primitives.
         "metadata": {

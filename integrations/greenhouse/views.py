@@ -19,10 +19,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from api.throttling import key_hit
-from assessments.models import QuestionSet
 from common.exceptions import ApplicationError
 from common.json_input import UnsafeJsonError, json_loads_checked
-from integrations.greenhouse.services import GreenhouseError, interview_get, send_test, test_status
+from integrations.greenhouse.services import GreenhouseError, interview_get, partner_tests, send_test, test_status
 from integrations.models import ApiKey
 from integrations.services.api_keys import InvalidApiKey, api_key_authenticate
 
@@ -76,9 +75,7 @@ def greenhouse_view(view: Callable[[HttpRequest, ApiKey], HttpResponse]) -> View
 @require_GET
 @greenhouse_view
 def list_tests(request: HttpRequest, api_key: ApiKey) -> HttpResponse:
-    sets = QuestionSet.objects.filter(organisation=api_key.organisation).order_by("title", "pk")
-    data = [{"partner_test_id": str(pk), "partner_test_name": title} for pk, title in sets.values_list("pk", "title")]
-    return JsonResponse(data, safe=False)
+    return JsonResponse(partner_tests(organisation=api_key.organisation), safe=False)
 
 
 def _json_object(request: HttpRequest) -> dict[str, Any]:

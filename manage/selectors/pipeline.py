@@ -1,7 +1,8 @@
 """The hiring pipeline: which candidates are in which loop, and how far each has got.
 
 A candidate is in a loop when they hold an invitation that puts them in it
-(``assessments.selectors.candidates.loop_invitations``, the one definition), a scorecard in one of its
+(``assessments.selectors.candidates.loop_invitations``, the one definition the report shares: to one of
+its stages, or, without a stage, to a question set one of its stages uses), a scorecard in one of its
 stages, or a decision on it. Their
 status is the furthest step reached, in this order: invited, in progress, submitted, graded, scored
 (at least one submitted scorecard in the loop), decided (a decision on the loop; the latest one's
@@ -10,7 +11,7 @@ outcome is shown). A withdrawn invitation nobody started does not put a candidat
 Every read is a fixed number of queries whatever the number of loops or candidates.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -99,11 +100,21 @@ def loop_pipeline(
     return entries
 
 
-def _statuses(*, organisation: Organisation, loop_ids: list[int]) -> dict[int, dict[int, tuple[str, str]]]:
+def candidate_statuses(
+    *, organisation: Organisation, loop_ids: list[int], candidate_ids: Collection[int] | None = None
+) -> dict[int, dict[int, tuple[str, str]]]:
+    """loop id → candidate id → (status, latest decision outcome or ""), for these candidates only if given."""
+    return _statuses(organisation=organisation, loop_ids=loop_ids, candidate_ids=candidate_ids)
+
+
+def _statuses(
+    *, organisation: Organisation, loop_ids: list[int], candidate_ids: Collection[int] | None = None
+) -> dict[int, dict[int, tuple[str, str]]]:
     """loop id → candidate id → (status, latest decision outcome or ""). Four queries."""
     result: dict[int, dict[int, tuple[str, str]]] = {loop_id: {} for loop_id in loop_ids}
     if not loop_ids:
         return result
+    only = Q() if candidate_ids is None else Q(candidate_id__in=candidate_ids)
 
     def advance(loop_id: int, candidate_id: int, status: str, outcome: str = "") -> None:
         current = result[loop_id].get(candidate_id)
@@ -112,14 +123,14 @@ def _statuses(*, organisation: Organisation, loop_ids: list[int]) -> dict[int, d
 
     set_loops = loop_question_sets(loop_ids=loop_ids)
     invitations = loop_invitations(organisation_id=organisation.pk, loop_ids=loop_ids, set_loops=set_loops)
-    rows = invitations.values_list("candidate_id", "stage__loop_id", "question_set_id", "attempt__status")
+    rows = invitations.filter(only).values_list("candidate_id", "stage__loop_id", "question_set_id", "attempt__status")
     for candidate_id, stage_loop_id, set_id, attempt_status in rows:
         status = _ATTEMPT_STATUS.get(attempt_status, PipelineStatus.INVITED)
         for loop_id in invitation_loop_ids(stage_loop_id=stage_loop_id, question_set_id=set_id, set_loops=set_loops):
             advance(loop_id, candidate_id, status)
 
     scorecards = (
-        Scorecard.objects.filter(organisation=organisation, stage__loop_id__in=loop_ids)
+        Scorecard.objects.filter(only, organisation=organisation, stage__loop_id__in=loop_ids)
         .values_list("candidate_id", "stage__loop_id", "status")
         .distinct()
     )
@@ -133,7 +144,7 @@ def _statuses(*, organisation: Organisation, loop_ids: list[int]) -> dict[int, d
 
     seen: set[tuple[int, int]] = set()
     decisions = (
-        Decision.objects.filter(organisation=organisation, loop_id__in=loop_ids)
+        Decision.objects.filter(only, organisation=organisation, loop_id__in=loop_ids)
         .order_by("-created_at", "-pk")
         .values_list("candidate_id", "loop_id", "outcome")
     )

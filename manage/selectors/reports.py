@@ -1,13 +1,17 @@
 """The one-page candidate report: everything a hiring manager needs to decide, read in a bounded number of queries.
 
-Scorecards come through ``scorecard_list_visible``, so the report shows exactly what the viewer may see.
+Per loop: the attempts of the invitations that put the candidate in the loop (``loop_invitations``, the
+pipeline's definition, so the two always agree), scorecards and decisions. Without a loop: the attempts
+of invitations that name no stage (made before every invitation did; docs/api.md), so every attempt's
+page opens. Scorecards come through ``scorecard_list_visible``, so the report shows exactly what the
+viewer may see.
 """
 
 from collections import defaultdict
 from typing import Any
 
 import numpy as np
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from assessments.models import (
     Attempt,
@@ -22,6 +26,7 @@ from assessments.models import (
     SubmissionPurpose,
     SubmissionStatus,
 )
+from assessments.selectors.candidates import loop_invitations
 from common import scoring
 from common.exceptions import NotFoundError
 from common.markdown import render_markdown
@@ -35,12 +40,13 @@ from rubrics.selectors.scorecards import scorecard_list_visible
 SIMILARITY_THRESHOLD = 0.8
 
 
-def candidate_report(*, membership: Membership, candidate: Candidate, loop: Loop) -> dict[str, Any]:
+def candidate_report(*, membership: Membership, candidate: Candidate, loop: Loop | None) -> dict[str, Any]:
+    """The report on the candidate in ``loop``; with ``loop=None``, on their attempts outside any loop stage."""
     if candidate.organisation_id != membership.organisation_id:
         raise NotFoundError(f"No candidate with id {candidate.pk}.")
-    if loop.organisation_id != membership.organisation_id:
+    if loop is not None and loop.organisation_id != membership.organisation_id:
         raise NotFoundError(f"No loop with id {loop.pk}.")
-    stages = list(loop.stages.order_by("position"))
+    stages = list(loop.stages.order_by("position")) if loop else []
     attempts = [_attempt(attempt) for attempt in _attempts(candidate=candidate, loop=loop)]
     coding = [question for attempt in attempts for question in attempt["questions"] if question["coding"]]
     _add_distributions(coding, candidate=candidate, loop=loop)
@@ -55,11 +61,22 @@ def candidate_report(*, membership: Membership, candidate: Candidate, loop: Loop
         "recommendations": _recommendations(submitted),
         "aggregate": _aggregate(stages, submitted),
         "criterion_ratings": _criterion_ratings(submitted),
-        "decisions": list(Decision.objects.filter(candidate=candidate, loop=loop).select_related("decided_by")),
+        "decisions": _decisions(candidate=candidate, loop=loop),
     }
 
 
-def _attempts(*, candidate: Candidate, loop: Loop) -> list[Attempt]:
+def _decisions(*, candidate: Candidate, loop: Loop | None) -> list[Decision]:
+    return list(Decision.objects.filter(candidate=candidate, loop=loop).select_related("decided_by")) if loop else []
+
+
+def _in_report(*, candidate: Candidate, loop: Loop | None) -> Q:
+    """The candidate's attempts this report shows: the loop's (as its pipeline counts them), else the stage-less."""
+    if loop is None:
+        return Q(invitation__stage__isnull=True)
+    return Q(invitation__in=loop_invitations(organisation_id=candidate.organisation_id, loop_ids=[loop.pk]))
+
+
+def _attempts(*, candidate: Candidate, loop: Loop | None) -> list[Attempt]:
     results = GradingResult.objects.order_by("-created_at", "-pk").prefetch_related(
         Prefetch("test_results", TestResult.objects.select_related("test_case").order_by("test_case__position"))
     )
@@ -75,7 +92,9 @@ def _attempts(*, candidate: Candidate, loop: Loop) -> list[Attempt]:
     )
     return list(
         Attempt.objects.filter(
-            organisation_id=candidate.organisation_id, invitation__candidate=candidate, invitation__stage__loop=loop
+            _in_report(candidate=candidate, loop=loop),
+            organisation_id=candidate.organisation_id,
+            invitation__candidate=candidate,
         )
         .select_related("invitation__stage", "invitation__question_set")
         .prefetch_related(Prefetch("questions", questions), "integrity_events", "accommodations")
@@ -162,15 +181,17 @@ def _score(coding: dict[str, Any], *, overrides: bool) -> float:
     return score
 
 
-def _add_distributions(coding: list[dict[str, Any]], *, candidate: Candidate, loop: Loop) -> None:
-    """Other candidates' latest final scores on the same question, in this loop."""
+def _add_distributions(coding: list[dict[str, Any]], *, candidate: Candidate, loop: Loop | None) -> None:
+    """Other candidates' latest final scores on the same question, in this loop (none outside a loop)."""
     question_ids = {item["question"].pk for item in coding}
-    if not question_ids:
+    if not question_ids or loop is None:
         return
     rows = (
         GradingResult.objects.filter(
             submission__purpose=SubmissionPurpose.FINAL,
-            submission__attempt_question__attempt__invitation__stage__loop=loop,
+            submission__attempt_question__attempt__invitation__in=loop_invitations(
+                organisation_id=candidate.organisation_id, loop_ids=[loop.pk]
+            ),
             submission__attempt_question__revision__question_id__in=question_ids,
         )
         .exclude(submission__attempt_question__attempt__invitation__candidate=candidate)
@@ -240,7 +261,9 @@ def _add_similarity(coding: list[dict[str, Any]], *, candidate: Candidate) -> No
         item["coding"]["similar"].sort(key=lambda flag: -flag["score"])
 
 
-def _scorecards(*, membership: Membership, candidate: Candidate, loop: Loop) -> list[Scorecard]:
+def _scorecards(*, membership: Membership, candidate: Candidate, loop: Loop | None) -> list[Scorecard]:
+    if loop is None:
+        return []
     return list(
         scorecard_list_visible(membership=membership, candidate=candidate)
         .filter(stage__loop=loop)

@@ -26,6 +26,7 @@ LINKS = (
     ("Home", "home", "member"),
     ("Loops", "manage-loops", "manager"),
     ("Questions", "manage-questions", "manager"),
+    ("Candidates", "manage-candidates", "manager"),
     ("Invitations", "manage-invitations", "manager"),
     ("E-mails", "manage-emails", "manager"),
     ("My interviews", "interviews-queue", "member"),

@@ -1,95 +1,79 @@
-"""The candidate report (one printable page per candidate and loop) and recording a hiring decision on it."""
+"""The candidates: a list (search; filter by loop and status) and a page per candidate with everything about them."""
 
 from urllib.parse import urlencode
 
-from django import forms
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
-from assessments.models import Candidate, DecisionOutcome, Loop
+from assessments.models import Loop
 from assessments.selectors.candidates import candidate_get
-from assessments.selectors.loops import loop_get
-from assessments.services.decisions import decision_record
-from common.exceptions import ApplicationError
-from manage.charts import coding_scores_chart, criterion_ratings_chart
-from manage.selectors.reports import candidate_report
-from manage.views.attempts import extend_form
-from manage.views.base import found_or_404
+from assessments.selectors.loops import loop_list
+from manage.selectors.candidates import NO_LOOP, candidate_directory, candidate_overview, directory_rows
+from manage.selectors.pipeline import STATUS_CHOICES
+from manage.views.base import candidate_report_url, found_or_404, search_text
 from organisations.models import Membership
 from organisations.pages import organisation_page, organisation_params, organisation_query
 from organisations.selectors import MANAGER_ROLES
 
-
-class DecisionForm(forms.Form):
-    loop = forms.IntegerField(widget=forms.HiddenInput)
-    outcome = forms.ChoiceField(choices=DecisionOutcome.choices, widget=forms.RadioSelect, label="Decision")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Reason")
+PAGE_SIZE = 50
+STATUS_FILTERS = (*STATUS_CHOICES, (NO_LOOP, "In no loop"))
 
 
-def _candidate_and_loop(membership: Membership, pk: int, loop_id: str | None) -> tuple[Candidate, Loop]:
-    # Another organisation's candidate or loop and a missing one look the same: 404, no existence leak.
-    candidate = found_or_404(candidate_get, organisation=membership.organisation, pk=pk)
-    if not loop_id or not loop_id.isdigit():
-        raise Http404("No such loop.")
-    return candidate, found_or_404(loop_get, organisation=membership.organisation, pk=int(loop_id))
+def _loop_filter(request: HttpRequest, loops: list[Loop]) -> Loop | None:
+    wanted = request.GET.get("loop", "")
+    return next((loop for loop in loops if str(loop.pk) == wanted), None)
 
 
-def _report_url(request: HttpRequest, candidate: Candidate, loop: Loop) -> str:
-    query = urlencode({"loop": loop.pk, **organisation_params(request)})
-    return reverse("manage-candidate-report", args=[candidate.pk]) + f"?{query}"
-
-
-def _render_report(
-    request: HttpRequest,
-    membership: Membership,
-    candidate: Candidate,
-    loop: Loop,
-    form: DecisionForm,
-    status: int = 200,
-) -> HttpResponse:
-    report = candidate_report(membership=membership, candidate=candidate, loop=loop)
-    for attempt in report["attempts"]:
-        attempt["extend_form"] = extend_form(attempt["attempt"].pk)
-    questions = [question for attempt in report["attempts"] for question in attempt["questions"]]
+@organisation_page(roles=MANAGER_ROLES)
+def candidate_list_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    search = search_text(request)
+    status = request.GET.get("status", "")
+    status = status if status in dict(STATUS_FILTERS) else ""
+    loops = list(loop_list(organisation=organisation))
+    loop = _loop_filter(request, loops)
+    candidates, statuses = candidate_directory(
+        organisation=organisation, loops=loops, search=search, loop=loop, status=status
+    )
+    page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = directory_rows(organisation=organisation, candidates=list(page), loops=loops, statuses=statuses)
+    params = {**organisation_params(request), "q": search, "loop": loop.pk if loop else "", "status": status}
     context = {
-        **report,
-        "organisation": membership.organisation,
-        "coding_chart": coding_scores_chart(questions) if any(q["coding"] for q in questions) else None,
-        "ratings_chart": criterion_ratings_chart(report["criterion_ratings"]) if report["criterion_ratings"] else None,
-        "form": form,
-        "decide_url": reverse("manage-candidate-decide", args=[candidate.pk]) + organisation_query(request),
-        "org_query": organisation_query(request),
+        "organisation": organisation,
+        "rows": rows,
+        "page": page,
+        "loops": loops,
+        "loop": loop,
+        "status": status,
+        "statuses": STATUS_FILTERS,
+        "search": search,
+        "org": organisation_params(request).get("org", ""),
+        "page_query": urlencode({key: value for key, value in params.items() if value not in ("", None)}),
     }
-    return render(request, "manage/report.html", context, status=status)
+    return render(request, "manage/candidates.html", context)
 
 
 @organisation_page(roles=MANAGER_ROLES)
-def candidate_report_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    candidate, loop = _candidate_and_loop(membership, pk, request.GET.get("loop"))
-    return _render_report(request, membership, candidate, loop, DecisionForm(initial={"loop": loop.pk}))
-
-
-@organisation_page(roles=MANAGER_ROLES)
-@require_POST
-def candidate_decide_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    candidate, loop = _candidate_and_loop(membership, pk, request.POST.get("loop"))
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            decision = decision_record(
-                organisation=membership.organisation,
-                candidate=candidate,
-                loop=loop,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-                decided_by=request.user,  # type: ignore[arg-type]  # login_required: never anonymous
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"Decision recorded: {decision.get_outcome_display()}.")
-            return redirect(_report_url(request, candidate, loop))
-    return _render_report(request, membership, candidate, loop, form, status=400)
+def candidate_view(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    candidate = found_or_404(candidate_get, organisation=membership.organisation, pk=pk)
+    overview = candidate_overview(organisation=membership.organisation, candidate=candidate)
+    for loop_row in overview.loops:
+        loop_row.report_url = candidate_report_url(request, candidate.pk, loop_row.loop.pk)
+    for row in overview.invitations:
+        attempt = row["attempt"]
+        row["report_url"] = (
+            reverse("manage-attempt", args=[attempt.pk]) + organisation_query(request) if attempt else ""
+        )
+    context = {
+        "organisation": membership.organisation,
+        "candidate": candidate,
+        "loops": overview.loops,
+        "invitations": overview.invitations,
+        "decisions": overview.decisions,
+        "outside_report_url": candidate_report_url(request, candidate.pk, None),
+        "has_stageless": any(row["invitation"].stage_id is None for row in overview.invitations),
+        "invite_url": reverse("manage-invitations") + organisation_query(request),
+    }
+    return render(request, "manage/candidate.html", context)

@@ -1,4 +1,7 @@
-"""The invitations page: invite a candidate to a question set (the link is shown once made) and withdraw a link."""
+"""The invitations page: invite a candidate to a loop's assessment stage (the link is shown once made), withdraw one.
+
+Inviting an e-mail the organisation already has reuses that candidate (``candidate_find_or_create``).
+"""
 
 from datetime import timedelta
 
@@ -10,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessments.models import QuestionSet
+from assessments.models import Stage
 from assessments.selectors.invitations import invitation_get, invitation_link, invitation_list_latest
-from assessments.selectors.question_sets import question_set_choices
+from assessments.selectors.loops import assessment_stage_list
 from assessments.services.accommodations import MAX_EXTRA_MINUTES, MAX_EXTRA_PERCENT, ExtraTime
-from assessments.services.candidates import candidate_create
+from assessments.services.candidates import candidate_find_or_create
 from assessments.services.invitations import invitation_create, invitation_link_state, invitation_revoke
 from common.exceptions import ApplicationError
 from manage.views.base import found_or_404
@@ -26,12 +29,32 @@ from organisations.selectors import MANAGER_ROLES
 PAGE_SIZE = 200
 
 
-class InviteForm(forms.Form):
+class StageChoiceField(forms.ModelChoiceField):
+    """A loop's timed assessment stage, shown as "Loop — stage (question set, minutes)"."""
+
+    def label_from_instance(self, obj: Stage) -> str:
+        return f"{obj.loop.title} — {obj.title} ({obj.question_set}, {obj.duration_minutes} min)"
+
+
+class StageWindowForm(forms.Form):
+    """The loop's assessment stage and the link's window: what the invite and bulk invite forms share."""
+
+    stage = StageChoiceField(queryset=Stage.objects.none(), label="Loop and assessment stage")
+    duration_minutes = forms.IntegerField(
+        min_value=5, max_value=24 * 60, required=False, label="Duration (minutes; empty: the stage's)"
+    )
+    days_open = forms.IntegerField(min_value=1, max_value=60, initial=7, label="Link open for (days)")
+
+    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["stage"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = assessment_stage_list(organisation=organisation)
+
+
+class InviteForm(StageWindowForm):
     name = forms.CharField(max_length=200, label="Candidate name")
     email = forms.EmailField(label="Candidate email")
-    question_set = forms.ModelChoiceField(queryset=QuestionSet.objects.none(), label="Question set")
-    duration_minutes = forms.IntegerField(min_value=5, max_value=24 * 60, initial=90, label="Duration (minutes)")
-    days_open = forms.IntegerField(min_value=1, max_value=60, initial=7, label="Link open for (days)")
     extra_minutes = forms.IntegerField(
         min_value=1, max_value=MAX_EXTRA_MINUTES, required=False, label="Extra time, minutes (an accommodation)"
     )
@@ -39,12 +62,7 @@ class InviteForm(forms.Form):
         min_value=1, max_value=MAX_EXTRA_PERCENT, required=False, label="or extra time, % of the duration"
     )
     extra_reason = forms.CharField(max_length=2000, required=False, label="Why the extra time (kept on record)")
-
-    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["question_set"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = question_set_choices(organisation=organisation)
+    field_order = ["name", "email", "stage", "duration_minutes", "days_open"]
 
     def extra_time(self) -> ExtraTime | None:
         """The accommodation asked for, if any; ``invitation_create`` checks it (one of the two, with a reason)."""
@@ -60,12 +78,13 @@ def invitations(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = InviteForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            link = _invite(request, membership, form.cleaned_data, form.extra_time())
+            link, created = _invite(request, membership, form.cleaned_data, form.extra_time())
         except ApplicationError as exc:
             form.add_error(None, f"{exc.message} {exc.details or ''}".strip())
         else:
             address = form.cleaned_data["email"]
-            messages.success(request, f"Invitation created; it is e-mailed to {address}. The link: {link}")
+            who = "a new candidate" if created else "the existing candidate with this e-mail"
+            messages.success(request, f"Invitation created for {who}; it is e-mailed to {address}. The link: {link}")
             return redirect(request.get_full_path())
     latest = invitation_list_latest(organisation=organisation, limit=PAGE_SIZE)
     emails = invitation_emails_by_id(invitation_ids=[invitation.pk for invitation in latest])
@@ -78,23 +97,31 @@ def invitations(request: HttpRequest, membership: Membership) -> HttpResponse:
         }
         for invitation in latest
     ]
-    context = {"organisation": organisation, "form": form, "rows": rows}
+    context = {"organisation": organisation, "form": form, "rows": rows, "has_stages": _has_stages(form)}
     return render(request, "manage/invitations.html", context)
 
 
+def _has_stages(form: StageWindowForm) -> bool:
+    field = form.fields["stage"]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field.queryset.exists()  # type: ignore[union-attr]
+
+
 @transaction.atomic
-def _invite(request: HttpRequest, membership: Membership, data: dict, extra_time: ExtraTime | None) -> str:
-    candidate = candidate_create(organisation=membership.organisation, name=data["name"], email=data["email"])
+def _invite(request: HttpRequest, membership: Membership, data: dict, extra_time: ExtraTime | None) -> tuple[str, bool]:
+    candidate, created = candidate_find_or_create(
+        organisation=membership.organisation, name=data["name"], email=data["email"]
+    )
     invitation = invitation_create(
         organisation=membership.organisation,
         candidate=candidate,
-        question_set=data["question_set"],
+        stage=data["stage"],
         duration_minutes=data["duration_minutes"],
         expires_at=timezone.now() + timedelta(days=data["days_open"]),
         created_by=request.user,
         extra_time=extra_time,
     )
-    return invitation_link(invitation)
+    return invitation_link(invitation), created
 
 
 @organisation_page(roles=MANAGER_ROLES)

@@ -13,7 +13,7 @@ from common.links import site_url
 from manage.exports import Cell, csv_response
 from manage.selectors import pipeline
 from manage.selectors.exports import ExportRow, export_time, pipeline_export_rows
-from manage.views.base import found_or_404
+from manage.views.base import found_or_404, search_text
 from organisations.models import Membership
 from organisations.pages import organisation_page, organisation_params, organisation_query, organisation_slug
 from organisations.selectors import MANAGER_ROLES
@@ -41,7 +41,7 @@ def loop_list_view(request: HttpRequest, membership: Membership) -> HttpResponse
 def _filters(request: HttpRequest) -> tuple[str, str]:
     """The pipeline's status filter (a known one, or none) and search, from the query string."""
     status = request.GET.get("status", "")
-    return (status if status in pipeline.STATUSES else ""), request.GET.get("q", "")[:200]
+    return (status if status in pipeline.STATUSES else ""), search_text(request)
 
 
 @organisation_page(roles=MANAGER_ROLES)

@@ -78,7 +78,7 @@ def _attempt_context(email: OutgoingEmail) -> dict[str, Any]:
         "assessment": invitation.question_set.title,
         "submitted_at": moment(attempt.submitted_at),
         "coding_score": None if score is None else round(score),
-        "report_url": _staff_link(email, report_url(attempt)),
+        "report_url": report_url(attempt),  # the attempt's page, with its organisation (``attempt_page_url``)
     }
 
 

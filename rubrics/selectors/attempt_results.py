@@ -24,7 +24,7 @@ from assessments.models import (
     SubmissionStatus,
 )
 from common import scoring
-from common.links import site_url
+from common.links import attempt_page_url
 from grading.models import GradingResult, ScoreOverride, TestResult
 from grading.selectors.overrides import score_override_current, score_overrides_by_question
 from rubrics.models import Rating, Recommendation, Scorecard, ScorecardStatus
@@ -109,9 +109,8 @@ def _overridden(questions: list[Row]) -> bool:
 
 
 def report_url(attempt: Attempt) -> str:
-    url = site_url("manage-candidate-report", attempt.invitation.candidate_id)
-    stage = attempt.invitation.stage
-    return f"{url}?loop={stage.loop_id}" if stage else url
+    """The staff page about the attempt (``attempt_page_url``): its loop's report, or the one outside loops."""
+    return attempt_page_url(attempt_id=attempt.pk, organisation_slug=attempt.organisation.slug)
 
 
 # --- coding and written answers ------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """/api/v1/attempts/: status, timestamps and results as an ATS reads them."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -61,7 +62,7 @@ def test_another_organisation_s_row_is_the_same_404_as_a_missing_one(manager_cli
         assert response.json()["error"]["code"] == "not_found"
 
 
-def test_result_scores_each_question_and_sums_verdicts(manager_client, attempt, case):  # noqa: F811
+def test_result_scores_each_question_and_sums_verdicts(manager_client, client, attempt, case):  # noqa: F811
     body = manager_client.get(f"/api/v1/attempts/{attempt.pk}/result/").json()
     assert (body["status"], body["complete"], body["score"]) == ("graded", True, 50.0)
     assert (body["graded_score"], body["overridden"]) == (50.0, False)
@@ -79,7 +80,14 @@ def test_result_scores_each_question_and_sums_verdicts(manager_client, attempt, 
     }
     assert written["coding"] is None and written["answered"] is True
     assert body["verdicts"] == {"accepted": 1, "wrong_answer": 1}
-    assert body["report_url"].endswith(f"/manage/candidates/{case['candidate'].pk}/report/?loop={case['loop'].pk}")
+    # report_url opens the loop's report at this attempt for a signed-in hiring manager
+    assert body["report_url"].endswith(f"/manage/attempts/{attempt.pk}/?org={case['organisation'].slug}")
+    client.force_login(case["manager"].user)
+    page = client.get(body["report_url"].removeprefix(settings.SITE_URL.rstrip("/")), follow=True)
+    report = f"/manage/candidates/{case['candidate'].pk}/report/?loop={case['loop'].pk}&org={case['organisation'].slug}"
+    assert page.redirect_chain[-1][0] == f"{report}#attempt-{attempt.pk}"
+    html = page.content.decode()
+    assert page.status_code == 200 and case["candidate"].name in html and f'id="attempt-{attempt.pk}"' in html
 
 
 def test_result_aggregates_only_submitted_scorecards(manager_client, attempt, case):  # noqa: F811

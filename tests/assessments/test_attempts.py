@@ -21,7 +21,7 @@ from assessments.services.attempts import attempt_start
 from assessments.services.coding import coding_spec_from_seed
 from assessments.services.importing import question_set_import
 from assessments.services.invitations import invitation_create
-from tests.factories import CandidateFactory
+from tests.factories import CandidateFactory, assessment_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def invitation(organisation, question_set):
     return invitation_create(
         organisation=organisation,
         candidate=CandidateFactory(organisation=organisation),
-        question_set=question_set,
+        stage=assessment_stage(question_set),
         duration_minutes=60,
         expires_at=timezone.now() + timedelta(days=2),
     )
@@ -205,7 +205,7 @@ def test_bad_input_gets_clear_errors(client, invitation, organisation):
     other = invitation_create(
         organisation=organisation,
         candidate=CandidateFactory(organisation=organisation),
-        question_set=invitation.question_set,
+        stage=invitation.stage,
         duration_minutes=30,
         expires_at=timezone.now() + timedelta(days=1),
     )
@@ -355,7 +355,7 @@ def test_markdown_preview_is_throttled_per_attempt_with_retry_after(client, invi
     other = invitation_create(
         organisation=organisation,
         candidate=CandidateFactory(organisation=organisation),
-        question_set=invitation.question_set,
+        stage=invitation.stage,
         duration_minutes=30,
         expires_at=timezone.now() + timedelta(days=1),
     )
@@ -371,7 +371,7 @@ def test_invitation_needs_published_coding_questions(organisation, question_set)
         invitation_create(
             organisation=organisation,
             candidate=CandidateFactory(organisation=organisation),
-            question_set=question_set,
+            stage=assessment_stage(question_set),
             duration_minutes=60,
             expires_at=timezone.now() + timedelta(days=1),
         )

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments.models import AttemptStatus, Invitation
-from tests.factories import CandidateFactory
+from assessments.models import AttemptStatus, Invitation, QuestionSet
+from tests.factories import CandidateFactory, assessment_stage
 from tests.test_api_pagination import _attempt, _invitation, question_set  # noqa: F401 - shared fixture
 
 pytestmark = pytest.mark.django_db
@@ -15,9 +15,10 @@ SET_MD = "## Basics\n\n1. What is a token?\n"
 @pytest.fixture
 def payload(organisation, manager_client):
     imported = manager_client.post("/api/v1/question-sets/import/", {"markdown": SET_MD}, format="json").json()
+    stage = assessment_stage(QuestionSet.objects.get(pk=imported["question_set"]["id"]))
     return {
         "candidate_id": CandidateFactory(organisation=organisation).pk,
-        "question_set_id": imported["question_set"]["id"],
+        "stage_id": stage.pk,
         "expires_at": (timezone.now() + timedelta(days=3)).isoformat(),
         "duration_minutes": 45,
     }

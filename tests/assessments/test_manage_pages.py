@@ -4,7 +4,7 @@ from django.utils import timezone
 from assessments.models import Invitation
 from assessments.services.importing import question_set_import
 from organisations.models import Role
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, assessment_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +16,12 @@ def manager(organisation):
 
 def test_manager_invites_from_the_web_page_and_gets_the_link(client, organisation, manager):
     question_set = question_set_import(organisation=organisation, text="## A\n\n1. Why?\n", slug="s").question_set
+    stage = assessment_stage(question_set)
     client.force_login(manager)
     form = {
         "name": "Ana",
         "email": "ana@example.test",
-        "question_set": question_set.pk,
+        "stage": stage.pk,
         "duration_minutes": 60,
         "days_open": 3,
     }
@@ -28,6 +29,7 @@ def test_manager_invites_from_the_web_page_and_gets_the_link(client, organisatio
     invitation = Invitation.objects.get(candidate__email="ana@example.test")
     assert f"/take/{invitation.token}/" in response.content.decode()
     assert invitation.expires_at > timezone.now() and invitation.duration_minutes == 60
+    assert invitation.stage == stage and invitation.question_set == question_set
     client.post(f"/manage/invitations/{invitation.pk}/revoke/")
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None

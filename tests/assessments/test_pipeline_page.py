@@ -168,6 +168,8 @@ def test_search_by_name_or_email_combined_with_the_filter(manager_login, case):
     html = manager_login.get(url, {"q": "han", "status": "graded"}).content.decode()
     assert "No candidates match" in html
     assert "No candidates match" in manager_login.get(url, {"q": "nobody"}).content.decode()
+    nul = manager_login.get(url, {"q": "ch\x00en"})  # a NUL reached the database: a 500 before
+    assert nul.status_code == 200 and nul.content.decode().count("data-candidate=") == 1
 
 
 def test_other_organisations_loop_is_404_and_interviewers_get_403(client, organisation, other_organisation, case):

@@ -378,7 +378,9 @@ def test_page_roles(client, case, other_organisation):
     client.force_login(MembershipFactory(organisation=other_organisation, role=Role.HIRING_MANAGER).user)
     assert client.get(url).status_code == 404
     client.force_login(case["manager"].user)
-    assert client.get(f"/manage/candidates/{case['candidate'].pk}/report/").status_code == 404  # no loop named
+    outside = client.get(f"/manage/candidates/{case['candidate'].pk}/report/")  # no loop: attempts outside loops
+    assert outside.status_code == 200 and "No attempt outside the loops." in outside.content.decode()
+    assert client.get(f"/manage/candidates/{case['candidate'].pk}/report/?loop=x").status_code == 404
     other_loop = LoopFactory(organisation=other_organisation)
     assert client.get(f"/manage/candidates/{case['candidate'].pk}/report/?loop={other_loop.pk}").status_code == 404
 

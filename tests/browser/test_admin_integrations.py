@@ -16,10 +16,11 @@ import requests
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from assessments.models import Candidate
+from assessments.models import Candidate, QuestionSet
 from integrations.models import ApiKey, WebhookDelivery, WebhookEndpoint
 from organisations.models import Organisation
 from tests.browser.conftest import log_in
+from tests.factories import assessment_stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SET_MD = "# Phone screen\n\n## Basics\n\n1. What is a token?\n2. Why normalise text?\n"
@@ -77,7 +78,7 @@ def test_admin_creates_uses_and_revokes_a_key_then_adds_a_webhook(
     candidate = Candidate.objects.create(organisation=organisation, name="Grace Hopper", email="grace@example.test")
     body = {
         "candidate_id": candidate.pk,
-        "question_set_id": imported.json()["question_set"]["id"],
+        "stage_id": assessment_stage(QuestionSet.objects.get(pk=imported.json()["question_set"]["id"])).pk,
         "expires_at": "2099-01-01T00:00:00Z",
         "duration_minutes": 90,
     }

@@ -40,7 +40,7 @@ from grading.models import GradingResult
 from organisations.models import Role
 from tests.assessments.test_attempts import invitation, question_set  # noqa: F401 - shared fixtures
 from tests.browser.conftest import Grading, save_screenshot
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, assessment_stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
 
@@ -149,7 +149,7 @@ def test_full_attempt_from_invitation_to_graded(new_page, live_server, grader: G
     expect(office).to_have_url(f"{live_server.url}/manage/invitations/")
     office.fill("#id_name", "Grace Hopper")
     office.fill("#id_email", "grace@example.test")
-    office.select_option("#id_question_set", value=str(question_set.pk))
+    office.select_option("#id_stage", value=str(assessment_stage(question_set, duration_minutes=90).pk))
     office.fill("#id_duration_minutes", "60")
     office.fill("#id_days_open", "3")
     office.get_by_role("button", name="Create invitation").click()

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from assessments.models import Attempt, AttemptStatus
 from assessments.services.importing import question_set_import
 from organisations.models import Role
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, assessment_stage
 from tests.notifications.conftest import send_due
 from tests.notifications.smtp import SmtpServer
 
@@ -64,7 +64,7 @@ def test_the_candidate_follows_the_emailed_link_and_takes_the_assessment(
     office.get_by_role("button", name="Log in").click()
     office.fill("#id_name", "Grace Hopper")
     office.fill("#id_email", "grace@example.test")
-    office.select_option("#id_question_set", value=str(question_set.pk))
+    office.select_option("#id_stage", value=str(assessment_stage(question_set).pk))
     office.fill("#id_duration_minutes", "30")
     office.fill("#id_days_open", "3")
     office.get_by_role("button", name="Create invitation").click()
@@ -99,3 +99,8 @@ def test_the_candidate_follows_the_emailed_link_and_takes_the_assessment(
     assert len(receipt) == 1 and link not in receipt[0].part("text/plain")
     (graded,) = smtp.to(manager.email)
     assert "Grace Hopper" in graded.message["Subject"] and link not in graded.part("text/html")
+    # The manager follows the notice's report link: the loop's report, at this attempt.
+    found = re.search(r'href="([^"]+/manage/attempts/\d+/[^"]*)"', graded.part("text/html"))
+    assert found, graded.part("text/html")
+    office.goto(found.group(1).replace("&amp;", "&"))
+    expect(office.locator(f"#attempt-{attempt.pk}")).to_contain_text("Short screen")

@@ -9,7 +9,7 @@ from assessments.services.invitations import invitation_create
 from integrations.models import WebhookEndpoint
 from integrations.services import WEBHOOK_DELIVERIES, webhook_endpoint_create
 from organisations.models import Role
-from tests.factories import CandidateFactory, MembershipFactory, QuestionFactory
+from tests.factories import CandidateFactory, MembershipFactory, QuestionFactory, assessment_stage
 from tests.integrations.receiver import Receiver
 
 ALL_EVENTS = ["invitation.created", "attempt.started", "attempt.submitted", "attempt.graded"]
@@ -53,7 +53,7 @@ def invite(organisation, question_set: QuestionSet, external_id: str = "") -> In
     return invitation_create(
         organisation=organisation,
         candidate=CandidateFactory(organisation=organisation, external_id=external_id),
-        question_set=question_set,
+        stage=assessment_stage(question_set),
         duration_minutes=60,
         expires_at=timezone.now() + timedelta(days=2),
     )

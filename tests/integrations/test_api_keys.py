@@ -15,7 +15,7 @@ from api.idempotency import idempotency_records_expire
 from assessments.models import Candidate
 from integrations.models import ApiKey, ApiKeyScope, IdempotencyRecord
 from integrations.services.api_keys import api_key_create, api_key_revoke
-from tests.factories import CandidateFactory, MembershipFactory, StageFactory
+from tests.factories import CandidateFactory, MembershipFactory, StageFactory, assessment_stage
 from tests.integrations.conftest import invite
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_write_scope_acts_like_a_hiring_manager(organisation, write_key, questio
         "/api/v1/invitations/",
         {
             "candidate_id": candidate.json()["id"],
-            "question_set_id": question_set.pk,
+            "stage_id": assessment_stage(question_set).pk,
             "expires_at": "2099-01-01T00:00:00Z",
             "duration_minutes": 30,
         },

@@ -16,7 +16,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Attempt, AttemptStatus, Candidate, CodeSubmission, CodingSpec, Invitation
+from assessments.models import (
+    Attempt,
+    AttemptStatus,
+    Candidate,
+    CodeSubmission,
+    CodingSpec,
+    Invitation,
+    QuestionSet,
+    Stage,
+)
 from assessments.services.answers import answer_save, attempt_submit
 from assessments.services.attempts import attempt_mark_graded, attempt_start
 from assessments.services.coding import coding_spec_from_seed
@@ -26,6 +35,8 @@ from integrations.greenhouse import services
 from integrations.models import ApiKeyScope, GreenhouseCallbackStatus, GreenhouseInterview
 from integrations.services.api_keys import api_key_create
 from integrations.services.outgoing import RETRY_SCHEDULE
+from organisations.models import Role
+from tests.factories import LoopFactory, MembershipFactory, StageFactory, assessment_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +97,12 @@ def coding_set(organisation):
 
 
 @pytest.fixture
+def coding_stage(coding_set):
+    """The loop's assessment stage on the coding set: what list_tests offers."""
+    return assessment_stage(coding_set, duration_minutes=45, title="Coding screen")
+
+
+@pytest.fixture
 def write_key(organisation) -> str:
     return api_key_create(organisation=organisation, name="Greenhouse", scope=ApiKeyScope.WRITE)[1]
 
@@ -111,10 +128,13 @@ def call(client, key: str, method: str, path: str, body: Any = None, **query: st
     return client.post(url, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=basic(key))
 
 
-def send_body(question_set, url: str = "https://app.greenhouse.io/callback/1", email: str = "ada@example.com"):
-    """Every field Greenhouse documents for send_test: the candidate nested, the PATCH url beside it."""
+def send_body(test, url: str = "https://app.greenhouse.io/callback/1", email: str = "ada@example.com"):
+    """Every field Greenhouse documents for send_test: the candidate nested, the PATCH url beside it.
+
+    ``test`` is a stage (``stage-<id>``, as list_tests offers) or a question set (an id handed out before).
+    """
     return {
-        "partner_test_id": str(question_set.pk),
+        "partner_test_id": f"stage-{test.pk}" if isinstance(test, Stage) else str(test.pk),
         "candidate": {
             "first_name": "Ada",
             "last_name": "Lovelace",
@@ -147,33 +167,46 @@ def test_auth_takes_the_key_as_username_with_a_blank_password_as_greenhouse_send
     assert client.get("/greenhouse/list_tests", HTTP_AUTHORIZATION=as_password).status_code == 401
 
 
-def test_list_tests_lists_the_organisations_question_sets(client, organisation, other_organisation, coding_set):
+def test_list_tests_offers_the_loops_assessment_stages(client, organisation, other_organisation, coding_stage):
+    """One test per assessment stage of a loop that is not archived; interview stages and bare sets are not tests."""
+    StageFactory(loop=coding_stage.loop, position=2)  # an interview stage
+    QuestionSet.objects.create(organisation=organisation, title="In no loop", slug="loose")
+    archived = assessment_stage(
+        coding_stage.question_set, loop=LoopFactory(organisation=organisation, is_archived=True)
+    )
     theirs = api_key_create(organisation=other_organisation, name="GH")[1]
     read_key = api_key_create(organisation=organisation, name="GH")[1]
     response = call(client, read_key, "get", "list_tests")
     assert response.status_code == 200
-    assert response.json() == [{"partner_test_id": str(coding_set.pk), "partner_test_name": coding_set.title}]
+    assert response.json() == [
+        {
+            "partner_test_id": f"stage-{coding_stage.pk}",
+            "partner_test_name": f"{coding_stage.loop.title} — Coding screen (Screen)",
+        }
+    ]
+    assert f"stage-{archived.pk}" not in response.content.decode()
     assert call(client, theirs, "get", "list_tests").json() == []
 
 
-def test_send_test_creates_candidate_and_invitation_and_is_idempotent(client, organisation, write_key, coding_set):
-    first = call(client, write_key, "post", "send_test", send_body(coding_set))
+def test_send_test_creates_candidate_and_invitation_and_is_idempotent(client, organisation, write_key, coding_stage):
+    first = call(client, write_key, "post", "send_test", send_body(coding_stage))
     assert first.status_code == 200
     assert list(first.json()) == ["partner_interview_id"] and isinstance(first.json()["partner_interview_id"], str)
     interview_id = first.json()["partner_interview_id"]
     interview = GreenhouseInterview.objects.get(public_id=interview_id)
     invitation = interview.invitation
-    assert invitation.question_set == coding_set and invitation.organisation == organisation
+    assert invitation.stage == coding_stage and invitation.question_set == coding_stage.question_set
+    assert invitation.organisation == organisation
     assert invitation.candidate.email == "ada@example.com" and invitation.candidate.name == "Ada Lovelace"
-    assert invitation.duration_minutes == services.DEFAULT_DURATION_MINUTES
+    assert invitation.duration_minutes == 45  # the stage's
     assert interview.callback_url == "https://app.greenhouse.io/callback/1"
 
-    retry = call(client, write_key, "post", "send_test", send_body(coding_set))
+    retry = call(client, write_key, "post", "send_test", send_body(coding_stage))
     assert retry.json() == {"partner_interview_id": interview_id}
     assert Invitation.objects.count() == 1 and Candidate.objects.count() == 1
 
     # Another test for the same person: the candidate is reused, a second invitation made.
-    other = call(client, write_key, "post", "send_test", send_body(coding_set, url="https://gh.example/cb/2"))
+    other = call(client, write_key, "post", "send_test", send_body(coding_stage, url="https://gh.example/cb/2"))
     assert other.json()["partner_interview_id"] != interview_id
     assert Invitation.objects.count() == 2 and Candidate.objects.count() == 1
 
@@ -208,9 +241,44 @@ def test_bad_input_is_400_with_errors(client, write_key, body):
     assert not Invitation.objects.exists()
 
 
-def test_read_key_cannot_send_and_bad_json_is_400(client, organisation, write_key, coding_set):
+def test_a_test_id_handed_out_before_names_the_one_stage_on_its_question_set(
+    client, organisation, write_key, coding_set, coding_stage
+):
+    """Interview plans set up when list_tests offered question sets keep a set's bare id: it still works."""
+    response = call(client, write_key, "post", "send_test", send_body(coding_set))
+    assert response.status_code == 200
+    invitation = GreenhouseInterview.objects.get(public_id=response.json()["partner_interview_id"]).invitation
+    assert invitation.stage == coding_stage  # in the loop: its pipeline, its report
+
+
+def test_a_test_id_handed_out_before_is_404_when_no_or_several_stages_use_its_set(
+    client, organisation, write_key, coding_set, coding_stage
+):
+    assessment_stage(coding_set, title="Second screen")  # a second loop on the same set: which one is unknown
+    ambiguous = call(client, write_key, "post", "send_test", send_body(coding_set))
+    assert ambiguous.status_code == 404 and "2 loop stages use" in ambiguous.json()["errors"][0]["message"]
+    loose = QuestionSet.objects.create(organisation=organisation, title="Loose", slug="loose")
+    assert call(client, write_key, "post", "send_test", send_body(loose, url="https://gh.example/2")).status_code == 404
+    assert not Invitation.objects.exists()
+
+
+def test_send_test_reuses_a_candidate_made_elsewhere_and_refuses_an_archived_loop(
+    client, organisation, write_key, coding_stage
+):
+    made_on_the_page = Candidate.objects.create(organisation=organisation, name="Ada L.", email="Ada@Example.com")
+    response = call(client, write_key, "post", "send_test", send_body(coding_stage))
+    interview = GreenhouseInterview.objects.get(public_id=response.json()["partner_interview_id"])
+    assert interview.invitation.candidate == made_on_the_page and Candidate.objects.count() == 1
+    coding_stage.loop.is_archived = True
+    coding_stage.loop.save(update_fields=["is_archived"])
+    archived = call(client, write_key, "post", "send_test", send_body(coding_stage, url="https://gh.example/3"))
+    assert archived.status_code == 400 and "archived" in archived.json()["errors"][0]["message"]
+    assert Invitation.objects.count() == 1
+
+
+def test_read_key_cannot_send_and_bad_json_is_400(client, organisation, write_key, coding_stage):
     read_key = api_key_create(organisation=organisation, name="GH")[1]
-    assert call(client, read_key, "post", "send_test", send_body(coding_set)).status_code == 401
+    assert call(client, read_key, "post", "send_test", send_body(coding_stage)).status_code == 401
     raw = client.post(
         "/greenhouse/send_test", "{", content_type="application/json", HTTP_AUTHORIZATION=basic(write_key)
     )
@@ -218,22 +286,24 @@ def test_read_key_cannot_send_and_bad_json_is_400(client, organisation, write_ke
 
 
 def test_unknown_or_other_organisations_test_and_interview_are_404(
-    client, organisation, other_organisation, write_key, coding_set
+    client, organisation, other_organisation, write_key, coding_stage
 ):
     theirs = api_key_create(organisation=other_organisation, name="GH", scope=ApiKeyScope.WRITE)[1]
-    assert call(client, theirs, "post", "send_test", send_body(coding_set)).status_code == 404
+    assert call(client, theirs, "post", "send_test", send_body(coding_stage)).status_code == 404
     assert (
-        call(client, write_key, "post", "send_test", {**send_body(coding_set), "partner_test_id": "x"}).status_code
+        call(client, write_key, "post", "send_test", {**send_body(coding_stage), "partner_test_id": "x"}).status_code
         == 404
     )
-    interview_id = call(client, write_key, "post", "send_test", send_body(coding_set)).json()["partner_interview_id"]
+    interview_id = call(client, write_key, "post", "send_test", send_body(coding_stage)).json()["partner_interview_id"]
     missing = call(client, theirs, "get", "test_status", partner_interview_id=interview_id)
     assert missing.status_code == 404 and missing.json()["errors"]
     assert call(client, write_key, "get", "test_status").status_code == 400
 
 
-def test_test_status_is_complete_with_the_report_link_once_graded(client, organisation, write_key, coding_set, queued):
-    interview_id = call(client, write_key, "post", "send_test", send_body(coding_set)).json()["partner_interview_id"]
+def test_test_status_is_complete_with_the_report_link_once_graded(
+    client, organisation, write_key, coding_stage, queued
+):
+    interview_id = call(client, write_key, "post", "send_test", send_body(coding_stage)).json()["partner_interview_id"]
     interview = GreenhouseInterview.objects.get(public_id=interview_id)
     attempt = attempt_start(invitation=interview.invitation)
     assert call(client, write_key, "get", "test_status", partner_interview_id=interview_id).json()["metadata"] == {
@@ -249,8 +319,14 @@ def test_test_status_is_complete_with_the_report_link_once_graded(client, organi
     status = call(client, write_key, "get", "test_status", partner_interview_id=interview_id).json()
     assert status["partner_status"] == "complete"
     assert status["partner_profile_url"] == (
-        f"{settings.SITE_URL.rstrip('/')}/manage/candidates/{interview.invitation.candidate_id}/report/"
+        f"{settings.SITE_URL.rstrip('/')}/manage/attempts/{attempt.pk}/?org={organisation.slug}"
     )
+    # Opened by a signed-in hiring manager (the recruiter following Greenhouse's link), it is the attempt's report.
+    client.force_login(MembershipFactory(organisation=organisation, role=Role.HIRING_MANAGER).user)
+    page = client.get(status["partner_profile_url"].removeprefix(settings.SITE_URL.rstrip("/")), follow=True)
+    assert page.status_code == 200 and page.redirect_chain
+    html = page.content.decode()
+    assert "Ada Lovelace" in html and f'id="attempt-{attempt.pk}"' in html and coding_stage.loop.title in html
     assert "partner_score" in status  # a number, or null without graded code; never left out
 
 
@@ -272,11 +348,11 @@ def test_response_error_accepts_greenhouses_report_and_logs_it(client, organisat
 
 
 def test_callback_is_recorded_with_grading_and_rolls_back_with_it(
-    organisation, coding_set, queued, django_capture_on_commit_callbacks
+    organisation, coding_stage, queued, django_capture_on_commit_callbacks
 ):
     interview = services.send_test(
         organisation=organisation,
-        partner_test_id=str(coding_set.pk),
+        partner_test_id=f"stage-{coding_stage.pk}",
         candidate={"first_name": "A", "last_name": "B", "email": "a@example.com"},
         callback_url="https://gh.example/cb",
     )
@@ -297,11 +373,11 @@ def test_callback_is_recorded_with_grading_and_rolls_back_with_it(
 
 
 def test_callback_retries_5xx_and_connection_errors_then_succeeds(
-    organisation, coding_set, queued, greenhouse, django_capture_on_commit_callbacks
+    organisation, coding_stage, queued, greenhouse, django_capture_on_commit_callbacks
 ):
     interview = services.send_test(
         organisation=organisation,
-        partner_test_id=str(coding_set.pk),
+        partner_test_id=f"stage-{coding_stage.pk}",
         candidate={"email": "a@example.com"},
         callback_url=greenhouse.url("/cb"),
     )
@@ -325,10 +401,10 @@ def test_callback_retries_5xx_and_connection_errors_then_succeeds(
     assert dead.status_code is None and not dead.permanent
 
 
-def test_a_callback_dies_when_the_webhook_schedule_is_spent(organisation, coding_set, queued, greenhouse):
+def test_a_callback_dies_when_the_webhook_schedule_is_spent(organisation, coding_stage, queued, greenhouse):
     interview = services.send_test(
         organisation=organisation,
-        partner_test_id=str(coding_set.pk),
+        partner_test_id=f"stage-{coding_stage.pk}",
         candidate={"email": "a@example.com"},
         callback_url=greenhouse.url("/cb"),
     )
@@ -346,13 +422,13 @@ def test_a_callback_dies_when_the_webhook_schedule_is_spent(organisation, coding
     assert interview.callback_attempts == len(RETRY_SCHEDULE) + 1 == len(greenhouse.requests)
 
 
-def test_the_callback_sweep_sends_due_and_abandoned_callbacks_only(organisation, coding_set, queued):
+def test_the_callback_sweep_sends_due_and_abandoned_callbacks_only(organisation, coding_stage, queued):
     numbers = itertools.count()
 
     def interview(status: str, next_at) -> GreenhouseInterview:
         sent = services.send_test(
             organisation=organisation,
-            partner_test_id=str(coding_set.pk),
+            partner_test_id=f"stage-{coding_stage.pk}",
             candidate={"email": "a@example.com"},
             callback_url=f"https://gh.example/cb/{next(numbers)}",
         )
@@ -373,10 +449,10 @@ def test_the_callback_sweep_sends_due_and_abandoned_callbacks_only(organisation,
 @pytest.mark.sandbox
 @pytest.mark.usefixtures("docker_engine")
 def test_end_to_end_against_a_fake_greenhouse(
-    client, organisation, write_key, coding_set, queued, greenhouse, django_capture_on_commit_callbacks
+    client, organisation, write_key, coding_stage, queued, greenhouse, django_capture_on_commit_callbacks
 ):
     callback = greenhouse.url("/v1/partner/interviews/42/callback")
-    body = send_body(coding_set, url=callback)
+    body = send_body(coding_stage, url=callback)
     interview_id = call(client, write_key, "post", "send_test", body).json()["partner_interview_id"]
     interview = GreenhouseInterview.objects.get(public_id=interview_id)
 
@@ -407,15 +483,15 @@ def test_end_to_end_against_a_fake_greenhouse(
     }
     assert status["partner_status"] == "complete"  # Greenhouse's word, lower case: it stops polling and shows results
     assert status["partner_score"] == 100.0
-    assert status["partner_profile_url"].endswith(f"/manage/candidates/{interview.invitation.candidate_id}/report/")
+    assert status["partner_profile_url"].endswith(f"/manage/attempts/{attempt.pk}/?org={organisation.slug}")
     assert status["metadata"]["Status"] == "Graded" and status["metadata"]["Submitted"].endswith(" UTC")
     assert status["metadata"]["Score overridden by a reviewer"] == "No" and status["metadata"]["Graded score"] == 100.0
 
 
 def test_the_callback_credential_is_sealed_and_unreadable_under_another_secret_key(
-    client, organisation, write_key, coding_set, greenhouse, settings
+    client, organisation, write_key, coding_stage, greenhouse, settings
 ):
-    body = send_body(coding_set, url=greenhouse.url("/cb"))
+    body = send_body(coding_stage, url=greenhouse.url("/cb"))
     interview_id = call(client, write_key, "post", "send_test", body).json()["partner_interview_id"]
     interview = GreenhouseInterview.objects.get(public_id=interview_id)
     assert interview.callback_credential and write_key not in interview.callback_credential
@@ -429,7 +505,7 @@ def test_the_callback_credential_is_sealed_and_unreadable_under_another_secret_k
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_racing_identical_send_tests_both_answer_with_one_interview(organisation, coding_set, monkeypatch):
+def test_two_racing_identical_send_tests_both_answer_with_one_interview(organisation, coding_stage, monkeypatch):
     """Greenhouse retries on a timeout: the retry may arrive while the first is still running."""
     from django.db import connection
     from django.test import Client
@@ -447,7 +523,7 @@ def test_two_racing_identical_send_tests_both_answer_with_one_interview(organisa
 
     def post() -> None:
         try:
-            response = call(Client(), key, "post", "send_test", send_body(coding_set))
+            response = call(Client(), key, "post", "send_test", send_body(coding_stage))
             answers.append((response.status_code, response.json()))
         except BaseException as exc:
             failures.append(exc)

@@ -40,7 +40,7 @@ def test_invitation_event_and_delivery_commit_with_the_invitation(
         "candidate_id": invitation.candidate_id,
         "candidate_external_id": "gh-42",
         "question_set_id": question_set.pk,
-        "stage_id": None,
+        "stage_id": invitation.stage_id,
         "opens_at": event.payload["data"]["opens_at"],
         "expires_at": event.payload["data"]["expires_at"],
         "duration_minutes": 60,

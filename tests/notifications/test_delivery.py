@@ -18,7 +18,7 @@ from integrations.models import ApiKeyScope
 from integrations.services.api_keys import api_key_create
 from notifications.models import EmailKind, OutgoingEmail
 from organisations.models import Role
-from tests.factories import CandidateFactory, MembershipFactory
+from tests.factories import CandidateFactory, MembershipFactory, assessment_stage
 from tests.grading.conftest import _attempt_question
 from tests.integrations.test_greenhouse import basic, send_body
 from tests.notifications.conftest import send_due
@@ -31,7 +31,7 @@ REFUSED = "550 5.1.1 <gone@example.test>: Recipient address rejected: User unkno
 def api_invite(manager_client, question_set, candidate) -> dict:
     body = {
         "candidate_id": candidate.pk,
-        "question_set_id": question_set.pk,
+        "stage_id": assessment_stage(question_set).pk,
         "expires_at": (timezone.now() + timedelta(days=2)).isoformat(),
         "duration_minutes": 30,
     }
@@ -111,7 +111,7 @@ def test_an_invalid_address_is_a_400_at_invite_time(organisation, question_set, 
     candidate = Candidate.objects.create(organisation=organisation, name="Bad", email=address)  # as an import might
     body = {
         "candidate_id": candidate.pk,
-        "question_set_id": question_set.pk,
+        "stage_id": assessment_stage(question_set).pk,
         "expires_at": (timezone.now() + timedelta(days=2)).isoformat(),
         "duration_minutes": 30,
     }
@@ -123,7 +123,8 @@ def test_an_invalid_address_is_a_400_at_invite_time(organisation, question_set, 
 
 def test_the_invite_page_refuses_an_invalid_address(organisation, question_set, client):
     client.force_login(MembershipFactory(organisation=organisation, role=Role.HIRING_MANAGER).user)
-    form = {"name": "Eve", "email": "eve@", "question_set": question_set.pk, "duration_minutes": 60, "days_open": 3}
+    stage = assessment_stage(question_set)
+    form = {"name": "Eve", "email": "eve@", "stage": stage.pk, "duration_minutes": 60, "days_open": 3}
     response = client.post("/manage/invitations/", form)
     assert response.status_code == 200 and "Enter a valid email address" in response.content.decode()
     assert not OutgoingEmail.objects.exists()
@@ -133,7 +134,7 @@ def test_greenhouse_send_test_leads_to_an_email_with_the_link_at_the_candidates_
     smtp, queued, organisation, question_set, client, settings
 ):
     key = api_key_create(organisation=organisation, name="Greenhouse", scope=ApiKeyScope.WRITE)[1]
-    body = send_body(question_set, email="ada.gh@example.test")
+    body = send_body(assessment_stage(question_set), email="ada.gh@example.test")
     response = client.post(
         "/greenhouse/send_test", json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=basic(key)
     )
@@ -173,7 +174,7 @@ def test_rolled_back_invitations_leave_no_email(organisation, question_set, queu
         invitation_create(
             organisation=organisation,
             candidate=CandidateFactory(organisation=organisation),
-            question_set=question_set,
+            stage=assessment_stage(question_set),
             duration_minutes=30,
             expires_at=timezone.now() + timedelta(days=1),
         )

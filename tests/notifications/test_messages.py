@@ -22,7 +22,7 @@ from notifications.models import EmailKind, MailSettings, OutgoingEmail
 from notifications.services.compose import moment
 from notifications.services.reminders import reminders_record, scorecard_reminders_record
 from organisations.models import Role
-from tests.factories import CandidateFactory, MembershipFactory, StageFactory
+from tests.factories import CandidateFactory, MembershipFactory, StageFactory, assessment_stage
 from tests.notifications.conftest import FROM_ADDRESS, SITE, send_due
 from tests.notifications.smtp import Received
 
@@ -48,10 +48,9 @@ def invite(organisation, question_set, manager=None, stage=None, **candidate) ->
     return invitation_create(
         organisation=organisation,
         candidate=CandidateFactory(organisation=organisation, **candidate),
-        question_set=question_set,
         duration_minutes=45,
         expires_at=timezone.now() + timedelta(days=3),
-        stage=stage,
+        stage=stage or assessment_stage(question_set),
         created_by=manager,
     )
 
@@ -146,6 +145,7 @@ def test_the_candidate_gets_a_receipt_and_the_inviting_manager_the_graded_notice
     organisation,
     question_set,
     manager,
+    client,
 ):
     invitation = invite(organisation, question_set, manager, email="done@example.test")
     attempt = attempt_start(invitation=invitation)
@@ -159,9 +159,13 @@ def test_the_candidate_gets_a_receipt_and_the_inviting_manager_the_graded_notice
     graded = only(smtp.to(manager.email))
     assert_well_formed(graded, organisation=organisation, to=manager.email, subject_has="Graded", reply_to=None)
     text, html = graded.part("text/plain"), graded.part("text/html")
-    report = f"{SITE}/manage/candidates/{invitation.candidate_id}/report/?org={organisation.slug}"
-    assert report in text and report.replace("&", "&amp;") in html
+    report = f"{SITE}/manage/attempts/{attempt.pk}/?org={organisation.slug}"
+    assert report in text and report in html
     assert invitation.token not in text + html  # the candidate's link only in the candidate's own e-mail
+    client.force_login(manager)  # the manager follows it: the loop's report, at this attempt
+    page = client.get(report.removeprefix(SITE), follow=True)
+    assert page.status_code == 200 and f'id="attempt-{attempt.pk}"' in page.content.decode()
+    assert invitation.candidate.name in page.content.decode() and 'data-testid="decision-form"' in page.content.decode()
 
 
 def test_a_grading_failure_tells_the_inviting_manager_once(smtp, queued, organisation, question_set, manager):

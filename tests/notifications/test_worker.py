@@ -19,7 +19,7 @@ from django.utils import timezone
 from assessments.services.invitations import invitation_create
 from config.celery import app
 from notifications.models import OutgoingEmail
-from tests.factories import CandidateFactory
+from tests.factories import CandidateFactory, assessment_stage
 from tests.grading.processes import CeleryProcesses, RedisServer, celery_app_pointed_at, worker_env
 from tests.grading.processes import wait_for as poll
 from tests.notifications.smtp import SmtpServer
@@ -54,7 +54,7 @@ def invite(organisation, question_set, address: str) -> None:
     invitation_create(
         organisation=organisation,
         candidate=CandidateFactory(organisation=organisation, email=address),
-        question_set=question_set,
+        stage=assessment_stage(question_set),
         duration_minutes=30,
         expires_at=timezone.now() + timedelta(days=2),
     )
