@@ -6,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from api.views import (
     attempts,
+    bulk_invitations,
     candidate_attempt,
     candidates,
     emails,
@@ -38,6 +39,7 @@ urlpatterns = [
     path("candidates/", candidates.CandidateListApi.as_view(), name="candidate-list"),
     path("candidates/<int:pk>/", candidates.CandidateDetailApi.as_view(), name="candidate-detail"),
     path("invitations/", invitations.InvitationListApi.as_view(), name="invitation-list"),
+    path("invitations/bulk/", bulk_invitations.InvitationBulkApi.as_view(), name="invitation-bulk"),
     path("invitations/<int:pk>/", invitations.InvitationDetailApi.as_view(), name="invitation-detail"),
     path("invitations/<int:pk>/revoke/", invitations.InvitationRevokeApi.as_view(), name="invitation-revoke"),
     path("invitations/<int:pk>/extend/", invitations.InvitationExtendApi.as_view(), name="invitation-extend"),

@@ -5,6 +5,7 @@ from django.urls import path
 
 from manage.views import (
     attempts,
+    bulk_invitations,
     calibration,
     candidates,
     gradings,
@@ -24,6 +25,7 @@ from manage.views import (
 
 urlpatterns = [
     path("invitations/", invitations.invitations, name="manage-invitations"),
+    path("invitations/bulk/", bulk_invitations.bulk_invite_view, name="manage-invitations-bulk"),
     path("invitations/<int:pk>/revoke/", invitations.invitation_revoke_view, name="manage-invitation-revoke"),
     path("candidates/", candidates.candidate_list_view, name="manage-candidates"),
     path("candidates/<int:pk>/", candidates.candidate_view, name="manage-candidate"),

@@ -104,6 +104,7 @@ CREATE_ROUTES = [
     "/api/v1/rubrics/",
     "/api/v1/question-sets/import/",
     "/api/v1/scorecards/",
+    "/api/v1/invitations/bulk/",
 ]
 
 
@@ -183,7 +184,11 @@ def test_outsider_cannot_invite_into_our_stage(owned, outsider_client, other_org
     theirs = CandidateFactory(organisation=other_organisation)
     single = {"candidate_id": theirs.pk, "stage_id": owned["stage"].pk, "expires_at": "2099-01-01T00:00:00Z"}
     assert outsider_client.post("/api/v1/invitations/", single, format="json").status_code == 404
-    assert owned["stage"].invitations.count() == 1
+    rows = [{"name": "Eve", "email": "eve@example.test"}]
+    bulk = {"stage_id": owned["stage"].pk, "expires_at": "2099-01-01T00:00:00Z", "rows": rows}
+    response = outsider_client.post("/api/v1/invitations/bulk/", bulk, format="json")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    assert owned["stage"].invitations.count() == 1 and not Candidate.objects.filter(name="Eve").exists()
 
 
 def test_inviting_our_candidates_email_elsewhere_never_reuses_our_candidate(owned, outsider_client, their_stage):
@@ -193,6 +198,9 @@ def test_inviting_our_candidates_email_elsewhere_never_reuses_our_candidate(owne
     single = {"candidate": person, "stage_id": their_stage.pk, "expires_at": "2099-01-01T00:00:00Z"}
     created = outsider_client.post("/api/v1/invitations/", single, format="json")
     assert created.status_code == 201 and created.json()["candidate_id"] != ours.pk
+    bulk = {"stage_id": their_stage.pk, "expires_at": "2099-01-01T00:00:00Z", "rows": [person], "dry_run": True}
+    (row,) = outsider_client.post("/api/v1/invitations/bulk/", bulk, format="json").json()["rows"]
+    assert row["candidate_id"] == created.json()["candidate_id"] != ours.pk
     assert ours.invitations.count() == 1
 
 

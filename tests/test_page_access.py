@@ -44,6 +44,7 @@ MANAGER, ADMIN = "manager", "admin"
 ROUTES = {
     "manage/invitations/": ("GET", MANAGER, ()),
     "manage/invitations/<int:pk>/revoke/": ("POST", MANAGER, ("invitation",)),
+    "manage/invitations/bulk/": ("GET", MANAGER, ()),
     "manage/candidates/": ("GET", MANAGER, ()),
     "manage/candidates/<int:pk>/": ("GET", MANAGER, ("candidate",)),
     "manage/candidates/<int:pk>/report/": ("GET", MANAGER, ("candidate",)),

@@ -129,6 +129,11 @@ def _invite_body(world):
     }
 
 
+def _bulk_invite_body(world):
+    rows = [{"name": "Sam Spare", "email": "SAM@example.test"}, {"name": "Nell New", "email": "nell@example.test"}]
+    return {"stage_id": world["assessment_a"].pk, "expires_at": "2099-01-01T00:00:00Z", "rows": rows}
+
+
 def _rubric_body(world):
     levels = [{"score": s, "label": f"L{s}", "description": "anchor"} for s in range(1, 5)]
     return {"key": "new-rubric", "title": "New", "criteria": [{"name": "Depth", "levels": levels}]}
@@ -182,6 +187,7 @@ ROUTES: dict[str, dict[str, Act]] = {
         "GET": Act("GET", reads(interviewer=ROLE)),
         "POST": Act("POST", manages(201), body=_invite_body),
     },
+    "api/v1/invitations/bulk/": {"POST": Act("POST", manages(201), body=_bulk_invite_body)},
     "api/v1/invitations/<int:pk>/": {"GET": Act("GET", reads(interviewer=ROLE), ("open_invitation",))},
     "api/v1/invitations/<int:pk>/revoke/": {"POST": Act("POST", manages(200), ("open_invitation",))},
     "api/v1/invitations/<int:pk>/extend/": {

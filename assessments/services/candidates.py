@@ -51,6 +51,23 @@ def candidate_find_or_create(
     return match.candidate, False
 
 
+def candidates_create(*, organisation: Organisation, people: Iterable[tuple[str, str, str]]) -> list[Candidate]:
+    """Many new candidates (name, e-mail, external id) in one statement, for a bulk invite that has checked them."""
+    candidates = [
+        Candidate(organisation=organisation, name=name, email=email, external_id=external_id)
+        for name, email, external_id in people
+    ]
+    for candidate in candidates:  # the fields' own validation; no query (the organisation was just read)
+        candidate.full_clean(exclude=["organisation"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            return Candidate.objects.bulk_create(candidates)
+    except IntegrityError as exc:  # an external id taken meanwhile by a request that does not lock
+        raise ConflictError(
+            "A candidate with one of these external ids already exists.", code="duplicate_external_id"
+        ) from exc
+
+
 def candidate_update(*, candidate: Candidate, **changes: Any) -> Candidate:
     fields = [field for field in EDITABLE if field in changes]
     for field in fields:
