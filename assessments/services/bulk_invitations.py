@@ -25,7 +25,7 @@ from assessments.services.invitations import invitation_insert, invitation_stage
 from common.exceptions import ApplicationError, size_check
 from organisations.models import Organisation
 
-BULK_INVITE_MAX_ROWS = 200  # a request stays within a couple of seconds, webhooks included (docs/api.md)
+BULK_INVITE_MAX_ROWS = 100  # a request stays within about a second, e-mails and webhooks included (docs/api.md)
 NAME_MAX, EMAIL_MAX, EXTERNAL_ID_MAX = 200, 254, 128  # the candidate's columns
 
 
