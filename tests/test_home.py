@@ -152,6 +152,7 @@ def test_a_manager_sees_the_loops_and_what_needs_attention(organisation, other_o
     assert f"/manage/candidates/{waiting.invitation.candidate_id}/report/?loop={loop.pk}" in awaiting
     assert "Sam Scored" not in awaiting and "Dee Decided" not in awaiting
     assert "Fay Failed" in _section(page, "home-failed") and "Grace" not in _section(page, "home-failed")
+    assert f'href="/manage/attempts/{failed.pk}/"' in _section(page, "home-failed")  # its page, stage or none
     expiring = _section(page, "home-expiring")
     assert "Eve Expiring" in expiring and "Lou Later" not in expiring and "Grace" not in expiring
 

@@ -53,9 +53,9 @@ def _attention_rows(request: HttpRequest, found: Attention) -> dict[str, list[An
 
     failed = []
     for submission in found.failed_gradings:
-        invitation = submission.attempt_question.attempt.invitation
-        url = report(invitation.candidate_id, invitation.stage.loop_id) if invitation.stage else ""
-        failed.append({"submission": submission, "candidate": invitation.candidate, "url": url})
+        attempt = submission.attempt_question.attempt
+        url = _url("manage-attempt", attempt.pk) + organisation_query(request)  # its loop's report, or outside loops
+        failed.append({"submission": submission, "candidate": attempt.invitation.candidate, "url": url})
     return {
         "awaiting": [{"row": row, "url": report(row.candidate.pk, row.loop.pk)} for row in found.awaiting_scorecards],
         "failed": failed,

@@ -129,9 +129,9 @@ def _digest_context(email: OutgoingEmail) -> dict[str, Any]:
 
     failed = []
     for submission in found.failed_gradings:
-        invitation = submission.attempt_question.attempt.invitation
-        url = report(invitation.candidate_id, invitation.stage.loop_id) if invitation.stage else ""
-        failed.append({"candidate": invitation.candidate.name, "submission": submission.pk, "url": url})
+        attempt = submission.attempt_question.attempt
+        url = report_url(attempt)  # the attempt's page: its loop's report, or the one outside loops
+        failed.append({"candidate": attempt.invitation.candidate.name, "submission": submission.pk, "url": url})
     return {
         "awaiting": [
             {

@@ -97,7 +97,7 @@ def _failed_gradings(organisation: Organisation) -> list[CodeSubmission]:
             status=SubmissionStatus.FAILED,
         )
         .select_related("attempt_question__attempt__invitation__candidate")
-        .select_related("attempt_question__attempt__invitation__stage")
+        .select_related("attempt_question__attempt__invitation__stage", "attempt_question__attempt__organisation")
         .order_by("-updated_at", "-pk")[:ROWS]
     )
 

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from assessments.models import AttemptStatus, StageKind
+from assessments.models import AttemptStatus, CodeSubmission, Invitation, StageKind, SubmissionPurpose
 from assessments.services.attempts import attempt_start
 from assessments.services.importing import question_set_import
 from assessments.services.invitations import invitation_create
@@ -47,7 +47,6 @@ def waiting(organisation):
     invitation = invitation_create(
         organisation=organisation,
         candidate=CandidateFactory(organisation=organisation, name="Grace Waiting"),
-        question_set=stage.question_set,
         duration_minutes=30,
         expires_at=timezone.now() + timedelta(days=5),
         stage=stage,
@@ -123,3 +122,20 @@ def test_the_digest_lists_what_needs_attention_with_links(smtp, queued, manager,
     assert "Grace Waiting (Data Scientist): 1 of 1 scorecards missing" in text and report in text
     assert "Grace Waiting" in html and f'href="{report}&amp;org={organisation.slug}"' in html
     assert f"{SITE}/?org={organisation.slug}" in text  # the home page, absolute
+
+
+def test_a_failed_grading_s_link_opens_the_attempt_even_without_a_stage(smtp, queued, manager, waiting, settings):
+    """Its link is the attempt's page (as every handed-out link): before, a stage-less attempt got none."""
+    settings.EMAIL_DIGEST_HOUR = 0
+    Invitation.objects.filter(pk=waiting.invitation_id).update(stage=None)  # made before invitations named one
+    CodeSubmission.objects.create(
+        attempt_question=waiting.questions.first(), purpose=SubmissionPurpose.FINAL, source="x", status="failed"
+    )
+    client = _client(manager)
+    client.post("/manage/emails/digest/", {"enabled": "1"})
+    assert digests_record(now=_morning()) == 1 and send_due() == ["succeeded"]
+    text = only(smtp.to("hana@example.test")).part("text/plain")
+    link = f"{SITE}/manage/attempts/{waiting.pk}/?org={manager.organisation.slug}"
+    assert link in text
+    page = client.get(link.removeprefix(SITE), follow=True)
+    assert page.status_code == 200 and f'id="attempt-{waiting.pk}"' in page.content.decode()
