@@ -92,9 +92,13 @@ STAFF_PAGES = {
         "/",
         "/manage/loops/",
         "/manage/invitations/",
+        "/manage/invitations/bulk/",
+        "/manage/candidates/",
+        "candidate",
         "/manage/emails/",
         "pipeline",
         "report",
+        "outside",
         "calibration",
         "edit",
     ],
@@ -114,6 +118,8 @@ def _staff_url(name: str, demo: dict[str, Any]) -> str:
     return {
         "pipeline": f"/manage/loops/{loop.pk}/pipeline/",
         "report": f"/manage/candidates/{candidate.pk}/report/?loop={loop.pk}",
+        "candidate": f"/manage/candidates/{candidate.pk}/",
+        "outside": f"/manage/candidates/{candidate.pk}/report/",  # the report outside the loops
         "calibration": f"/manage/loops/{loop.pk}/calibration/",
         "edit": f"/manage/loops/{loop.pk}/edit/",
         "scorecard": f"/interviews/{demo['interview'].pk}/{candidate.pk}/",

@@ -138,6 +138,7 @@ def test_full_attempt_from_invitation_to_graded(new_page, live_server, grader: G
     QuestionSet.objects.filter(pk=question_set.pk).update(hidden_feedback=HiddenFeedback.PER_TEST)  # every verdict
     organisation.name = "Acme Language Lab"
     organisation.save(update_fields=["name"])
+    stage = assessment_stage(question_set, duration_minutes=90)  # every invitation is to a loop's assessment stage
     manager = MembershipFactory(
         organisation=organisation, role=Role.HIRING_MANAGER, user__first_name="Hana", user__last_name="Manager"
     ).user
@@ -149,7 +150,7 @@ def test_full_attempt_from_invitation_to_graded(new_page, live_server, grader: G
     expect(office).to_have_url(f"{live_server.url}/manage/invitations/")
     office.fill("#id_name", "Grace Hopper")
     office.fill("#id_email", "grace@example.test")
-    office.select_option("#id_stage", value=str(assessment_stage(question_set, duration_minutes=90).pk))
+    office.select_option("#id_stage", value=str(stage.pk))
     office.fill("#id_duration_minutes", "60")
     office.fill("#id_days_open", "3")
     office.get_by_role("button", name="Create invitation").click()
