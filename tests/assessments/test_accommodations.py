@@ -45,7 +45,6 @@ def invite(organisation, stage, *, extra=None, days=2, by=None, opens_at=None) -
     return invitation_create(
         organisation=organisation,
         candidate=CandidateFactory(organisation=organisation),
-        question_set=stage.question_set,
         stage=stage,
         duration_minutes=60,
         opens_at=opens_at,
@@ -125,7 +124,7 @@ def test_the_api_takes_extra_time_and_records_the_api_key_as_who(organisation, s
 
 def test_the_invite_page_takes_extra_time_with_a_reason(client, organisation, stage, manager):
     client.force_login(manager)
-    form = {"name": "Bo", "email": "bo@example.test", "question_set": stage.question_set_id, "duration_minutes": 60}
+    form = {"name": "Bo", "email": "bo@example.test", "stage": stage.pk, "duration_minutes": 60}
     form |= {"days_open": 3, "extra_percent": 25}
     refused = client.post("/manage/invitations/", form)
     assert refused.status_code == 200 and "Say why the extra time is given." in refused.content.decode()

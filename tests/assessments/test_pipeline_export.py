@@ -42,7 +42,6 @@ def _invite(organisation, loop, candidate):
     return invitation_create(
         organisation=organisation,
         candidate=candidate,
-        question_set=stage.question_set,
         stage=stage,
         duration_minutes=60,
         expires_at=timezone.now() + timedelta(days=2),

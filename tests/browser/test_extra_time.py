@@ -42,7 +42,6 @@ def case(settings) -> dict[str, Any]:
     invitation = invitation_create(
         organisation=organisation,
         candidate=CandidateFactory(organisation=organisation, name="Alan Turing"),
-        question_set=question_set,
         stage=stage,
         duration_minutes=30,
         expires_at=timezone.now() + timedelta(days=1),

@@ -247,7 +247,6 @@ def test_an_in_progress_attempt_cannot_be_regraded_or_overridden(manager_client,
     invitation = invitation_create(
         organisation=organisation,
         candidate=CandidateFactory(organisation=organisation),
-        question_set=assessment.question_set,
         stage=assessment,
         duration_minutes=60,
         expires_at=assessment.loop.created_at.replace(year=2099),
