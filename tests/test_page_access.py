@@ -70,6 +70,9 @@ ROUTES = {
     "manage/question-sets/import/": ("GET", MANAGER, ()),
     "manage/question-sets/imports/<int:pk>/": ("GET", MANAGER, ("import_job",)),
     # the question bank
+    "manage/question-sets/": ("GET", MANAGER, ()),
+    "manage/question-sets/new/": ("GET", MANAGER, ()),
+    "manage/question-sets/<int:pk>/": ("GET", MANAGER, ("question_set",)),
     "manage/questions/": ("GET", MANAGER, ()),
     "manage/questions/new/": ("GET", MANAGER, ()),
     "manage/questions/<int:pk>/": ("GET", MANAGER, ("question",)),
@@ -146,6 +149,7 @@ def objects(case):  # noqa: F811
         "own": own,
         "copier": copier,
         "question": own.attempt_question.revision.question,  # a coding question with its spec
+        "question_set": own.attempt_question.attempt.invitation.question_set,
         "api_key": api_key_create(organisation=organisation, name="ATS")[0],
         "endpoint": endpoint,
         "delivery": delivery_for(endpoint),

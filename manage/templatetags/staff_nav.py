@@ -26,6 +26,7 @@ LINKS = (
     ("Home", "home", "member"),
     ("Loops", "manage-loops", "manager"),
     ("Questions", "manage-questions", "manager"),
+    ("Question sets", "manage-question-sets", "manager"),
     ("Candidates", "manage-candidates", "manager"),
     ("Invitations", "manage-invitations", "manager"),
     ("E-mails", "manage-emails", "manager"),

@@ -32,7 +32,10 @@ class StageForm(forms.Form):
     kind = forms.ChoiceField(choices=StageKind.choices, label="Kind")
     title = forms.CharField(max_length=200, label="Stage title")
     question_set = forms.ModelChoiceField(
-        queryset=QuestionSet.objects.none(), required=False, label="Question set (timed assessment)"
+        queryset=QuestionSet.objects.none(),
+        required=False,
+        label="Question set (timed assessment)",
+        help_text="Made from the question bank under Question sets, or imported from Markdown.",
     )
     duration_minutes = forms.IntegerField(
         min_value=1, max_value=24 * 60, required=False, label="Duration in minutes (timed assessment)"
