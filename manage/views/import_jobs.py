@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from assessments.importing import MarkdownImportError, ParsedQuestionSet, parse_question_set
 from assessments.selectors.import_jobs import import_job_get, import_job_list
 from assessments.services.import_jobs import import_job_start
 from common.exceptions import ApplicationError
@@ -20,6 +21,7 @@ from organisations.pages import organisation_page, organisation_query
 from organisations.selectors import MANAGER_ROLES
 
 REFRESH_SECONDS = 2
+PREVIEW_QUESTIONS = 300  # questions listed in a preview (all are counted)
 RECENT_JOBS = 10
 
 
@@ -57,11 +59,26 @@ class ImportForm(forms.Form):
         return cleaned
 
 
+def _preview(form: ImportForm) -> tuple[ImportForm, ParsedQuestionSet | None]:
+    """What importing the document would create, parsed and shown, nothing saved. The document goes back
+    into the text box (an uploaded file too), so **Import** imports exactly what was previewed."""
+    data = form.cleaned_data
+    again = ImportForm(initial={"markdown": data["source"], "title": data["title"], "slug": data["slug"]})
+    try:
+        return again, parse_question_set(data["source"])
+    except MarkdownImportError as exc:
+        form.add_error(None, str(exc))
+        return form, None
+
+
 @organisation_page(roles=MANAGER_ROLES)
 def import_new_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     organisation = membership.organisation
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
-    if form.is_bound and form.is_valid():
+    preview = None
+    if form.is_bound and form.is_valid() and request.POST.get("action") == "preview":
+        form, preview = _preview(form)
+    elif form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             job = import_job_start(
@@ -79,6 +96,8 @@ def import_new_view(request: HttpRequest, membership: Membership) -> HttpRespons
     context = {
         "organisation": organisation,
         "form": form,
+        "preview": preview,
+        "preview_limit": PREVIEW_QUESTIONS,
         "jobs": import_job_list(organisation=organisation)[:RECENT_JOBS],
         "inline_chars": settings.IMPORT_INLINE_MAX_CHARS,
         "inline_questions": settings.IMPORT_INLINE_MAX_QUESTIONS,

@@ -109,3 +109,26 @@ def test_another_organisations_job_is_not_found(client, organisation, other_orga
 
 def test_the_loops_page_links_to_the_import(manager):
     assert f'href="{NEW}"' in manager.get("/manage/loops/").content.decode()
+
+
+PREVIEWED = "# Screen\n\n## Basics\n\n1. What is a token?\n2. Implement a function `f(x)`.\n\nSome prose.\n"
+
+
+def test_a_preview_shows_what_will_be_created_and_saves_nothing(manager, sent):  # noqa: F811
+    upload = SimpleUploadedFile("set.md", PREVIEWED.encode(), content_type="text/markdown")
+    response = manager.post(NEW, {"file": upload, "action": "preview"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="import-preview-result"' in page
+    assert "2 questions" in page and "Basics" in page and "What is a token?" in page
+    assert "conceptual · line 5" in page and "coding · line 6" in page  # each question's kind, as it will be stored
+    assert "skipped" in page and "Some prose." in page
+    assert "Implement a function `f(x)`." in page.split("<textarea")[1]  # the uploaded document, back to import
+    assert not QuestionSet.objects.exists() and not ImportJob.objects.exists() and sent == []
+    manager.post(NEW, {"markdown": PREVIEWED, "action": "import"})
+    assert QuestionSet.objects.get().title == "Screen"
+
+
+def test_a_preview_of_a_document_without_questions_says_so(manager):
+    response = manager.post(NEW, {"markdown": "# Just a title\n\nProse only.\n", "action": "preview"})
+    assert response.status_code == 200 and "no questions" in response.content.decode().lower()
+    assert not QuestionSet.objects.exists()
