@@ -34,7 +34,7 @@ MANAGERS_FILTER = "Managers and API keys only: an interviewer using it gets 403 
 class CandidateInputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Candidate
-        fields = ["name", "email", "external_id"]
+        fields = ["name", "email", "external_id", "time_zone"]
 
 
 class CandidateInterviewOutputSerializer(serializers.Serializer):
@@ -50,6 +50,10 @@ class CandidateOutputSerializer(CandidateInterviewOutputSerializer):
 
     email = serializers.EmailField(required=False, help_text=MANAGERS_ONLY)
     external_id = serializers.CharField(required=False, help_text=f"The ATS's id for the person. {MANAGERS_ONLY}")
+    time_zone = serializers.CharField(
+        required=False,
+        help_text=f"IANA name; times in the candidate's e-mails are given in it (empty: UTC). {MANAGERS_ONLY}",
+    )
     created_at = serializers.DateTimeField(required=False, help_text=MANAGERS_ONLY)
     updated_at = serializers.DateTimeField(required=False, help_text=MANAGERS_ONLY)
 

@@ -1,6 +1,7 @@
 from django.db import models
 
 from common.models import BaseModel
+from common.time_zones import validate_time_zone
 
 
 class Candidate(BaseModel):
@@ -8,6 +9,13 @@ class Candidate(BaseModel):
     name = models.CharField(max_length=200)
     email = models.EmailField()
     external_id = models.CharField(max_length=128, blank=True, default="", help_text="The ATS's id for this person.")
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_time_zone],
+        help_text="IANA name (Europe/Paris): times in the candidate's e-mails are given in it; empty: UTC.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -11,7 +11,7 @@ from assessments.selectors.candidates import candidate_match
 from common.exceptions import ConflictError
 from organisations.models import Organisation
 
-EDITABLE = ("name", "email", "external_id")
+EDITABLE = ("name", "email", "external_id", "time_zone")
 
 
 def _save(candidate: Candidate, update_fields: list[str] | None = None) -> Candidate:
@@ -26,8 +26,12 @@ def _save(candidate: Candidate, update_fields: list[str] | None = None) -> Candi
     return candidate
 
 
-def candidate_create(*, organisation: Organisation, name: str, email: str, external_id: str = "") -> Candidate:
-    return _save(Candidate(organisation=organisation, name=name, email=email, external_id=external_id))
+def candidate_create(
+    *, organisation: Organisation, name: str, email: str, external_id: str = "", time_zone: str = ""
+) -> Candidate:
+    candidate = Candidate(organisation=organisation, name=name, email=email, external_id=external_id)
+    candidate.time_zone = time_zone
+    return _save(candidate)
 
 
 @transaction.atomic

@@ -56,14 +56,15 @@ def _staff_link(email: OutgoingEmail, url: str) -> str:
 def _invitation_context(email: OutgoingEmail) -> dict[str, Any]:
     invitation: Invitation = email.invitation  # type: ignore[assignment]
     attempt: Attempt | None = getattr(invitation, "attempt", None)
+    zone = invitation.candidate.time_zone or UTC_NAME  # the candidate's, when the ATS or the manager gave it
     return {
         "invitation": invitation,
         "assessment": invitation.question_set.title,
         "duration_minutes": invitation.duration_minutes,
-        "opens_at": moment(invitation.opens_at),
-        "expires_at": moment(invitation.expires_at),
-        "submitted_at": moment(attempt.submitted_at if attempt else None),
-        "deadline": moment(attempt.deadline if attempt else None),
+        "opens_at": moment(invitation.opens_at, zone),
+        "expires_at": moment(invitation.expires_at, zone),
+        "submitted_at": moment(attempt.submitted_at if attempt else None, zone),
+        "deadline": moment(attempt.deadline if attempt else None, zone),
         # The candidate's link, a credential: only ever in the candidate's own message.
         "link": invitation_link(invitation) if email.kind in CANDIDATE_KINDS else "",
     }

@@ -238,3 +238,11 @@ def test_more_time_reaches_the_candidate_with_the_new_deadline_once_per_extensio
     assert (
         OutgoingEmail.objects.filter(kind=EmailKind.TIME_EXTENDED).count() == 2
     )  # a second extension: a second notice
+
+
+def test_a_candidates_e_mail_gives_times_in_their_time_zone(smtp, queued, organisation, question_set):
+    invitation = invite(organisation, question_set, email="kenji@example.test", time_zone="Asia/Tokyo")
+    send_due()
+    text = only(smtp.to("kenji@example.test")).part("text/plain")
+    assert moment(invitation.expires_at, "Asia/Tokyo") in text and "Asia/Tokyo" in text
+    assert moment(invitation.expires_at) not in text  # not the UTC time
