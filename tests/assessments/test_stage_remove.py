@@ -123,44 +123,13 @@ def test_a_scorecard_started_while_the_stage_is_removed_never_outlives_it(organi
     An interviewer's scorecard committing in that window waits, and once the stage is gone its foreign
     key fails: nothing committed is ever deleted, and no scorecard points at a removed stage.
     """
-    counted, go = threading.Event(), threading.Event()
-    real = loops._stage_uses
-
-    def count_then_pause(counted_stage):
-        uses = real(counted_stage)
-        counted.set()
-        assert go.wait(timeout=30)
-        return uses
-
-    monkeypatch.setattr(loops, "_stage_uses", count_then_pause)
-    outcomes: dict[str, BaseException | None] = {}
-
-    def run(name, action):
-        try:
-            action()
-            outcomes[name] = None
-        except BaseException as exc:
-            outcomes[name] = exc
-        finally:
-            connection.close()
 
     def interviewer():
         with transaction.atomic():
             _scorecard(organisation, stage)
 
-    remover = threading.Thread(
-        target=run, args=("remove", lambda: loops.loop_stage_remove(organisation=organisation, stage=stage))
-    )
-    remover.start()
-    assert counted.wait(timeout=30)
-    writer = threading.Thread(target=run, args=("scorecard", interviewer))
-    writer.start()
-    writer.join(timeout=1)
-    assert writer.is_alive()  # its commit waits for the removal: it cannot slip in after the count
-    go.set()
-    remover.join(timeout=30)
-    writer.join(timeout=30)
-    assert outcomes["remove"] is None and isinstance(outcomes["scorecard"], IntegrityError), outcomes
+    outcomes = _during_removal(organisation, stage, monkeypatch, interviewer)
+    assert outcomes["remove"] is None and isinstance(outcomes["other"], IntegrityError), outcomes
     assert not Stage.objects.filter(pk=stage.pk).exists() and _feedback() == (0, 0)
 
 
@@ -251,6 +220,17 @@ def test_a_scorecard_started_during_the_removal_is_a_404_not_a_500(organisation,
     )
     interviewer = MembershipFactory(organisation=organisation, role=Role.INTERVIEWER).user
     StageInterviewerFactory(stage=stage, user=interviewer)
+    start = lambda: scorecard_start(interviewer=interviewer, candidate=candidate, stage=stage)  # noqa: E731
+    outcomes = _during_removal(organisation, stage, monkeypatch, start)
+    assert outcomes["remove"] is None and isinstance(outcomes["other"], NotFoundError), outcomes
+    assert not Stage.objects.filter(pk=stage.pk).exists() and Scorecard.objects.count() == 0
+
+
+def _during_removal(organisation, stage, monkeypatch, action) -> dict[str, BaseException | None]:
+    """Run ``action`` in a thread while the stage's removal is paused between its count and its delete.
+
+    The action must wait for the removal (it cannot slip in after the count); what each one raised.
+    """
     counted, go = threading.Event(), threading.Event()
     real = loops._stage_uses
 
@@ -263,9 +243,9 @@ def test_a_scorecard_started_during_the_removal_is_a_404_not_a_500(organisation,
     monkeypatch.setattr(loops, "_stage_uses", count_then_pause)
     outcomes: dict[str, BaseException | None] = {}
 
-    def run(name, action):
+    def run(name, work):
         try:
-            action()
+            work()
             outcomes[name] = None
         except BaseException as exc:
             outcomes[name] = exc
@@ -277,13 +257,11 @@ def test_a_scorecard_started_during_the_removal_is_a_404_not_a_500(organisation,
     )
     remover.start()
     assert counted.wait(timeout=30)
-    start = lambda: scorecard_start(interviewer=interviewer, candidate=candidate, stage=stage)  # noqa: E731
-    writer = threading.Thread(target=run, args=("start", start))
-    writer.start()
-    writer.join(timeout=1)
-    assert writer.is_alive()  # it waits for the removal
+    other = threading.Thread(target=run, args=("other", action))
+    other.start()
+    other.join(timeout=1)
+    assert other.is_alive()  # it waits for the removal
     go.set()
     remover.join(timeout=30)
-    writer.join(timeout=30)
-    assert outcomes["remove"] is None and isinstance(outcomes["start"], NotFoundError), outcomes
-    assert not Stage.objects.filter(pk=stage.pk).exists() and Scorecard.objects.count() == 0
+    other.join(timeout=30)
+    return outcomes
