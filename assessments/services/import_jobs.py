@@ -10,10 +10,8 @@ no longer the latest records nothing, so a document is never imported twice and 
 
 from datetime import timedelta
 from enum import StrEnum
-from functools import partial
 from typing import Any
 
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -24,6 +22,7 @@ from assessments.importing import MarkdownImportError, parse_question_set
 from assessments.models import ImportJob, ImportJobStatus
 from assessments.services.importing import ImportReport, question_set_import
 from common.exceptions import ApplicationError, size_check
+from common.queueing import send_task_on_commit
 from organisations.models import Organisation
 
 IMPORT_TASK = "assessments.tasks.run_import_job"
@@ -54,7 +53,7 @@ def import_runs_inline(text: str) -> bool:
 
 def import_job_enqueue(job_id: int) -> None:
     """Send the job's task (routed to the ``imports`` queue) once this transaction commits."""
-    transaction.on_commit(partial(current_app.send_task, IMPORT_TASK, args=(job_id,)))
+    send_task_on_commit(IMPORT_TASK, args=(job_id,))
 
 
 @transaction.atomic

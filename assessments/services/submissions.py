@@ -5,14 +5,12 @@ Grading sits above assessments, so its task is sent by name and never imported: 
 grading point 8). ``grading`` claims, grades, releases and sweeps submissions from there on.
 """
 
-from functools import partial
-
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
 from assessments.models import AttemptQuestion, CodeSubmission, QuestionKind, SubmissionPurpose
 from common.exceptions import ApplicationError, size_check
+from common.queueing import send_task_on_commit
 
 GRADE_TASK = "grading.tasks.grade_submission"
 
@@ -24,8 +22,7 @@ def submission_queue(purpose: str) -> str:
 
 def submission_enqueue(submission_id: int, *, purpose: str) -> None:
     """Send the grading task to the purpose's queue once this transaction commits (at once outside one)."""
-    send = partial(current_app.send_task, GRADE_TASK, args=(submission_id,), queue=submission_queue(purpose))
-    transaction.on_commit(send)
+    send_task_on_commit(GRADE_TASK, args=(submission_id,), queue=submission_queue(purpose))
 
 
 @transaction.atomic

@@ -8,10 +8,8 @@ passed validation of the spec's current content (``spec_validation_publish``).
 """
 
 import time
-from functools import partial
 from typing import Any
 
-from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -22,6 +20,7 @@ from django.utils import timezone
 from assessments.models import CodingSpec, TestCase
 from assessments.services.coding import spec_fingerprint
 from common.exceptions import ConflictError
+from common.queueing import send_task_on_commit
 from grading.checkers import CheckerError
 from grading.models import SpecValidation, ValidationStatus, Verdict
 from grading.services.publish import reference_verdicts
@@ -38,8 +37,7 @@ FINISHED = (ValidationStatus.PASSED, ValidationStatus.FAILED, ValidationStatus.E
 def spec_validation_request(*, spec: CodingSpec, requested_by: User | None = None) -> SpecValidation:
     """Queue a run of the reference on every test; the job is sent once this transaction commits."""
     validation = SpecValidation.objects.create(spec=spec, fingerprint=spec_fingerprint(spec), requested_by=requested_by)
-    send = partial(current_app.send_task, VALIDATE_TASK, args=(validation.pk,), queue=settings.SAMPLES_QUEUE)
-    transaction.on_commit(send)
+    send_task_on_commit(VALIDATE_TASK, args=(validation.pk,), queue=settings.SAMPLES_QUEUE)
     return validation
 
 

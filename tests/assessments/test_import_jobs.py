@@ -17,6 +17,7 @@ from assessments.models import ImportJob, ImportJobStatus, Question, QuestionSet
 from assessments.services import import_jobs, importing
 from assessments.services.import_jobs import ImportOutcome, import_job_create, import_job_run, import_jobs_sweep
 from assessments.tasks import run_import_job
+from common import queueing
 from common.exceptions import ApplicationError
 from config.celery import app
 from integrations.models import ApiKeyScope
@@ -47,10 +48,10 @@ def sent(monkeypatch) -> list[tuple[str, tuple]]:
     messages: list[tuple[str, tuple]] = []
 
     class Broker:
-        def send_task(self, name, args):
+        def send_task(self, name, args, queue=None):
             messages.append((name, args))
 
-    monkeypatch.setattr(import_jobs, "current_app", Broker())
+    monkeypatch.setattr(queueing, "current_app", Broker())
     return messages
 
 

@@ -12,8 +12,8 @@ from assessments.models import CodingSpec, Question, QuestionRevision
 from assessments.models import TestCase as SpecTestCase
 from assessments.services.coding import coding_question_create, spec_fingerprint
 from assessments.services.questions import revisions_lock
+from common import queueing
 from grading.models import SpecValidation, ValidationStatus
-from grading.services import validation
 from organisations.models import Role
 from rubrics.models import Criterion, Level, Rubric
 from tests.factories import MembershipFactory, QuestionFactory, RubricFactory
@@ -352,7 +352,7 @@ def test_validate_queues_a_job_on_the_samples_queue(
     manager, organisation, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent = []
-    monkeypatch.setattr(validation.current_app, "send_task", lambda name, args, queue: sent.append((name, args, queue)))
+    monkeypatch.setattr(queueing.current_app, "send_task", lambda name, args, queue: sent.append((name, args, queue)))
     question = _create_coding(manager, organisation)
     with django_capture_on_commit_callbacks(execute=True):
         response = manager.post(f"/manage/questions/{question.pk}/validate/")

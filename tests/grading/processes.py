@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 import redis
+from kombu import pools as kombu_pools
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CELERY = REPO_ROOT / ".venv" / "bin" / "celery"
@@ -250,6 +251,9 @@ def celery_app_pointed_at(app: Any, broker_url: str) -> Iterator[None]:
                 app._pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        # kombu keeps its pools by broker URL in a global registry: the closed one would be handed out
+        # again for this URL ("Acquire on closed pool" in a later test that sends a task).
+        kombu_pools.reset()
 
     names = ("CELERY_BROKER_URL", "CELERY_BROKER_READ_URL", "CELERY_BROKER_WRITE_URL")
     saved_env = {name: os.environ.get(name) for name in names}

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from assessments.models import CodingSpec, Question
+from common import queueing
 from grading.models import SpecValidation, ValidationStatus
 from grading.services import spec_validation_run
-from grading.services import validation as validation_service
 from grading.tasks import validate_coding_spec
 from organisations.models import Role
 from tests.assessments.test_question_bank import coding_form
@@ -42,7 +42,7 @@ def manager(client, organisation):
 def sent(monkeypatch) -> list[tuple]:
     """The page's enqueue, recorded: these tests run the job themselves."""
     messages: list[tuple] = []
-    monkeypatch.setattr(validation_service.current_app, "send_task", lambda *a, **kw: messages.append((a, kw)))
+    monkeypatch.setattr(queueing.current_app, "send_task", lambda *a, **kw: messages.append((a, kw)))
     return messages
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 
 from assessments.models import CodeSubmission, SubmissionStatus
-from assessments.services import submissions as assessments_submissions
 from assessments.services.submissions import submission_create
+from common import queueing
 from config.celery import app
 from grading.services import submissions_sweep
 from grading.services.submissions import submission_requeue
@@ -24,7 +24,7 @@ def sent(monkeypatch) -> list[tuple[str, tuple, str]]:
         def send_task(self, name, args, queue):
             messages.append((name, args, queue))
 
-    monkeypatch.setattr(assessments_submissions, "current_app", Broker())
+    monkeypatch.setattr(queueing, "current_app", Broker())
     return messages
 
 
