@@ -22,16 +22,25 @@ from assessments.models import Candidate
 from assessments.selectors.candidates import candidate_get, candidate_get_visible, candidate_list_visible
 from assessments.services.candidates import candidate_create, candidate_delete, candidate_update
 from common.exceptions import PermissionDeniedError
+from common.time_zones import time_zone_names
 from organisations.models import Membership
 from organisations.permissions import ROLE_FORBIDDEN, IsOrganisationManagerOrReadOnly
 from organisations.selectors import membership_is_manager
 
 MANAGERS_ONLY = "Managers and API keys only: absent from an interviewer's answer (need to know)."
+TIME_ZONE_CHOICES = sorted(time_zone_names())
 MANAGERS_FILTER = "Managers and API keys only: an interviewer using it gets 403 `role_forbidden`."
 
 
 @extend_schema_serializer(component_name="Candidate")
 class CandidateInputSerializer(serializers.ModelSerializer):
+    time_zone = serializers.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        required=False,
+        allow_blank=True,
+        help_text="IANA name; times in the candidate's e-mails are given in it (empty: UTC).",
+    )
+
     class Meta:
         model = Candidate
         fields = ["name", "email", "external_id", "time_zone"]
