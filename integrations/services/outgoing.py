@@ -25,6 +25,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from common.queueing import after_commit
 from integrations.models import OutgoingStatus
 from integrations.services.http import PostResult
 
@@ -111,12 +112,8 @@ class Outgoing(Generic[Row]):
         current_app.send_task(self.task, args=(pk,), queue=self.queue, countdown=countdown)
 
     def enqueue_on_commit(self, pk: int, countdown: float | None = None) -> None:
-        # robust: the change that caused the delivery is committed; if Redis is down, the sweep sends it later.
-        # A function, not a functools.partial: Django logs a robust callback's failure by its __qualname__.
-        def enqueue_committed() -> None:
-            self.enqueue(pk, countdown)
-
-        transaction.on_commit(enqueue_committed, robust=True)
+        # The change that caused the delivery is committed; if Redis is down, the sweep sends it later.
+        after_commit(lambda: self.enqueue(pk, countdown), what=f"{self.task}({pk},)")
 
     def due_now(self, now: datetime) -> dict[str, Any]:
         """The fields of a delivery due at once whose message is sent on commit (``enqueue_on_commit``)."""
